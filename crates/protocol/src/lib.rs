@@ -1,0 +1,18 @@
+//! Lodestar's shared language: the domain types of the data model, the API's request and
+//! response bodies, the sync `Change`, and every value rule of DESIGN.md.
+//!
+//! This crate does no I/O. The server calls the validators before it writes anything and the
+//! client calls the same validators before it queues anything, so both sides refuse the same
+//! inputs with the same field codes.
+
+pub mod api;
+pub mod ids;
+pub mod model;
+pub mod sync;
+pub mod validate;
+
+pub use api::*;
+pub use ids::*;
+pub use model::*;
+pub use sync::*;
+pub use validate::{FieldErrors, ValidationError};

@@ -1,0 +1,130 @@
+//! The sync vocabulary: a `Change`, a page of them, and the WebSocket frame that carries them.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// What a change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// A [`crate::Profile`] (or [`crate::Me`] for one's own).
+    Profile,
+    /// A [`crate::Conversation`].
+    Conversation,
+    /// A [`crate::Group`].
+    Group,
+    /// A [`crate::GroupMember`] with its `group_id`.
+    GroupMember,
+    /// `{conversation_id, user_id}` of a direct conversation.
+    Participant,
+    /// A [`crate::Message`].
+    Message,
+    /// A [`crate::Read`] with its `conversation_id`.
+    Read,
+}
+
+impl ChangeKind {
+    /// The stored and wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Profile => "profile",
+            ChangeKind::Conversation => "conversation",
+            ChangeKind::Group => "group",
+            ChangeKind::GroupMember => "group_member",
+            ChangeKind::Participant => "participant",
+            ChangeKind::Message => "message",
+            ChangeKind::Read => "read",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "profile" => ChangeKind::Profile,
+            "conversation" => ChangeKind::Conversation,
+            "group" => ChangeKind::Group,
+            "group_member" => ChangeKind::GroupMember,
+            "participant" => ChangeKind::Participant,
+            "message" => ChangeKind::Message,
+            "read" => ChangeKind::Read,
+            _ => return None,
+        })
+    }
+}
+
+/// Whether the object was written or removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeOp {
+    /// Insert or replace.
+    Upsert,
+    /// Remove; `data` holds the key fields.
+    Delete,
+}
+
+impl ChangeOp {
+    /// The stored and wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeOp::Upsert => "upsert",
+            ChangeOp::Delete => "delete",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "upsert" => Some(ChangeOp::Upsert),
+            "delete" => Some(ChangeOp::Delete),
+            _ => None,
+        }
+    }
+}
+
+/// One change the server accepted, in the order of `seq`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Change {
+    /// Its own position in the server's order; every change has a distinct one.
+    pub seq: i64,
+    /// What the change is about.
+    pub kind: ChangeKind,
+    /// Written or removed.
+    pub op: ChangeOp,
+    /// The object of that kind (for a delete, its key fields).
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+/// A page of `GET /v1/sync`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SyncPage {
+    /// The changes after `since`, in `seq` order.
+    pub changes: Vec<Change>,
+    /// Pass as `since` to continue.
+    pub cursor: String,
+    /// Whether more changes wait beyond this page.
+    pub has_more: bool,
+}
+
+/// A frame the server sends on `/v1/events`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventFrame {
+    /// New changes, the same as `GET /v1/sync` would answer.
+    Changes {
+        /// The changes, in `seq` order.
+        changes: Vec<Change>,
+        /// The cursor after them.
+        cursor: String,
+    },
+}
+
+/// Formats a sync cursor. Cursors are opaque to clients; today they are the last `seq`.
+pub fn format_cursor(seq: i64) -> String {
+    seq.to_string()
+}
+
+/// Parses a sync cursor made by [`format_cursor`].
+pub fn parse_cursor(s: &str) -> Option<i64> {
+    s.parse::<i64>().ok().filter(|v| *v >= 0)
+}
