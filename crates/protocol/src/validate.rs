@@ -95,10 +95,10 @@ pub mod limits {
 
 /// US states, DC and the inhabited territories.
 pub const US_STATES: [&str; 56] = [
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
-    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ",
-    "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT",
-    "VA", "WA", "WV", "WI", "WY", "DC", "AS", "GU", "MP", "PR", "VI",
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
+    "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
+    "WI", "WY", "DC", "AS", "GU", "MP", "PR", "VI",
 ];
 
 type Rule<T> = Result<T, &'static str>;
@@ -124,7 +124,7 @@ fn at_most(s: &str, max: usize) -> Rule<()> {
 
 /// A username: folded to lower case, then 3 to 16 of `a-z 0-9 _ .`.
 pub fn username(s: &str) -> Rule<String> {
-    let s = s.trim().to_lowercase();
+    let s = s.trim().to_ascii_lowercase();
     len_between(&s, limits::USERNAME)?;
     if s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.') {
         Ok(s)
@@ -155,7 +155,9 @@ pub fn email(s: &str) -> Rule<String> {
                 && !l.ends_with('-')
                 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
-        && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
     if local_ok && domain_ok {
         Ok(s.to_owned())
     } else {
@@ -168,9 +170,8 @@ pub fn phone(s: &str) -> Rule<String> {
     let s = s.trim();
     at_most(s, limits::PHONE_MAX)?;
     let digits = s.strip_prefix('+').ok_or("invalid")?;
-    let ok = digits.len() >= 2
-        && digits.chars().all(|c| c.is_ascii_digit())
-        && !digits.starts_with('0');
+    let ok =
+        digits.len() >= 2 && digits.chars().all(|c| c.is_ascii_digit()) && !digits.starts_with('0');
     if ok {
         Ok(s.to_owned())
     } else {
@@ -236,10 +237,11 @@ pub fn state(s: &str) -> Rule<String> {
 pub fn url(s: &str) -> Rule<String> {
     let s = s.trim();
     at_most(s, limits::URL_MAX)?;
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"))
-        .ok_or("invalid")?;
+    // Schemes are case-insensitive (RFC 3986); compare on a lower-cased copy of the prefix.
+    let scheme_len = s.find("://").map_or(0, |i| i + 3);
+    let scheme = s[..scheme_len].to_ascii_lowercase();
+    let rest =
+        (scheme == "https://" || scheme == "http://").then(|| &s[scheme_len..]).ok_or("invalid")?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host = host.rsplit('@').next().unwrap_or_default();
     let ok = !host.is_empty()
@@ -283,6 +285,10 @@ pub fn tags(v: &[String]) -> Rule<Vec<String>> {
         len_between(&t, limits::TAG).map_err(|c| if c == "required" { "invalid" } else { c })?;
         if !out.contains(&t) {
             out.push(t);
+            // Stop early: a huge list must not cost quadratic time before it is refused.
+            if out.len() > limits::TAGS_MAX {
+                return Err("too_many");
+            }
         }
     }
     if out.len() > limits::TAGS_MAX {
@@ -366,9 +372,15 @@ fn profile_fields(errors: &mut FieldErrors, p: &ProfileFields) -> ProfileValues 
         mentor_status: p.mentor_status.unwrap_or(false),
         mentee_status: p.mentee_status.unwrap_or(false),
         job_title: optional(errors, "job_title", p.job_title.as_deref(), title),
-        years_of_experience: p.years_of_experience.and_then(|v| errors.check("years_of_experience", years(v))),
+        years_of_experience: p
+            .years_of_experience
+            .and_then(|v| errors.check("years_of_experience", years(v))),
         industry: optional(errors, "industry", p.industry.as_deref(), title),
-        skills: p.skills.as_deref().and_then(|v| errors.check("skills", tags(v))).unwrap_or_default(),
+        skills: p
+            .skills
+            .as_deref()
+            .and_then(|v| errors.check("skills", tags(v)))
+            .unwrap_or_default(),
         interests: p
             .interests
             .as_deref()
@@ -397,17 +409,16 @@ pub fn register(req: &RegisterRequest, today: NaiveDate) -> Result<NewUser, Fiel
     let mut e = FieldErrors::default();
     let username = e.check("username", username(&req.username));
     let email = e.check("email", email(&req.email));
-    e.check("password", password(&req.password, &req.username.trim().to_lowercase(), req.email.trim()));
+    e.check(
+        "password",
+        password(&req.password, &req.username.trim().to_lowercase(), req.email.trim()),
+    );
     let dob = e.check("date_of_birth", date_of_birth(&req.date_of_birth, today));
     let profile = profile_fields(&mut e, &req.profile);
     match (username, email, dob) {
-        (Some(username), Some(email), Some(date_of_birth)) if e.is_empty() => Ok(NewUser {
-            username,
-            email,
-            password: req.password.clone(),
-            date_of_birth,
-            profile,
-        }),
+        (Some(username), Some(email), Some(date_of_birth)) if e.is_empty() => {
+            Ok(NewUser { username, email, password: req.password.clone(), date_of_birth, profile })
+        }
         _ => Err(e),
     }
 }
@@ -478,7 +489,11 @@ fn patch_optional<T>(
     }
 }
 
-fn patch_tags(e: &mut FieldErrors, field: &str, v: &Option<Option<Vec<String>>>) -> Option<Vec<String>> {
+fn patch_tags(
+    e: &mut FieldErrors,
+    field: &str,
+    v: &Option<Option<Vec<String>>>,
+) -> Option<Vec<String>> {
     match v {
         None => None,
         Some(None) => Some(Vec::new()),
@@ -498,7 +513,12 @@ pub fn profile_patch(req: &UpdateMeRequest, today: NaiveDate) -> Result<ProfileP
         phone_number: patch_optional(&mut e, "phone_number", &req.phone_number, phone),
         city: patch_optional(&mut e, "city", &req.city, city),
         state: patch_optional(&mut e, "state", &req.state, state),
-        profile_picture_url: patch_optional(&mut e, "profile_picture_url", &req.profile_picture_url, url),
+        profile_picture_url: patch_optional(
+            &mut e,
+            "profile_picture_url",
+            &req.profile_picture_url,
+            url,
+        ),
         bio: patch_optional(&mut e, "bio", &req.bio, bio),
         mentor_status: req.mentor_status.map(|v| v.unwrap_or(false)),
         mentee_status: req.mentee_status.map(|v| v.unwrap_or(false)),
@@ -528,10 +548,15 @@ pub fn message(req: &SendMessageRequest) -> Result<MessageBody, FieldErrors> {
 }
 
 /// The message rule on its own, for clients that queue before they build a request.
-pub fn message_body(content: Option<&str>, media_url: Option<&str>) -> Result<MessageBody, FieldErrors> {
+pub fn message_body(
+    content: Option<&str>,
+    media_url: Option<&str>,
+) -> Result<MessageBody, FieldErrors> {
     let mut e = FieldErrors::default();
     let content = match content {
-        Some(c) if !c.trim().is_empty() => e.check("content", at_most(c, limits::CONTENT_MAX).map(|_| c.to_owned())),
+        Some(c) if !c.trim().is_empty() => {
+            e.check("content", at_most(c, limits::CONTENT_MAX).map(|_| c.to_owned()))
+        }
         _ => None,
     };
     let media_url = optional(&mut e, "media_url", media_url, url);

@@ -1,1 +1,177 @@
-//! placeholder
+//! lodestar-server: the program's server. axum over HTTP and WebSocket, one [`store::Store`]
+//! trait with a SQLite (default) and a PostgreSQL implementation, argon2id passwords and opaque
+//! tokens. The wire contract is `shared/design/API.md`; `GET /v1/openapi.json` describes it
+//! from this code.
+
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod live;
+pub mod matching;
+pub mod routes;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::auth::PasswordHasher;
+use crate::error::ApiError;
+use crate::store::{Store, StoreError};
+
+/// The largest request body any route accepts.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// argon2id, bounded.
+    pub hasher: PasswordHasher,
+    /// Flips to true when the server shuts down, so WebSocket tasks close.
+    pub shutdown: watch::Receiver<bool>,
+    /// The OpenAPI document, built with the router.
+    pub openapi: Arc<OnceLock<serde_json::Value>>,
+}
+
+/// How to run a server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen; port 0 picks a free one.
+    pub listen: String,
+    /// `sqlite://PATH` or `postgres://...`.
+    pub database_url: String,
+    /// Fill an empty database with a demo program.
+    pub demo: bool,
+}
+
+/// Why a server could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The database could not be opened or migrated.
+    #[error("cannot open the database: {0}")]
+    Store(#[from] StoreError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Setting up the server failed.
+    #[error("cannot start: {0}")]
+    Setup(String),
+}
+
+impl From<ApiError> for StartError {
+    fn from(e: ApiError) -> Self {
+        StartError::Setup(e.to_string())
+    }
+}
+
+/// Builds the whole HTTP application over `state`.
+pub fn app(state: AppState) -> Router {
+    let (router, api) = routes::router().split_for_parts();
+    let _ = state.openapi.set(serde_json::to_value(&api).unwrap_or_default());
+    router
+        .fallback(|| async { ApiError::NotFound("no such route") })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(|_| {
+            axum::response::IntoResponse::into_response(ApiError::Internal(
+                "handler panicked".into(),
+            ))
+        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// A server running in this process.
+pub struct RunningServer {
+    /// The bound address.
+    pub addr: SocketAddr,
+    /// Its store (tests inspect it).
+    pub store: Arc<dyn Store>,
+    shutdown: watch::Sender<bool>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// `http://ADDR`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, finishes requests in flight, closes WebSockets, and waits.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server ends (after `shutdown` is triggered by `signal`).
+    pub async fn run_until(self, signal: impl std::future::Future<Output = ()>) {
+        signal.await;
+        tracing::info!("shutting down: finishing requests in flight");
+        self.stop().await;
+    }
+}
+
+/// Opens the store, seeds the demo if asked, binds and starts serving in the background.
+pub async fn start(config: Config) -> Result<RunningServer, StartError> {
+    let store = store::open(&config.database_url).await?;
+    let parallel = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let hasher = PasswordHasher::new(parallel)?;
+    if config.demo {
+        demo::seed(store.as_ref(), &hasher).await?;
+    }
+    start_with(config.listen, store, hasher).await
+}
+
+/// Serves an already opened store.
+pub async fn start_with(
+    listen: String,
+    store: Arc<dyn Store>,
+    hasher: PasswordHasher,
+) -> Result<RunningServer, StartError> {
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .map_err(|source| StartError::Bind { addr: listen.clone(), source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: listen, source })?;
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let state = AppState {
+        store: store.clone(),
+        hasher,
+        shutdown: shutdown_rx.clone(),
+        openapi: Arc::new(OnceLock::new()),
+    };
+    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let mut stop = shutdown_rx;
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|v| *v).await;
+                // Give WebSocket tasks a moment to send their close frames.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            })
+            .await
+    });
+    tracing::info!(%addr, backend = store.backend(), "lodestar-server listening");
+    Ok(RunningServer { addr, store, shutdown, task })
+}

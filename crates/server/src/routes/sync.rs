@@ -1,0 +1,50 @@
+//! `GET /v1/sync` and the live `GET /v1/events`.
+
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::State;
+use axum::response::Response;
+use axum::Json;
+use lodestar_protocol::{format_cursor, parse_cursor, ErrorBody, SyncPage, SyncQuery};
+
+use super::limit;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Caller, QueryOf};
+use crate::live;
+use crate::AppState;
+
+fn since(raw: Option<&str>) -> ApiResult<Option<i64>> {
+    raw.map(|s| parse_cursor(s).ok_or_else(|| ApiError::field("since", "invalid"))).transpose()
+}
+
+/// The changes the caller may see after `since`, in seq order.
+#[utoipa::path(get, path = "/v1/sync", tag = "sync", security(("bearer" = [])), params(SyncQuery),
+    responses((status = 200, body = SyncPage), (status = 422, body = ErrorBody)))]
+pub async fn sync(
+    State(s): State<AppState>,
+    caller: Caller,
+    QueryOf(q): QueryOf<SyncQuery>,
+) -> ApiResult<Json<SyncPage>> {
+    let limit = limit(q.limit, 500, 1000)?;
+    let since = since(q.since.as_deref())?.unwrap_or(0);
+    let (changes, cursor, has_more) = s.store.sync(caller.user_id, since, limit).await?;
+    Ok(Json(SyncPage { changes, cursor: format_cursor(cursor), has_more }))
+}
+
+/// Live changes over a WebSocket: `{"type": "changes", ...}` frames and pings. With `since`,
+/// the socket first sends what came after it; without, it starts from now.
+#[utoipa::path(get, path = "/v1/events", tag = "sync", security(("bearer" = [])), params(SyncQuery),
+    responses((status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 401, body = ErrorBody), (status = 400, body = ErrorBody)))]
+pub async fn events(
+    State(s): State<AppState>,
+    caller: Caller,
+    QueryOf(q): QueryOf<SyncQuery>,
+    ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> ApiResult<Response> {
+    let ws = ws.map_err(|_| ApiError::BadRequest("this route needs a WebSocket upgrade".into()))?;
+    let start = match since(q.since.as_deref())? {
+        Some(seq) => seq,
+        None => s.store.latest_seq().await?,
+    };
+    Ok(ws.on_upgrade(move |socket| live::serve(socket, s, caller.user_id, start)))
+}

@@ -1,0 +1,67 @@
+//! Profiles, the directory and matches.
+
+use axum::extract::State;
+use axum::Json;
+use chrono::Utc;
+use lodestar_protocol::{
+    validate, ErrorBody, MatchesQuery, MatchesResponse, Profile, UsersPage, UsersQuery,
+};
+
+use super::limit;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Caller, Id, QueryOf};
+use crate::matching;
+use crate::AppState;
+
+/// What other users see of a user.
+#[utoipa::path(get, path = "/v1/users/{user_id}", tag = "users", security(("bearer" = [])),
+    params(("user_id" = uuid::Uuid, Path, description = "The user")),
+    responses((status = 200, body = Profile), (status = 404, body = ErrorBody)))]
+pub async fn get_user(
+    State(s): State<AppState>,
+    _caller: Caller,
+    Id(id): Id,
+) -> ApiResult<Json<Profile>> {
+    Ok(Json(s.store.profile(id, Utc::now().date_naive()).await?))
+}
+
+/// The program's directory, filtered, ordered by username, paged by cursor.
+#[utoipa::path(get, path = "/v1/users", tag = "users", security(("bearer" = [])), params(UsersQuery),
+    responses((status = 200, body = UsersPage), (status = 422, body = ErrorBody)))]
+pub async fn list_users(
+    State(s): State<AppState>,
+    _caller: Caller,
+    QueryOf(q): QueryOf<UsersQuery>,
+) -> ApiResult<Json<UsersPage>> {
+    let limit = limit(q.limit, 20, 100)?;
+    if let Some(state) = q.state.as_deref() {
+        validate::state(state).map_err(|code| ApiError::field("state", code))?;
+    }
+    if q.min_years.is_some_and(|y| !(0..=70).contains(&y)) {
+        return Err(ApiError::field("min_years", "out_of_range"));
+    }
+    let mut users = s.store.search_users(&q, limit + 1, Utc::now().date_naive()).await?;
+    let next_cursor = if users.len() as i64 > limit {
+        users.truncate(limit as usize);
+        users.last().map(|u| u.username.clone())
+    } else {
+        None
+    };
+    Ok(Json(UsersPage { users, next_cursor }))
+}
+
+/// Suggested mentors for a mentee, or mentees for a mentor, best first, with reasons.
+#[utoipa::path(get, path = "/v1/matches", tag = "users", security(("bearer" = [])), params(MatchesQuery),
+    responses((status = 200, body = MatchesResponse)))]
+pub async fn matches(
+    State(s): State<AppState>,
+    caller: Caller,
+    QueryOf(q): QueryOf<MatchesQuery>,
+) -> ApiResult<Json<MatchesResponse>> {
+    let limit = limit(q.limit, 20, 100)?;
+    let today = Utc::now().date_naive();
+    let me = s.store.me(caller.user_id, today).await?;
+    let seek_mentors = matching::seeks_mentors(&me);
+    let candidates = s.store.profiles_by_role(seek_mentors, me.user_id, today).await?;
+    Ok(Json(MatchesResponse { matches: matching::rank(&me, candidates, limit as usize) }))
+}

@@ -1,0 +1,255 @@
+//! Rows as both backends read them, and the change-log entries both write.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use lodestar_protocol::validate::age_on;
+use lodestar_protocol::{
+    Change, ChangeKind, ChangeOp, Conversation, ConversationType, GroupMember, Me, Message,
+    Profile, Read, Role,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{StoreError, StoreResult};
+
+/// A `users` row without the password hash.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct UserRow {
+    pub user_id: Uuid,
+    pub username: String,
+    pub email: String,
+    pub phone_number: Option<String>,
+    pub date_of_birth: NaiveDate,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub profile_picture_url: Option<String>,
+    pub bio: Option<String>,
+    pub mentor_status: bool,
+    pub mentee_status: bool,
+    pub job_title: Option<String>,
+    pub years_of_experience: Option<i32>,
+    pub industry: Option<String>,
+    pub skills: String,
+    pub interests: String,
+    pub created_at: DateTime<Utc>,
+}
+
+fn tags(field: &str, json: &str) -> StoreResult<Vec<String>> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("users.{field}: {e}")))
+}
+
+impl UserRow {
+    /// The full record, with the age as of `today`.
+    pub fn into_me(self, today: NaiveDate) -> StoreResult<Me> {
+        Ok(Me {
+            age: Some(age_on(self.date_of_birth, today)),
+            skills: tags("skills", &self.skills)?,
+            interests: tags("interests", &self.interests)?,
+            user_id: self.user_id,
+            username: self.username,
+            email: self.email,
+            phone_number: self.phone_number,
+            date_of_birth: self.date_of_birth,
+            city: self.city,
+            state: self.state,
+            profile_picture_url: self.profile_picture_url,
+            bio: self.bio,
+            mentor_status: self.mentor_status,
+            mentee_status: self.mentee_status,
+            job_title: self.job_title,
+            years_of_experience: self.years_of_experience,
+            industry: self.industry,
+            created_at: self.created_at,
+        })
+    }
+
+    /// What others see.
+    pub fn into_profile(self, today: NaiveDate) -> StoreResult<Profile> {
+        self.into_me(today).map(Profile::from)
+    }
+}
+
+/// A `conversations` row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct ConversationRow {
+    pub conversation_id: Uuid,
+    #[sqlx(rename = "type")]
+    pub kind: String,
+    pub group_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl ConversationRow {
+    /// With its participants.
+    pub fn into_conversation(self, participants: Vec<Uuid>) -> StoreResult<Conversation> {
+        Ok(Conversation {
+            kind: ConversationType::parse(&self.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("conversations.type {}", self.kind)))?,
+            conversation_id: self.conversation_id,
+            group_id: self.group_id,
+            created_at: self.created_at,
+            participants,
+        })
+    }
+}
+
+/// A `messages` row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct MessageRow {
+    pub message_id: Uuid,
+    pub conversation_id: Uuid,
+    pub sender_id: Option<Uuid>,
+    pub content: Option<String>,
+    pub media_url: Option<String>,
+    pub sent_at: DateTime<Utc>,
+    pub seq: i64,
+}
+
+impl From<MessageRow> for Message {
+    fn from(r: MessageRow) -> Self {
+        Message {
+            message_id: r.message_id,
+            conversation_id: r.conversation_id,
+            sender_id: r.sender_id,
+            content: r.content,
+            media_url: r.media_url,
+            sent_at: r.sent_at,
+            seq: r.seq,
+        }
+    }
+}
+
+/// A `groups` row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct GroupRow {
+    pub group_id: Uuid,
+    pub group_name: String,
+    pub description: Option<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A `group_members` row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct MemberRow {
+    pub user_id: Uuid,
+    pub role: String,
+    pub joined_at: DateTime<Utc>,
+}
+
+impl MemberRow {
+    /// As the API shows it.
+    pub fn into_member(self) -> StoreResult<GroupMember> {
+        Ok(GroupMember {
+            role: Role::parse(&self.role)
+                .ok_or_else(|| StoreError::Corrupt(format!("group_members.role {}", self.role)))?,
+            user_id: self.user_id,
+            joined_at: self.joined_at,
+        })
+    }
+}
+
+/// A `message_read_status` row with the message's conversation (also a `read` change's data).
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub(crate) struct ReadRow {
+    pub message_id: Uuid,
+    pub user_id: Uuid,
+    pub read_at: DateTime<Utc>,
+    pub conversation_id: Uuid,
+}
+
+impl From<ReadRow> for Read {
+    fn from(r: ReadRow) -> Self {
+        Read { message_id: r.message_id, user_id: r.user_id, read_at: r.read_at }
+    }
+}
+
+/// A `changes` row as sync reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct ChangeRow {
+    pub seq: i64,
+    pub kind: String,
+    pub op: String,
+    pub data: String,
+}
+
+impl ChangeRow {
+    /// As the API shows it.
+    pub fn into_change(self) -> StoreResult<Change> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("changes {}: {what}", self.seq));
+        Ok(Change {
+            seq: self.seq,
+            kind: ChangeKind::parse(&self.kind).ok_or_else(|| corrupt("kind"))?,
+            op: ChangeOp::parse(&self.op).ok_or_else(|| corrupt("op"))?,
+            data: serde_json::from_str(&self.data).map_err(|_| corrupt("data"))?,
+        })
+    }
+}
+
+/// A change about to be logged; its seq is given when the writing transaction commits it.
+#[derive(Debug, Clone)]
+pub(crate) struct NewChange {
+    pub kind: ChangeKind,
+    pub op: ChangeOp,
+    pub data: String,
+    pub conversation_id: Option<Uuid>,
+    pub subject_user_id: Option<Uuid>,
+    pub target_user_id: Option<Uuid>,
+}
+
+fn json(data: &impl Serialize) -> String {
+    // Serializing these plain structs and json! values cannot fail: no maps with non-string
+    // keys, no custom serializers that error.
+    serde_json::to_string(data).unwrap_or_else(|_| "null".to_owned())
+}
+
+impl NewChange {
+    /// Seen by every member of `conversation_id`.
+    pub fn in_conversation(
+        conversation_id: Uuid,
+        kind: ChangeKind,
+        op: ChangeOp,
+        data: &impl Serialize,
+    ) -> Self {
+        NewChange {
+            kind,
+            op,
+            data: json(data),
+            conversation_id: Some(conversation_id),
+            subject_user_id: None,
+            target_user_id: None,
+        }
+    }
+
+    /// Seen only by `user`.
+    pub fn for_user(user: Uuid, kind: ChangeKind, op: ChangeOp, data: &impl Serialize) -> Self {
+        NewChange {
+            kind,
+            op,
+            data: json(data),
+            conversation_id: None,
+            subject_user_id: None,
+            target_user_id: Some(user),
+        }
+    }
+
+    /// A profile seen by the members of `conversation_id` but not by its owner (who gets
+    /// `Me` instead).
+    pub fn profile_in_conversation(conversation_id: Uuid, profile: &Profile) -> Self {
+        NewChange {
+            subject_user_id: Some(profile.user_id),
+            ..Self::in_conversation(conversation_id, ChangeKind::Profile, ChangeOp::Upsert, profile)
+        }
+    }
+
+    /// A profile seen by everyone who shares a conversation with its owner.
+    pub fn profile_to_peers(profile: &Profile) -> Self {
+        NewChange {
+            kind: ChangeKind::Profile,
+            op: ChangeOp::Upsert,
+            data: json(profile),
+            conversation_id: None,
+            subject_user_id: Some(profile.user_id),
+            target_user_id: None,
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The embedded default: one SQLite file in WAL mode.
+//!
+//! Writes go through a pool of exactly one connection, which serialises writers (SQLite allows
+//! one at a time anyway) and so makes seqs commit in order; reads use their own pool and never
+//! wait for a writer under WAL.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use tokio::sync::watch;
+
+use super::{StoreError, StoreResult};
+
+/// The SQLite store.
+pub struct SqliteStore {
+    read: SqlitePool,
+    write: SqlitePool,
+    watch: watch::Sender<i64>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url` (`sqlite://PATH`, `sqlite:PATH` or a
+    /// plain path) and runs the migrations.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let path =
+            url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Corrupt(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let write =
+            SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        sqlx::migrate!("../../migrations/server-sqlite").run(&write).await?;
+        let read = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let latest: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1")
+            .fetch_one(&read)
+            .await?;
+        Ok(SqliteStore { read, write, watch: watch::Sender::new(latest) })
+    }
+}
+
+mod imp {
+    use super::SqliteStore;
+
+    impl SqliteStore {
+        fn reader(&self) -> &sqlx::SqlitePool {
+            &self.read
+        }
+
+        fn writer(&self) -> &sqlx::SqlitePool {
+            &self.write
+        }
+
+        fn watch(&self) -> &tokio::sync::watch::Sender<i64> {
+            &self.watch
+        }
+
+        fn backend_name(&self) -> &'static str {
+            "sqlite"
+        }
+
+        async fn after_commit(&self, seq: i64) {
+            crate::store::bump(&self.watch, seq);
+        }
+    }
+
+    impl_store!(SqliteStore, sqlx::Sqlite);
+}
