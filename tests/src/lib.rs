@@ -1,1 +1,334 @@
-//! placeholder
+//! The end-to-end harness: real servers on loopback port 0, each on a fresh database (a SQLite
+//! file in a temp folder, or a new database on the PostgreSQL that `LODESTAR_TEST_DATABASE_URL`
+//! names), real HTTP and real WebSockets.
+//!
+//! Every request made through [`Api`] fails the test if it answers 5xx: "no request, however
+//! malformed, answers 500" is checked by every test, not by one.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use lodestar_server::store::Store;
+use lodestar_server::RunningServer;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use uuid::Uuid;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database: its URL, and what keeps it alive.
+pub struct Database {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The PostgreSQL server the tests use. PostgreSQL tests never skip: without it they fail.
+pub fn postgres_admin_url() -> String {
+    std::env::var("LODESTAR_TEST_DATABASE_URL").expect(
+        "LODESTAR_TEST_DATABASE_URL is not set: run the tests with `make test` (which starts a \
+         PostgreSQL) or `scripts/with-postgres.sh cargo test`",
+    )
+}
+
+/// Replaces the database name in a PostgreSQL URL.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let cut = base.rfind('/').filter(|i| *i > "postgres://".len()).unwrap_or(base.len());
+    format!("{}/{name}{query}", &base[..cut])
+}
+
+impl Database {
+    /// A new empty database on `backend`.
+    pub async fn fresh(backend: Backend) -> Database {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("lodestar.db").display());
+                Database { url, _dir: Some(dir) }
+            }
+            Backend::Postgres => {
+                use sqlx::Connection;
+                let admin = postgres_admin_url();
+                let name = format!("lodestar_test_{}", Uuid::new_v4().simple());
+                let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to PostgreSQL");
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+                conn.close().await.ok();
+                Database { url: with_database(&admin, &name), _dir: None }
+            }
+        }
+    }
+}
+
+/// A running server with its database.
+pub struct TestServer {
+    pub server: RunningServer,
+    pub api: Api,
+    pub db: Arc<Database>,
+}
+
+impl TestServer {
+    /// A server on a fresh database.
+    pub async fn spawn(backend: Backend) -> TestServer {
+        let db = Arc::new(Database::fresh(backend).await);
+        TestServer::spawn_on(db).await
+    }
+
+    /// Another server on the same database (several instances on one PostgreSQL).
+    pub async fn spawn_on(db: Arc<Database>) -> TestServer {
+        let config = lodestar_server::Config {
+            listen: "127.0.0.1:0".into(),
+            database_url: db.url.clone(),
+            demo: false,
+        };
+        let server = lodestar_server::start(config).await.expect("server starts");
+        let api = Api::new(server.url());
+        TestServer { server, api, db }
+    }
+
+    pub fn store(&self) -> Arc<dyn Store> {
+        self.server.store.clone()
+    }
+}
+
+/// A signed-in test user.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: Uuid,
+    pub username: String,
+    pub token: String,
+}
+
+/// An answer: status and JSON body (`Null` when empty).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Answer {
+    /// The error code of an error body.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+
+    /// The rule code a 422 or 409 gives `field`.
+    pub fn field(&self, field: &str) -> &str {
+        self.body["error"]["fields"][field].as_str().unwrap_or("")
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Value {
+        assert_eq!(self.status.as_u16(), status, "unexpected answer: {}", self.body);
+        self.body
+    }
+}
+
+/// A small HTTP client for the API.
+#[derive(Clone)]
+pub struct Api {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+/// A default adult date of birth.
+pub const DOB: &str = "1990-04-12";
+/// The password every test user gets.
+pub const PASSWORD: &str = "a long enough password";
+
+impl Api {
+    pub fn new(base: String) -> Api {
+        Api { base, http: reqwest::Client::builder().no_proxy().build().expect("http client") }
+    }
+
+    /// Sends a raw body (for malformed input).
+    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, body: Vec<u8>) -> Answer {
+        let mut req = self.http.request(method, format!("{}{path}", self.base)).header("content-type", "application/json");
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.body(body).send().await.expect("request sent");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.bytes().await.expect("body read");
+        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+        assert!(status.as_u16() < 500, "{path} answered {status}: {}", String::from_utf8_lossy(&bytes));
+        if !status.is_success() && status.as_u16() != 101 {
+            assert!(body["error"]["code"].is_string(), "{path} answered {status} without the error body: {body}");
+        }
+        Answer { status, body, headers }
+    }
+
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
+        let bytes = body.map(|b| serde_json::to_vec(&b).expect("json")).unwrap_or_default();
+        self.raw(method, path, token, bytes).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.call(Method::PATCH, path, Some(token), Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Answer {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// Registers `username` with extra profile fields.
+    pub async fn register_with(&self, username: &str, extra: Value) -> User {
+        let mut body = json!({
+            "username": username,
+            "email": format!("{username}@example.com"),
+            "password": PASSWORD,
+            "date_of_birth": DOB,
+        });
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        let v = self.call(Method::POST, "/v1/auth/register", None, Some(body)).await.expect(201);
+        User {
+            id: v["user"]["user_id"].as_str().unwrap().parse().unwrap(),
+            username: username.to_owned(),
+            token: v["token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    pub async fn register(&self, username: &str) -> User {
+        self.register_with(username, json!({})).await
+    }
+
+    /// Opens the direct conversation between two users; answers its id.
+    pub async fn direct(&self, a: &User, b: &User) -> Uuid {
+        let v = self.post("/v1/conversations/direct", &a.token, json!({"user_id": b.id})).await;
+        assert!(v.status == 201 || v.status == 200, "{}", v.body);
+        v.body["conversation_id"].as_str().unwrap().parse().unwrap()
+    }
+
+    /// Sends a text message; answers the server's copy.
+    pub async fn send(&self, from: &User, conversation: Uuid, text: &str) -> Value {
+        self.post(
+            "/v1/messages",
+            &from.token,
+            json!({"message_id": Uuid::new_v4(), "conversation_id": conversation, "content": text}),
+        )
+        .await
+        .expect(201)
+    }
+
+    /// Every change `user` may see after `since`, paging with `limit`.
+    pub async fn sync_all(&self, user: &User, since: Option<&str>, limit: u32) -> (Vec<Value>, String) {
+        let mut cursor = since.map(str::to_owned);
+        let mut out = Vec::new();
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/v1/sync?since={c}&limit={limit}"),
+                None => format!("/v1/sync?limit={limit}"),
+            };
+            let page = self.get(&path, &user.token).await.expect(200);
+            out.extend(page["changes"].as_array().unwrap().iter().cloned());
+            cursor = Some(page["cursor"].as_str().unwrap().to_owned());
+            if !page["has_more"].as_bool().unwrap() {
+                return (out, cursor.unwrap_or_default());
+            }
+        }
+    }
+}
+
+/// A live `/v1/events` socket.
+pub struct Events {
+    stream: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+impl Events {
+    /// Connects as `user`, optionally from a cursor.
+    pub async fn connect(base: &str, user: &User, since: Option<&str>) -> Events {
+        let ws = base.replacen("http://", "ws://", 1);
+        let url = match since {
+            Some(s) => format!("{ws}/v1/events?since={s}"),
+            None => format!("{ws}/v1/events"),
+        };
+        let mut req = url.into_client_request().expect("ws request");
+        req.headers_mut().insert("authorization", format!("Bearer {}", user.token).parse().expect("header"));
+        let (stream, _) = tokio_tungstenite::connect_async(req).await.expect("websocket connects");
+        Events { stream }
+    }
+
+    /// The next `changes` frame, within `wait`.
+    pub async fn next_frame(&mut self, wait: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let msg = tokio::time::timeout_at(deadline, self.stream.next()).await.ok()??.ok()?;
+            if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
+                let v: Value = serde_json::from_str(t.as_str()).expect("frame is JSON");
+                assert_eq!(v["type"], "changes", "unexpected frame {v}");
+                return Some(v);
+            }
+        }
+    }
+
+    /// Waits until a change matching `pred` arrives; answers it.
+    pub async fn wait_for(&mut self, wait: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let frame = self.next_frame(left).await?;
+            if let Some(c) = frame["changes"].as_array().unwrap().iter().find(|c| pred(c)) {
+                return Some(c.clone());
+            }
+        }
+    }
+}
+
+/// Generates one `#[tokio::test]` per backend for each listed `async fn(Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_database_name() {
+        assert_eq!(with_database("postgres://u@h:5/postgres", "x"), "postgres://u@h:5/x");
+        assert_eq!(with_database("postgres://u@h:5/postgres?sslmode=disable", "x"), "postgres://u@h:5/x?sslmode=disable");
+        assert_eq!(with_database("postgres://u@h:5", "x"), "postgres://u@h:5/x");
+    }
+}
