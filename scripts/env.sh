@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Make this machine ready to build Lodestar, then run COMMAND in that environment.
+#
+#   scripts/env.sh [COMMAND [ARGS...]]      e.g. scripts/env.sh cargo run -p lodestar-server
+#   source scripts/env.sh                   defines the functions below; scripts/test.sh does this
+#
+# - Debian packages in SYSTEM_PACKAGES that are missing get installed (apt-get as root, or sudo);
+#   nothing is touched when all are present, and machines without dpkg are left alone.
+# - cargo must exist (also found in ~/.cargo/bin); rustfmt and clippy are added with rustup when
+#   a caller needs them and they are missing.
+# - CARGO_TARGET_DIR, unless set, is a folder outside the clone that survives between runs:
+#   /work/target when writable, else ~/.cache/lodestar-target.
+
+# Debian packages needed to build and test Lodestar. Add new needs here (WebKitGTK, Xvfb, ...).
+SYSTEM_PACKAGES=(build-essential pkg-config libssl-dev)
+
+lodestar_log() { printf '%s\n' "$*" >&2; }
+lodestar_die() {
+	lodestar_log "error: $*"
+	exit 1
+}
+
+# Install whatever in SYSTEM_PACKAGES is missing.
+ensure_system_packages() {
+	local pkg missing=()
+	if ! command -v dpkg-query >/dev/null 2>&1; then
+		lodestar_log "env: no dpkg here; make sure the equivalents of these are installed: ${SYSTEM_PACKAGES[*]}"
+		return 0
+	fi
+	for pkg in "${SYSTEM_PACKAGES[@]}"; do
+		if [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" != installed ]; then
+			missing+=("$pkg")
+		fi
+	done
+	[ ${#missing[@]} -gt 0 ] || return 0
+
+	local sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		if command -v sudo >/dev/null 2>&1 && { [ -t 0 ] || sudo -n true 2>/dev/null; }; then
+			sudo=(sudo)
+		else
+			lodestar_die "missing Debian packages: ${missing[*]}
+  install them with: sudo apt-get install --no-install-recommends ${missing[*]}"
+		fi
+	fi
+	lodestar_log "env: installing missing Debian packages: ${missing[*]}"
+	local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300)
+	"${apt[@]}" update >&2 || lodestar_die "apt-get update failed"
+	"${apt[@]}" install -y --no-install-recommends "${missing[@]}" >&2 ||
+		lodestar_die "apt-get install ${missing[*]} failed"
+}
+
+# Make sure cargo (and the named rustup components, e.g. rustfmt clippy) are there.
+ensure_rust() {
+	if ! command -v cargo >/dev/null 2>&1 && [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]; then
+		export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+	fi
+	command -v cargo >/dev/null 2>&1 ||
+		lodestar_die "cargo not found: install the Rust toolchain (https://rustup.rs), then run this again"
+	local component sub
+	for component in "$@"; do
+		case $component in
+		rustfmt) sub=fmt ;;
+		*) sub=$component ;;
+		esac
+		if ! cargo "$sub" --version >/dev/null 2>&1; then
+			command -v rustup >/dev/null 2>&1 ||
+				lodestar_die "cargo $sub is missing and there is no rustup to add the '$component' component"
+			lodestar_log "env: adding the Rust component $component"
+			rustup component add "$component" >&2 || lodestar_die "rustup component add $component failed"
+		fi
+	done
+}
+
+# Point CARGO_TARGET_DIR at a folder outside the clone that later runs reuse.
+ensure_target_dir() {
+	if [ -z "${CARGO_TARGET_DIR:-}" ]; then
+		if { [ -d /work/target ] || mkdir -p /work/target 2>/dev/null; } && [ -w /work/target ]; then
+			CARGO_TARGET_DIR=/work/target
+		else
+			CARGO_TARGET_DIR="$HOME/.cache/lodestar-target"
+		fi
+	fi
+	mkdir -p "$CARGO_TARGET_DIR" || lodestar_die "cannot create CARGO_TARGET_DIR=$CARGO_TARGET_DIR"
+	export CARGO_TARGET_DIR
+}
+
+# Everything above; extra arguments are rustup components to make sure of.
+# (Each step checks its own errors: callers may run this where `set -e` does not apply.)
+# shellcheck disable=SC2120 # the arguments are optional
+lodestar_prepare() {
+	ensure_system_packages
+	ensure_rust "$@"
+	ensure_target_dir
+	lodestar_log "env: $(cargo --version), CARGO_TARGET_DIR=$CARGO_TARGET_DIR"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	set -euo pipefail
+	lodestar_prepare
+	if [ $# -gt 0 ]; then
+		exec "$@"
+	fi
+fi

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Every check Lodestar has, in the order CI runs them (`make test`, `.ci/run`):
+#   setup    missing Debian packages, the Rust toolchain with rustfmt and clippy, CARGO_TARGET_DIR
+#   fmt      cargo fmt --check
+#   clippy   clippy on every target, warnings are errors
+#   test     cargo test on the whole workspace, with a throwaway PostgreSQL unless
+#            LODESTAR_TEST_DATABASE_URL names one (scripts/with-postgres.sh)
+# Stops at the first failing step, naming it, and prints how long each step took.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+
+step_names=()
+step_times=()
+current_step=
+step_start=$SECONDS
+child=
+
+fmt_secs() {
+	if [ "$1" -ge 60 ]; then
+		printf '%dm%02ds' $(($1 / 60)) $(($1 % 60))
+	else
+		printf '%ds' "$1"
+	fi
+}
+
+# print_summary OUTCOME: the duration of each finished step, then OUTCOME.
+print_summary() {
+	local i
+	echo
+	echo "==> durations"
+	for i in "${!step_names[@]}"; do
+		printf '    %-8s %s\n' "${step_names[$i]}" "$(fmt_secs "${step_times[$i]}")"
+	done
+	printf '    %-8s %s\n' total "$(fmt_secs "$SECONDS")"
+	echo "==> $1"
+}
+
+on_exit() {
+	local rc=$1
+	trap - EXIT INT TERM HUP
+	if [ "$rc" -eq 0 ]; then
+		print_summary "all checks passed"
+	else
+		print_summary "FAILED at step '${current_step:-?}' (exit $rc)"
+	fi
+	exit "$rc"
+}
+
+on_signal() {
+	trap - EXIT INT TERM HUP
+	# Pass the signal on to the running step and let it clean up (with-postgres stops its server).
+	if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
+		kill -s "$1" "$child" 2>/dev/null || true
+		wait "$child" 2>/dev/null || true
+	fi
+	print_summary "INTERRUPTED by SIG$1 during step '${current_step:-?}' after $(fmt_secs $((SECONDS - step_start)))"
+	kill -s "$1" $$
+}
+
+trap 'on_exit $?' EXIT
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
+trap 'on_signal HUP' HUP
+
+# run_step NAME COMMAND...: run one step, time it, stop everything if it fails.
+run_step() {
+	local name=$1 rc=0
+	shift
+	current_step=$name
+	step_start=$SECONDS
+	echo "==> [$name] $*"
+	if declare -F "$1" >/dev/null; then
+		# A function of ours: it runs in this shell so that what it exports stays.
+		"$@" || rc=$?
+	else
+		# A program: in the background, so a signal sent to this script alone is handled at once.
+		if { true 3<&0; } 2>/dev/null; then
+			(
+				trap - INT QUIT TERM HUP
+				exec "$@"
+			) <&0 &
+		else
+			(
+				trap - INT QUIT TERM HUP
+				exec "$@"
+			) </dev/null &
+		fi
+		child=$!
+		wait "$child" || rc=$?
+		child=
+	fi
+	step_names+=("$name")
+	step_times+=($((SECONDS - step_start)))
+	if [ "$rc" -ne 0 ]; then
+		echo "==> step '$name' failed with exit status $rc: $*" >&2
+		exit "$rc"
+	fi
+}
+
+run_step setup lodestar_prepare rustfmt clippy
+run_step fmt cargo fmt --all -- --check
+run_step clippy cargo clippy --workspace --all-targets -- -D warnings
+run_step test bash scripts/with-postgres.sh cargo test --workspace
