@@ -1,10 +1,12 @@
 //! PostgreSQL, for programs that outgrow one process: any number of server instances share
 //! one database and nothing else.
 //!
-//! Each instance LISTENs on `lodestar_changes`; a writer NOTIFYs with its last seq after its
-//! transaction has committed (never inside it, so the hot insert path holds no extra lock), and
-//! every instance pokes its local WebSocket tasks, which then pull the data themselves. A poll of
-//! the counter every two seconds covers notifications lost while the listener reconnects.
+//! Each instance LISTENs on `lodestar_changes`. After a commit, a writer only raises a local
+//! `watch`; one notifier task per instance sends `NOTIFY` with the newest seq whenever that moves,
+//! so a burst of commits costs one poke (never inside the insert transaction, so the hot path
+//! holds no extra lock). Every instance pokes its local WebSocket tasks, which then pull the data
+//! themselves. A poll of the counter every two seconds covers notifications lost while the
+//! listener reconnects.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,13 +24,18 @@ const CHANNEL: &str = "lodestar_changes";
 /// The PostgreSQL store.
 pub struct PgStore {
     pool: PgPool,
+    /// The newest seq committed anywhere: what WebSocket tasks wait on.
     watch: Arc<watch::Sender<i64>>,
-    listener: JoinHandle<()>,
+    /// The newest seq committed by this instance: what the notifier announces.
+    committed: Arc<watch::Sender<i64>>,
+    tasks: [JoinHandle<()>; 2],
 }
 
 impl Drop for PgStore {
     fn drop(&mut self) {
-        self.listener.abort();
+        for task in &self.tasks {
+            task.abort();
+        }
     }
 }
 
@@ -49,8 +56,12 @@ impl PgStore {
         let watch = Arc::new(watch::Sender::new(latest));
         let mut listener = PgListener::connect_with(&pool).await?;
         listener.listen(CHANNEL).await?;
-        let listener = tokio::spawn(listen(listener, pool.clone(), watch.clone()));
-        Ok(PgStore { pool, watch, listener })
+        let committed = Arc::new(watch::Sender::new(latest));
+        let tasks = [
+            tokio::spawn(listen(listener, pool.clone(), watch.clone())),
+            tokio::spawn(notify(committed.subscribe(), pool.clone())),
+        ];
+        Ok(PgStore { pool, watch, committed, tasks })
     }
 }
 
@@ -72,6 +83,18 @@ async fn listen(mut listener: PgListener, pool: PgPool, watch: Arc<watch::Sender
                 }
             },
             _ = poll.tick() => poll_latest(&pool, &watch).await,
+        }
+    }
+}
+
+/// Announces this instance's commits, one NOTIFY for however many commits happened meanwhile.
+async fn notify(mut committed: watch::Receiver<i64>, pool: PgPool) {
+    while committed.changed().await.is_ok() {
+        let seq = *committed.borrow_and_update();
+        let sent = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(seq.to_string()).execute(&pool).await;
+        if let Err(e) = sent {
+            // Other instances still catch up through their poll of the counter.
+            tracing::warn!(error = %e, "NOTIFY failed");
         }
     }
 }
@@ -107,19 +130,8 @@ mod imp {
         }
 
         async fn after_commit(&self, seq: i64) {
-            if seq <= 0 {
-                return;
-            }
-            super::bump(&self.watch, seq);
-            let notified = sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(super::CHANNEL)
-                .bind(seq.to_string())
-                .execute(&self.pool)
-                .await;
-            if let Err(e) = notified {
-                // Other instances still catch up through their poll of the counter.
-                tracing::warn!(error = %e, "NOTIFY failed");
-            }
+            crate::store::bump(&self.watch, seq);
+            crate::store::bump(&self.committed, seq);
         }
     }
 
