@@ -62,8 +62,12 @@ impl Database {
                 use sqlx::Connection;
                 let admin = postgres_admin_url();
                 let name = format!("lodestar_test_{}", Uuid::new_v4().simple());
-                let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to PostgreSQL");
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+                let mut conn =
+                    sqlx::PgConnection::connect(&admin).await.expect("connect to PostgreSQL");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create database");
                 conn.close().await.ok();
                 Database { url: with_database(&admin, &name), _dir: None }
             }
@@ -87,10 +91,16 @@ impl TestServer {
 
     /// Another server on the same database (several instances on one PostgreSQL).
     pub async fn spawn_on(db: Arc<Database>) -> TestServer {
+        TestServer::spawn_with(db, false).await
+    }
+
+    /// A server on `db`, optionally trusting `X-Forwarded-For` as a load balancer's.
+    pub async fn spawn_with(db: Arc<Database>, trust_proxy: bool) -> TestServer {
         let config = lodestar_server::Config {
             listen: "127.0.0.1:0".into(),
             database_url: db.url.clone(),
             demo: false,
+            trust_proxy,
         };
         let server = lodestar_server::start(config).await.expect("server starts");
         let api = Api::new(server.url());
@@ -155,8 +165,17 @@ impl Api {
     }
 
     /// Sends a raw body (for malformed input).
-    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, body: Vec<u8>) -> Answer {
-        let mut req = self.http.request(method, format!("{}{path}", self.base)).header("content-type", "application/json");
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> Answer {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("content-type", "application/json");
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -164,15 +183,32 @@ impl Api {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.bytes().await.expect("body read");
-        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
-        assert!(status.as_u16() < 500, "{path} answered {status}: {}", String::from_utf8_lossy(&bytes));
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+        };
+        assert!(
+            status.as_u16() < 500,
+            "{path} answered {status}: {}",
+            String::from_utf8_lossy(&bytes)
+        );
         if !status.is_success() && status.as_u16() != 101 {
-            assert!(body["error"]["code"].is_string(), "{path} answered {status} without the error body: {body}");
+            assert!(
+                body["error"]["code"].is_string(),
+                "{path} answered {status} without the error body: {body}"
+            );
         }
         Answer { status, body, headers }
     }
 
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
         let bytes = body.map(|b| serde_json::to_vec(&b).expect("json")).unwrap_or_default();
         self.raw(method, path, token, bytes).await
     }
@@ -235,7 +271,12 @@ impl Api {
     }
 
     /// Every change `user` may see after `since`, paging with `limit`.
-    pub async fn sync_all(&self, user: &User, since: Option<&str>, limit: u32) -> (Vec<Value>, String) {
+    pub async fn sync_all(
+        &self,
+        user: &User,
+        since: Option<&str>,
+        limit: u32,
+    ) -> (Vec<Value>, String) {
         let mut cursor = since.map(str::to_owned);
         let mut out = Vec::new();
         loop {
@@ -255,7 +296,9 @@ impl Api {
 
 /// A live `/v1/events` socket.
 pub struct Events {
-    stream: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    stream: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
 }
 
 impl Events {
@@ -267,7 +310,8 @@ impl Events {
             None => format!("{ws}/v1/events"),
         };
         let mut req = url.into_client_request().expect("ws request");
-        req.headers_mut().insert("authorization", format!("Bearer {}", user.token).parse().expect("header"));
+        req.headers_mut()
+            .insert("authorization", format!("Bearer {}", user.token).parse().expect("header"));
         let (stream, _) = tokio_tungstenite::connect_async(req).await.expect("websocket connects");
         Events { stream }
     }
@@ -286,7 +330,11 @@ impl Events {
     }
 
     /// Waits until a change matching `pred` arrives; answers it.
-    pub async fn wait_for(&mut self, wait: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+    pub async fn wait_for(
+        &mut self,
+        wait: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -328,7 +376,10 @@ mod tests {
     #[test]
     fn replaces_the_database_name() {
         assert_eq!(with_database("postgres://u@h:5/postgres", "x"), "postgres://u@h:5/x");
-        assert_eq!(with_database("postgres://u@h:5/postgres?sslmode=disable", "x"), "postgres://u@h:5/x?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://u@h:5/postgres?sslmode=disable", "x"),
+            "postgres://u@h:5/x?sslmode=disable"
+        );
         assert_eq!(with_database("postgres://u@h:5", "x"), "postgres://u@h:5/x");
     }
 }

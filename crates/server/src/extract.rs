@@ -113,6 +113,39 @@ impl<S: Send + Sync> FromRequestParts<S> for TwoIds {
     }
 }
 
+/// The client's address, for login throttling. With `--trust-proxy` it is the last entry of
+/// `X-Forwarded-For` (the one the load balancer itself appended; earlier entries are whatever
+/// the client claimed), otherwise the peer of the TCP connection.
+pub struct ClientIp(pub std::net::IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.trust_proxy {
+            let forwarded = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|v| v.trim().parse::<std::net::IpAddr>().ok())
+                .last();
+            if let Some(ip) = forwarded {
+                return Ok(ClientIp(ip));
+            }
+        }
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| ClientIp(c.0.ip()))
+            .ok_or(ApiError::Internal("the server was started without peer addresses".into()))
+    }
+}
+
 /// The signed-in caller: a valid, unexpired bearer token.
 #[derive(Debug, Clone)]
 pub struct Caller {

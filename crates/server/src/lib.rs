@@ -42,6 +42,8 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// The OpenAPI document, built with the router.
     pub openapi: Arc<OnceLock<serde_json::Value>>,
+    /// Take the client address from `X-Forwarded-For` (behind a load balancer).
+    pub trust_proxy: bool,
 }
 
 /// How to run a server.
@@ -53,6 +55,8 @@ pub struct Config {
     pub database_url: String,
     /// Fill an empty database with a demo program.
     pub demo: bool,
+    /// Behind a load balancer: take client addresses from `X-Forwarded-For`.
+    pub trust_proxy: bool,
 }
 
 /// Why a server could not start.
@@ -141,7 +145,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     if config.demo {
         demo::seed(store.as_ref(), &hasher).await?;
     }
-    start_with(config.listen, store, hasher).await
+    start_with(config.listen, store, hasher, config.trust_proxy).await
 }
 
 /// Serves an already opened store.
@@ -149,6 +153,7 @@ pub async fn start_with(
     listen: String,
     store: Arc<dyn Store>,
     hasher: PasswordHasher,
+    trust_proxy: bool,
 ) -> Result<RunningServer, StartError> {
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
@@ -160,6 +165,7 @@ pub async fn start_with(
         hasher,
         shutdown: shutdown_rx.clone(),
         openapi: Arc::new(OnceLock::new()),
+        trust_proxy,
     };
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let mut stop = shutdown_rx;

@@ -18,6 +18,10 @@ struct Args {
     /// Fill an empty database with a believable demo program.
     #[arg(long)]
     demo: bool,
+    /// Behind a load balancer: take each client's address (for login throttling) from the last
+    /// `X-Forwarded-For` entry. Only set this when a proxy you run always sets that header.
+    #[arg(long, env = "LODESTAR_TRUST_PROXY")]
+    trust_proxy: bool,
 }
 
 fn default_database() -> anyhow::Result<String> {
@@ -62,7 +66,12 @@ async fn main() -> anyhow::Result<()> {
         None => default_database()?,
     };
     tracing::info!(database = %database_url, "opening the database");
-    let config = lodestar_server::Config { listen: args.listen, database_url, demo: args.demo };
+    let config = lodestar_server::Config {
+        listen: args.listen,
+        database_url,
+        demo: args.demo,
+        trust_proxy: args.trust_proxy,
+    };
     let server = lodestar_server::start(config).await.context("lodestar-server could not start")?;
     println!("Lodestar server listening on {}", server.url());
     server.run_until(shutdown_signal()).await;

@@ -29,7 +29,15 @@ async fn main() -> anyhow::Result<()> {
     let mut logins = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        s.api.call(reqwest::Method::POST, "/v1/auth/login", None, Some(json!({"login": "loader", "password": PASSWORD}))).await.expect(200);
+        s.api
+            .call(
+                reqwest::Method::POST,
+                "/v1/auth/login",
+                None,
+                Some(json!({"login": "loader", "password": PASSWORD})),
+            )
+            .await
+            .expect(200);
         logins.push(t.elapsed());
     }
     logins.sort();
@@ -58,7 +66,10 @@ async fn main() -> anyhow::Result<()> {
     }
     let took = started.elapsed();
     let sent = per * senders;
-    println!("backend={backend:?} register={register:?} login_median={:?} login_min={:?}", logins[2], logins[0]);
+    println!(
+        "backend={backend:?} register={register:?} login_median={:?} login_min={:?}",
+        logins[2], logins[0]
+    );
     println!(
         "messages={sent} senders={senders} seconds={:.2} accepted_per_second={:.0}",
         took.as_secs_f64(),

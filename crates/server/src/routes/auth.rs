@@ -1,8 +1,6 @@
 //! Register, login, logout.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -11,7 +9,7 @@ use uuid::Uuid;
 
 use crate::auth::{new_token, token_hash, LoginThrottle, TOKEN_LIFETIME};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Body, Caller};
+use crate::extract::{Body, Caller, ClientIp};
 use crate::store::NewAccount;
 use crate::AppState;
 
@@ -44,12 +42,12 @@ pub async fn register(
         (status = 429, body = ErrorBody, description = "Too many failures; see Retry-After")))]
 pub async fn login(
     State(s): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Body(req): Body<LoginRequest>,
 ) -> ApiResult<Json<AuthResponse>> {
     let now = Utc::now();
     let record = s.store.find_login(&req.login).await?;
-    let throttle = LoginThrottle::new(&req.login, record.as_ref().map(|r| r.user_id), peer.ip());
+    let throttle = LoginThrottle::new(&req.login, record.as_ref().map(|r| r.user_id), ip);
     throttle.check(s.store.as_ref(), now).await?;
     let ok =
         s.hasher.verify(&req.password, record.as_ref().map(|r| r.password_hash.as_str())).await?;

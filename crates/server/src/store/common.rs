@@ -420,13 +420,21 @@ macro_rules! impl_store {
             }
 
             async fn create_session(&self, user_id: Uuid, token_hash: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                // Expired sessions of this user are dead weight; drop them as a new one starts.
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
+                    .bind(user_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                     .bind(token_hash)
                     .bind(user_id)
                     .bind(now)
                     .bind(expires_at)
-                    .execute(self.writer())
+                    .execute(&mut *tx)
                     .await?;
+                tx.commit().await?;
                 Ok(())
             }
 

@@ -91,7 +91,11 @@ async fn listen(mut listener: PgListener, pool: PgPool, watch: Arc<watch::Sender
 async fn notify(mut committed: watch::Receiver<i64>, pool: PgPool) {
     while committed.changed().await.is_ok() {
         let seq = *committed.borrow_and_update();
-        let sent = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(seq.to_string()).execute(&pool).await;
+        let sent = sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(seq.to_string())
+            .execute(&pool)
+            .await;
         if let Err(e) = sent {
             // Other instances still catch up through their poll of the counter.
             tracing::warn!(error = %e, "NOTIFY failed");
