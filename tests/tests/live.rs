@@ -64,7 +64,9 @@ async fn shutdown_closes_sockets(backend: Backend) {
     let a = s.api.register("ann").await;
     let mut events = Events::connect(&s.api.base, &a, None).await;
     let started = Instant::now();
-    tokio::time::timeout(Duration::from_secs(10), s.server.stop()).await.expect("the server stops promptly");
+    tokio::time::timeout(Duration::from_secs(10), s.server.stop())
+        .await
+        .expect("the server stops promptly");
     assert!(events.next_frame(Duration::from_secs(2)).await.is_none());
     assert!(started.elapsed() < Duration::from_secs(10));
 }
@@ -99,7 +101,15 @@ async fn delivery_crosses_instances_on_postgres() {
     }
     // A token issued by one instance works on the other: they share nothing but the database.
     two.api.get("/v1/me", &a.token).await.expect(200);
-    let reply = two.api.post("/v1/messages", &b.token, json!({"message_id": uuid::Uuid::new_v4(), "conversation_id": ab, "content": "back"})).await.expect(201);
+    let reply = two
+        .api
+        .post(
+            "/v1/messages",
+            &b.token,
+            json!({"message_id": uuid::Uuid::new_v4(), "conversation_id": ab, "content": "back"}),
+        )
+        .await
+        .expect(201);
     assert!(reply["seq"].as_i64().unwrap() > 0);
     one.server.stop().await;
     two.server.stop().await;

@@ -52,7 +52,10 @@ async fn paging_by_one_equals_one_big_page(backend: Backend) {
         assert_eq!(big, small, "paging by 1 differs for {}", user.username);
         assert_eq!(big_cursor, small_cursor);
         let ordered = seqs(&big);
-        assert!(ordered.windows(2).all(|w| w[0] < w[1]), "seqs not strictly increasing: {ordered:?}");
+        assert!(
+            ordered.windows(2).all(|w| w[0] < w[1]),
+            "seqs not strictly increasing: {ordered:?}"
+        );
         // From the final cursor nothing more comes.
         let (rest, _) = s.api.sync_all(user, Some(&big_cursor), 10).await;
         assert!(rest.is_empty(), "changes after the final cursor: {rest:?}");
@@ -61,12 +64,24 @@ async fn paging_by_one_equals_one_big_page(backend: Backend) {
     let (b_changes, _) = s.api.sync_all(&b, None, 1000).await;
     let messages = b_changes.iter().filter(|c| c["kind"] == "message").count();
     assert_eq!(messages, 12, "ben sees 7 direct and 5 group messages");
-    let own = b_changes.iter().filter(|c| c["kind"] == "profile" && c["data"]["user_id"] == b.id.to_string());
-    assert!(own.clone().all(|c| c["data"]["email"] == "ben@example.com"), "own profile comes as Me");
-    let others = b_changes.iter().filter(|c| c["kind"] == "profile" && c["data"]["user_id"] != b.id.to_string());
+    let own = b_changes
+        .iter()
+        .filter(|c| c["kind"] == "profile" && c["data"]["user_id"] == b.id.to_string());
+    assert!(
+        own.clone().all(|c| c["data"]["email"] == "ben@example.com"),
+        "own profile comes as Me"
+    );
+    let others = b_changes
+        .iter()
+        .filter(|c| c["kind"] == "profile" && c["data"]["user_id"] != b.id.to_string());
     assert!(others.clone().count() >= 2);
-    assert!(others.clone().all(|c| c["data"].get("email").is_none()), "others' private fields leaked");
-    assert!(b_changes.iter().any(|c| c["kind"] == "profile" && c["data"]["bio"] == "I mentor Rust folks"));
+    assert!(
+        others.clone().all(|c| c["data"].get("email").is_none()),
+        "others' private fields leaked"
+    );
+    assert!(b_changes
+        .iter()
+        .any(|c| c["kind"] == "profile" && c["data"]["bio"] == "I mentor Rust folks"));
     s.server.stop().await;
 }
 
@@ -90,29 +105,45 @@ async fn joining_brings_history_and_leaving_sends_a_delete(backend: Backend) {
     let (a, _, _, _, gconv) = world(&s.api).await;
     let dan = s.api.register("dan").await;
     let (_, before_join) = s.api.sync_all(&dan, None, 100).await;
-    let group_id = s.api.get(&format!("/v1/conversations/{gconv}"), &a.token).await.expect(200)["group_id"].clone();
+    let group_id = s.api.get(&format!("/v1/conversations/{gconv}"), &a.token).await.expect(200)
+        ["group_id"]
+        .clone();
     s.api
-        .post(&format!("/v1/groups/{}/members", group_id.as_str().unwrap()), &a.token, json!({"user_id": dan.id}))
+        .post(
+            &format!("/v1/groups/{}/members", group_id.as_str().unwrap()),
+            &a.token,
+            json!({"user_id": dan.id}),
+        )
         .await
         .expect(201);
     let (joined, after_join) = s.api.sync_all(&dan, Some(&before_join), 100).await;
     let history: Vec<&Value> = joined.iter().filter(|c| c["kind"] == "message").collect();
     assert_eq!(history.len(), 5, "the group's five old messages reach the new member");
     assert!(joined.iter().any(|c| c["kind"] == "read"), "and their read receipts");
-    assert!(joined.iter().any(|c| c["kind"] == "profile" && c["data"]["user_id"] == a.id.to_string()));
+    assert!(joined
+        .iter()
+        .any(|c| c["kind"] == "profile" && c["data"]["user_id"] == a.id.to_string()));
     assert!(joined.iter().any(|c| c["kind"] == "group" && c["data"]["group_name"] == "Circle"));
     // Dan leaves: a delete for his membership, then nothing more of the group.
     s.api
-        .delete(&format!("/v1/groups/{}/members/{}", group_id.as_str().unwrap(), dan.id), &dan.token)
+        .delete(
+            &format!("/v1/groups/{}/members/{}", group_id.as_str().unwrap(), dan.id),
+            &dan.token,
+        )
         .await
         .expect(204);
     s.api.send(&a, gconv, "after dan left").await;
     let (left, _) = s.api.sync_all(&dan, Some(&after_join), 100).await;
     assert!(
-        left.iter().any(|c| c["kind"] == "group_member" && c["op"] == "delete" && c["data"]["user_id"] == dan.id.to_string()),
+        left.iter().any(|c| c["kind"] == "group_member"
+            && c["op"] == "delete"
+            && c["data"]["user_id"] == dan.id.to_string()),
         "no membership delete: {left:?}"
     );
-    assert!(!left.iter().any(|c| c["kind"] == "message"), "a message after leaving reached dan: {left:?}");
+    assert!(
+        !left.iter().any(|c| c["kind"] == "message"),
+        "a message after leaving reached dan: {left:?}"
+    );
     s.server.stop().await;
 }
 
@@ -150,10 +181,11 @@ async fn a_late_commit_is_never_skipped_on_postgres() {
     // The writer in flight: a message and its change, under a seq taken from the counter, held.
     let mut held = sqlx::PgConnection::connect(&s.db.url).await.unwrap();
     let mut tx = held.begin().await.unwrap();
-    let held_seq: i64 = sqlx::query_scalar("UPDATE seq_counter SET value = value + 1 WHERE id = 1 RETURNING value")
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
+    let held_seq: i64 =
+        sqlx::query_scalar("UPDATE seq_counter SET value = value + 1 WHERE id = 1 RETURNING value")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
     let held_id = Uuid::new_v4();
     let message = json!({"message_id": held_id, "conversation_id": ab, "sender_id": a.id, "content": "held",
         "media_url": null, "sent_at": chrono::Utc::now(), "seq": held_seq});
@@ -179,7 +211,12 @@ async fn a_late_commit_is_never_skipped_on_postgres() {
     let writers = tokio::spawn(async move {
         let mut sent = Vec::new();
         for i in 0..5 {
-            sent.push(api.send(&a2, ab2, &format!("concurrent {i}")).await["message_id"].as_str().unwrap().to_owned());
+            sent.push(
+                api.send(&a2, ab2, &format!("concurrent {i}")).await["message_id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
         }
         sent
     });
@@ -187,7 +224,10 @@ async fn a_late_commit_is_never_skipped_on_postgres() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let page = s.api.get(&format!("/v1/sync?since={start}"), &b.token).await.expect(200);
     let mid_cursor = page["cursor"].as_str().unwrap().to_owned();
-    assert!(mid_cursor.parse::<i64>().unwrap() < held_seq, "the cursor moved past a change still in flight");
+    assert!(
+        mid_cursor.parse::<i64>().unwrap() < held_seq,
+        "the cursor moved past a change still in flight"
+    );
     // The others wait behind the seq in flight: that ordering is what keeps cursors gap-free.
     assert!(!writers.is_finished(), "writers committed past a seq still in flight");
     assert!(page["changes"].as_array().unwrap().is_empty());
@@ -195,7 +235,11 @@ async fn a_late_commit_is_never_skipped_on_postgres() {
     tx.commit().await.unwrap();
     let sent = tokio::time::timeout(Duration::from_secs(10), writers).await.unwrap().unwrap();
     let (after, _) = s.api.sync_all(&b, Some(&mid_cursor), 2).await;
-    let ids: Vec<String> = after.iter().filter(|c| c["kind"] == "message").map(|c| c["data"]["message_id"].as_str().unwrap().to_owned()).collect();
+    let ids: Vec<String> = after
+        .iter()
+        .filter(|c| c["kind"] == "message")
+        .map(|c| c["data"]["message_id"].as_str().unwrap().to_owned())
+        .collect();
     assert!(ids.contains(&held_id.to_string()), "the late commit was skipped: {ids:?}");
     for id in &sent {
         assert!(ids.contains(id), "a concurrent message is missing");
