@@ -1,0 +1,104 @@
+//! Every value rule of DESIGN.md, as one validator per input type.
+//!
+//! Each validator returns the normalised values or *all* bad fields at once, as field name to
+//! rule code (`required`, `too_short`, `too_long`, `invalid`, `too_young`, `out_of_range`,
+//! `too_many`, `same_as_login`). The codes are stable: clients switch on them.
+//!
+//! [`rules`] holds the rule for each single value; [`forms`] applies them to whole request
+//! bodies. Both are re-exported here, so callers write `validate::username` or
+//! `validate::register`.
+
+use std::collections::BTreeMap;
+
+pub mod forms;
+pub mod rules;
+
+pub use forms::*;
+pub use rules::*;
+
+/// Bad fields: field name to rule code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub BTreeMap<String, String>);
+
+/// The error of every validator.
+pub type ValidationError = FieldErrors;
+
+impl FieldErrors {
+    /// Records `code` for `field`, keeping the first code a field got.
+    pub fn add(&mut self, field: &str, code: &str) {
+        self.0.entry(field.to_owned()).or_insert_with(|| code.to_owned());
+    }
+
+    /// Runs `check` and records its error under `field`, returning its value on success.
+    pub fn check<T>(&mut self, field: &str, check: Result<T, &'static str>) -> Option<T> {
+        match check {
+            Ok(v) => Some(v),
+            Err(code) => {
+                self.add(field, code);
+                None
+            }
+        }
+    }
+
+    /// No field is bad.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when no field is bad.
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
+        if self.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
+    }
+
+    /// One sentence naming the bad fields, for people.
+    pub fn summary(&self) -> String {
+        let parts: Vec<String> = self.0.iter().map(|(f, c)| format!("{f}: {c}")).collect();
+        format!("invalid fields ({})", parts.join(", "))
+    }
+}
+
+/// The limits, in characters (or units where said).
+pub mod limits {
+    /// Username length.
+    pub const USERNAME: (usize, usize) = (3, 16);
+    /// Email length.
+    pub const EMAIL_MAX: usize = 100;
+    /// Phone length, the `+` included.
+    pub const PHONE_MAX: usize = 15;
+    /// Password length.
+    pub const PASSWORD: (usize, usize) = (10, 128);
+    /// Youngest age allowed.
+    pub const MIN_AGE: i32 = 13;
+    /// City length.
+    pub const CITY_MAX: usize = 26;
+    /// URL length.
+    pub const URL_MAX: usize = 255;
+    /// Bio length.
+    pub const BIO_MAX: usize = 2_000;
+    /// Job title and industry length.
+    pub const TITLE_MAX: usize = 100;
+    /// Years of experience.
+    pub const YEARS: (i64, i64) = (0, 70);
+    /// Number of skill or interest tags.
+    pub const TAGS_MAX: usize = 30;
+    /// Length of one tag.
+    pub const TAG: (usize, usize) = (1, 40);
+    /// Group name length.
+    pub const GROUP_NAME: (usize, usize) = (1, 50);
+    /// Group description length.
+    pub const DESCRIPTION_MAX: usize = 2_000;
+    /// Message content length.
+    pub const CONTENT_MAX: usize = 10_000;
+}
+
+/// US states, DC and the inhabited territories.
+pub const US_STATES: [&str; 56] = [
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
+    "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
+    "WI", "WY", "DC", "AS", "GU", "MP", "PR", "VI",
+];
