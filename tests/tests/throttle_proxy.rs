@@ -1,6 +1,8 @@
 //! Login throttling behind a load balancer: with `--trust-proxy` the limit applies per real
 //! client address (the balancer's `X-Forwarded-For` entry), not to the balancer as a whole.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
 use std::sync::Arc;
 
 use lodestar_tests::{Backend, Database, TestServer, PASSWORD};

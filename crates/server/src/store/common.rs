@@ -72,8 +72,8 @@ macro_rules! impl_store {
         use uuid::Uuid;
 
         use $crate::store::records::{
-            ChangeRow, ConversationRow, GroupRow, MemberRow, MessageRow, NewChange, ReadRow,
-            UserRow,
+            micros, search_keys, ChangeRow, ConversationRow, GroupRow, MemberRow, MessageRow,
+            NewChange, ReadRow, UserRow,
         };
         use $crate::store::{
             LoginRecord, NewAccount, NewMessage, OpenedDirect, SendOutcome, Store, StoreError,
@@ -337,8 +337,11 @@ macro_rules! impl_store {
             }
 
             async fn create_user(&self, account: NewAccount, now: DateTime<Utc>) -> StoreResult<Me> {
+                let now = micros(now);
                 let u = &account.user;
                 let p = &u.profile;
+                let (search_text, industry_key) =
+                    search_keys(&u.username, p.job_title.as_deref(), p.bio.as_deref(), &p.skills, p.industry.as_deref());
                 let mut tx = self.writer().begin().await?;
                 let taken = taken_fields(&mut *tx, None, Some(&u.username), Some(&u.email), p.phone_number.as_deref()).await?;
                 if !taken.is_empty() {
@@ -348,8 +351,8 @@ macro_rules! impl_store {
                 let inserted = sqlx::query(
                     "INSERT INTO users (user_id, username, email, phone_number, password_hash, date_of_birth, \
                      city, state, age, profile_picture_url, bio, mentor_status, mentee_status, job_title, \
-                     years_of_experience, industry, skills, interests, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+                     years_of_experience, industry, skills, interests, created_at, search_text, industry_key) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
                 )
                 .bind(user_id)
                 .bind(&u.username)
@@ -370,11 +373,17 @@ macro_rules! impl_store {
                 .bind(tags_json(&p.skills))
                 .bind(tags_json(&p.interests))
                 .bind(now)
+                .bind(search_text)
+                .bind(industry_key)
                 .execute(&mut *tx)
                 .await;
                 if let Err(e) = inserted {
                     if is_unique_violation(&e) {
-                        return Err(StoreError::Conflict(vec!["username".into()]));
+                        // Someone took a value between our check and our insert: name it.
+                        drop(tx);
+                        let mut conn = self.reader().acquire().await?;
+                        let taken = taken_fields(&mut conn, None, Some(&u.username), Some(&u.email), p.phone_number.as_deref()).await?;
+                        return Err(StoreError::Conflict(if taken.is_empty() { vec!["username".into()] } else { taken }));
                     }
                     return Err(e.into());
                 }
@@ -420,6 +429,7 @@ macro_rules! impl_store {
             }
 
             async fn create_session(&self, user_id: Uuid, token_hash: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()> {
+                let (now, expires_at) = (micros(now), micros(expires_at));
                 let mut tx = self.writer().begin().await?;
                 // Expired sessions of this user are dead weight; drop them as a new one starts.
                 sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
@@ -452,6 +462,7 @@ macro_rules! impl_store {
             }
 
             async fn record_login_failure(&self, keys: &[String], at: DateTime<Utc>) -> StoreResult<()> {
+                let at = micros(at);
                 let mut tx = self.writer().begin().await?;
                 for key in keys {
                     sqlx::query("INSERT INTO login_failures (key, failed_at) VALUES ($1, $2)")
@@ -529,11 +540,23 @@ macro_rules! impl_store {
                 qb.push(" WHERE user_id = ").push_bind(user_id);
                 if let Err(e) = qb.build().execute(&mut *tx).await {
                     if is_unique_violation(&e) {
-                        return Err(StoreError::Conflict(vec!["username".into()]));
+                        // Someone took a value between our check and our update: name it.
+                        drop(tx);
+                        let mut conn = self.reader().acquire().await?;
+                        let taken = taken_fields(&mut conn, Some(user_id), patch.username.as_deref(), patch.email.as_deref(), phone).await?;
+                        return Err(StoreError::Conflict(if taken.is_empty() { vec!["username".into()] } else { taken }));
                     }
                     return Err(e.into());
                 }
-                let me = load_user(&mut *tx, user_id).await?.ok_or(StoreError::NotFound)?.into_me(today)?;
+                let row = load_user(&mut *tx, user_id).await?.ok_or(StoreError::NotFound)?;
+                let (search_text, industry_key) = row.search_keys()?;
+                sqlx::query("UPDATE users SET search_text = $2, industry_key = $3 WHERE user_id = $1")
+                    .bind(user_id)
+                    .bind(search_text)
+                    .bind(industry_key)
+                    .execute(&mut *tx)
+                    .await?;
+                let me = row.into_me(today)?;
                 let changes = [
                     NewChange::for_user(user_id, ChangeKind::Profile, ChangeOp::Upsert, &me),
                     NewChange::profile_to_peers(&Profile::from(me.clone())),
@@ -551,10 +574,7 @@ macro_rules! impl_store {
                 }
                 if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                     let pat = format!("%{}%", like_escape(&text.to_lowercase()));
-                    qb.push(" AND (lower(username) LIKE ").push_bind(pat.clone()).push(" ESCAPE '\\'");
-                    qb.push(" OR lower(coalesce(job_title, '')) LIKE ").push_bind(pat.clone()).push(" ESCAPE '\\'");
-                    qb.push(" OR lower(coalesce(bio, '')) LIKE ").push_bind(pat.clone()).push(" ESCAPE '\\'");
-                    qb.push(" OR lower(skills) LIKE ").push_bind(pat).push(" ESCAPE '\\')");
+                    qb.push(" AND search_text LIKE ").push_bind(pat).push(" ESCAPE '\\'");
                 }
                 if let Some(m) = q.mentor {
                     qb.push(" AND mentor_status = ").push_bind(m);
@@ -568,7 +588,7 @@ macro_rules! impl_store {
                     qb.push(" AND skills LIKE ").push_bind(format!("%{}%", like_escape(&quoted))).push(" ESCAPE '\\'");
                 }
                 if let Some(ind) = q.industry.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                    qb.push(" AND lower(industry) = ").push_bind(ind.to_lowercase());
+                    qb.push(" AND industry_key = ").push_bind(ind.to_lowercase());
                 }
                 if let Some(st) = q.state.as_deref() {
                     qb.push(" AND state = ").push_bind(st.trim().to_ascii_uppercase());
@@ -611,6 +631,7 @@ macro_rules! impl_store {
             }
 
             async fn open_direct(&self, me: Uuid, other: Uuid, now: DateTime<Utc>) -> StoreResult<OpenedDirect> {
+                let now = micros(now);
                 let id = direct_conversation_id(me, other);
                 let mut tx = self.writer().begin().await?;
                 if let Some(conversation) = load_conversation(&mut *tx, id).await? {
@@ -772,7 +793,7 @@ macro_rules! impl_store {
                     sender_id: Some(sender),
                     content: m.body.content,
                     media_url: m.body.media_url,
-                    sent_at: m.sent_at,
+                    sent_at: micros(m.sent_at),
                     seq,
                 };
                 let inserted = sqlx::query(
@@ -807,6 +828,7 @@ macro_rules! impl_store {
             }
 
             async fn mark_read(&self, user: Uuid, message_ids: &[Uuid], now: DateTime<Utc>) -> StoreResult<()> {
+                let now = micros(now);
                 let ids: Vec<Uuid> = {
                     let mut seen = HashSet::new();
                     message_ids.iter().copied().filter(|id| seen.insert(*id)).collect()
@@ -888,6 +910,7 @@ macro_rules! impl_store {
             }
 
             async fn create_group(&self, creator: Uuid, g: NewGroup, members: &[Uuid], now: DateTime<Utc>) -> StoreResult<Group> {
+                let now = micros(now);
                 let group_id = Uuid::new_v4();
                 let conv_id = group_conversation_id(group_id);
                 let mut ids = vec![creator];
@@ -987,6 +1010,7 @@ macro_rules! impl_store {
             }
 
             async fn add_member(&self, group_id: Uuid, user_id: Uuid, role: Role, now: DateTime<Utc>) -> StoreResult<GroupMember> {
+                let now = micros(now);
                 let mut tx = self.writer().begin().await?;
                 let before = group_or_missing(&mut *tx, group_id).await?;
                 if before.members.iter().any(|m| m.user_id == user_id) {
@@ -1005,9 +1029,11 @@ macro_rules! impl_store {
                 let group = group_or_missing(&mut *tx, group_id).await?;
                 let member = group.members.iter().find(|m| m.user_id == user_id).cloned().ok_or(StoreError::NotFound)?;
                 let conv_id = group.conversation_id;
+                let conversation = load_conversation(&mut *tx, conv_id).await?.ok_or(StoreError::NotFound)?;
                 let mut changes = vec![
                     NewChange::in_conversation(conv_id, ChangeKind::GroupMember, ChangeOp::Upsert, &member_data(group_id, &member)),
                     NewChange::in_conversation(conv_id, ChangeKind::Group, ChangeOp::Upsert, &group),
+                    NewChange::in_conversation(conv_id, ChangeKind::Conversation, ChangeOp::Upsert, &conversation),
                     NewChange::profile_in_conversation(conv_id, &joiner),
                 ];
                 changes.extend(snapshot_for(&mut tx, user_id, &group, today).await?);
@@ -1052,8 +1078,8 @@ macro_rules! impl_store {
                 }
                 let mut changes = Vec::new();
                 let remaining = members_of(&mut *tx, group_id).await?;
-                // A group keeps an owner while it has members: the longest-standing member
-                // takes over when the last owner leaves.
+                // A group keeps an owner while it has members: when the last owner leaves, an
+                // admin takes over (the longest-standing one), else the longest-standing member.
                 if !remaining.is_empty() && !remaining.iter().any(|m| m.role == Role::Owner) {
                     let heir = remaining.iter().max_by_key(|m| (m.role, std::cmp::Reverse(m.joined_at))).map(|m| m.user_id);
                     if let Some(heir) = heir {
@@ -1072,6 +1098,8 @@ macro_rules! impl_store {
                     changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::GroupMember, ChangeOp::Upsert, &member_data(group_id, m)));
                 }
                 changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::Group, ChangeOp::Upsert, &group));
+                let conversation = load_conversation(&mut *tx, group.conversation_id).await?.ok_or(StoreError::NotFound)?;
+                changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::Conversation, ChangeOp::Upsert, &conversation));
                 // The one who left no longer sees the conversation: tell them directly.
                 changes.push(NewChange::for_user(user_id, ChangeKind::GroupMember, ChangeOp::Delete, &key));
                 changes.push(NewChange::for_user(user_id, ChangeKind::Group, ChangeOp::Delete, &json!({"group_id": group_id})));

@@ -1,6 +1,6 @@
 //! Rows as both backends read them, and the change-log entries both write.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use lodestar_protocol::validate::age_on;
 use lodestar_protocol::{
     Change, ChangeKind, ChangeOp, Conversation, ConversationType, GroupMember, Me, Message,
@@ -33,6 +33,27 @@ pub(crate) struct UserRow {
     pub created_at: DateTime<Utc>,
 }
 
+/// A time as both databases keep it: PostgreSQL stores microseconds, so every time is cut to
+/// microseconds before it is written *and* before it is answered, and a retried request gets
+/// exactly the answer the first one got.
+pub(crate) fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.trunc_subsecs(6)
+}
+
+/// The directory's search keys of a profile, folded in Rust so both backends ignore case alike
+/// (see migration 0002): the searchable text, and the industry.
+pub(crate) fn search_keys(
+    username: &str,
+    job_title: Option<&str>,
+    bio: Option<&str>,
+    skills: &[String],
+    industry: Option<&str>,
+) -> (String, Option<String>) {
+    let mut text = vec![username, job_title.unwrap_or_default(), bio.unwrap_or_default()];
+    text.extend(skills.iter().map(String::as_str));
+    (text.join("\n").to_lowercase(), industry.map(str::to_lowercase))
+}
+
 fn tags(field: &str, json: &str) -> StoreResult<Vec<String>> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("users.{field}: {e}")))
 }
@@ -60,6 +81,18 @@ impl UserRow {
             industry: self.industry,
             created_at: self.created_at,
         })
+    }
+
+    /// The directory's search keys of this row.
+    pub fn search_keys(&self) -> StoreResult<(String, Option<String>)> {
+        let skills = tags("skills", &self.skills)?;
+        Ok(search_keys(
+            &self.username,
+            self.job_title.as_deref(),
+            self.bio.as_deref(),
+            &skills,
+            self.industry.as_deref(),
+        ))
     }
 
     /// What others see.
