@@ -1,0 +1,253 @@
+//! Groups and their members.
+
+/// Expands `GroupStore` for one backend (see `super::impl_store!`).
+macro_rules! sql_groups {
+    ($store:ty, $db:ty) => {
+        /// Everything a new member of a conversation must be handed, as changes for them alone.
+        async fn snapshot_for(tx: &mut Tx<'_>, user: Uuid, group: &Group, today: NaiveDate) -> StoreResult<Vec<NewChange>> {
+            let conv_id = group.conversation_id;
+            let mut out = Vec::new();
+            let conversation = load_conversation(&mut **tx, conv_id).await?.ok_or(StoreError::NotFound)?;
+            out.push(NewChange::for_user(user, ChangeKind::Conversation, ChangeOp::Upsert, &conversation));
+            out.push(NewChange::for_user(user, ChangeKind::Group, ChangeOp::Upsert, group));
+            for m in &group.members {
+                out.push(NewChange::for_user(user, ChangeKind::GroupMember, ChangeOp::Upsert, &member_data(group.group_id, m)));
+            }
+            let others: Vec<Uuid> = group.members.iter().map(|m| m.user_id).filter(|id| *id != user).collect();
+            for p in profiles_of(&mut **tx, &others, today).await? {
+                out.push(NewChange::for_user(user, ChangeKind::Profile, ChangeOp::Upsert, &p));
+            }
+            let messages = sqlx::query_as::<_, MessageRow>(concat!(
+                "SELECT ", message_columns!(), " FROM messages WHERE conversation_id = $1 ORDER BY seq"
+            ))
+            .bind(conv_id)
+            .fetch_all(&mut **tx)
+            .await?;
+            for m in messages {
+                out.push(NewChange::for_user(user, ChangeKind::Message, ChangeOp::Upsert, &Message::from(m)));
+            }
+            let reads = sqlx::query_as::<_, ReadRow>(
+                "SELECT r.message_id, r.user_id, r.read_at, m.conversation_id FROM message_read_status r \
+                 JOIN messages m ON m.message_id = r.message_id WHERE m.conversation_id = $1 ORDER BY m.seq",
+            )
+            .bind(conv_id)
+            .fetch_all(&mut **tx)
+            .await?;
+            for r in reads {
+                out.push(NewChange::for_user(user, ChangeKind::Read, ChangeOp::Upsert, &r));
+            }
+            Ok(out)
+        }
+
+
+        #[async_trait::async_trait]
+        impl GroupStore for $store {
+            async fn create_group(&self, creator: Uuid, g: NewGroup, members: &[Uuid], now: DateTime<Utc>) -> StoreResult<Group> {
+                let now = micros(now);
+                let group_id = Uuid::new_v4();
+                let conv_id = group_conversation_id(group_id);
+                let mut ids = vec![creator];
+                for id in members {
+                    if !ids.contains(id) {
+                        ids.push(*id);
+                    }
+                }
+                let mut tx = self.writer().begin().await?;
+                sqlx::query(
+                    "INSERT INTO groups (group_id, group_name, description, created_by, created_at, members) VALUES ($1, $2, $3, $4, $5, '[]')",
+                )
+                .bind(group_id)
+                .bind(&g.group_name)
+                .bind(&g.description)
+                .bind(creator)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO conversations (conversation_id, type, group_id, created_at) VALUES ($1, 'GROUP', $2, $3)")
+                    .bind(conv_id)
+                    .bind(group_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                let mut qb = QueryBuilder::<$db>::new("INSERT INTO group_members (group_id, user_id, role, joined_at) ");
+                qb.push_values(&ids, |mut b, id| {
+                    let role = if *id == creator { Role::Owner } else { Role::Member };
+                    b.push_bind(group_id).push_bind(*id).push_bind(role.as_str()).push_bind(now);
+                });
+                qb.build().execute(&mut *tx).await?;
+                refresh_members_json(&mut tx, group_id).await?;
+                let group = group_or_missing(&mut *tx, group_id).await?;
+                let conversation = load_conversation(&mut *tx, conv_id).await?.ok_or(StoreError::NotFound)?;
+                let mut changes = vec![
+                    NewChange::in_conversation(conv_id, ChangeKind::Group, ChangeOp::Upsert, &group),
+                    NewChange::in_conversation(conv_id, ChangeKind::Conversation, ChangeOp::Upsert, &conversation),
+                ];
+                for m in &group.members {
+                    changes.push(NewChange::in_conversation(conv_id, ChangeKind::GroupMember, ChangeOp::Upsert, &member_data(group_id, m)));
+                }
+                for p in profiles_of(&mut *tx, &ids, now.date_naive()).await? {
+                    changes.push(NewChange::profile_in_conversation(conv_id, &p));
+                }
+                let seq = log_changes(&mut tx, &changes).await?;
+                tx.commit().await?;
+                self.after_commit(seq).await;
+                Ok(group)
+            }
+
+            async fn group(&self, user: Uuid, group_id: Uuid) -> StoreResult<(Group, Role)> {
+                let mut conn = self.reader().acquire().await?;
+                let group = group_or_missing(&mut conn, group_id).await?;
+                let role = group.members.iter().find(|m| m.user_id == user).map(|m| m.role).ok_or(StoreError::NotFound)?;
+                Ok((group, role))
+            }
+
+            async fn update_group(&self, group_id: Uuid, patch: GroupPatch) -> StoreResult<Group> {
+                let mut tx = self.writer().begin().await?;
+                let mut qb = QueryBuilder::<$db>::new("UPDATE groups SET group_id = group_id");
+                if let Some(name) = patch.group_name {
+                    qb.push(", group_name = ").push_bind(name);
+                }
+                if let Some(d) = patch.description {
+                    qb.push(", description = ").push_bind(d);
+                }
+                qb.push(" WHERE group_id = ").push_bind(group_id);
+                if qb.build().execute(&mut *tx).await?.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                let group = group_or_missing(&mut *tx, group_id).await?;
+                let seq = log_changes(&mut tx, &[NewChange::in_conversation(group.conversation_id, ChangeKind::Group, ChangeOp::Upsert, &group)]).await?;
+                tx.commit().await?;
+                self.after_commit(seq).await;
+                Ok(group)
+            }
+
+            async fn delete_group(&self, group_id: Uuid) -> StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                let group = group_or_missing(&mut *tx, group_id).await?;
+                let mut changes = Vec::new();
+                for m in &group.members {
+                    changes.push(NewChange::for_user(m.user_id, ChangeKind::Group, ChangeOp::Delete, &serde_json::json!({"group_id": group_id})));
+                    changes.push(NewChange::for_user(
+                        m.user_id,
+                        ChangeKind::Conversation,
+                        ChangeOp::Delete,
+                        &serde_json::json!({"conversation_id": group.conversation_id}),
+                    ));
+                }
+                // Cascades to the conversation, its messages and their reads, and the members.
+                sqlx::query("DELETE FROM groups WHERE group_id = $1").bind(group_id).execute(&mut *tx).await?;
+                let seq = log_changes(&mut tx, &changes).await?;
+                tx.commit().await?;
+                self.after_commit(seq).await;
+                Ok(())
+            }
+
+            async fn add_member(&self, group_id: Uuid, user_id: Uuid, role: Role, now: DateTime<Utc>) -> StoreResult<GroupMember> {
+                let now = micros(now);
+                let mut tx = self.writer().begin().await?;
+                let before = group_or_missing(&mut *tx, group_id).await?;
+                if before.members.iter().any(|m| m.user_id == user_id) {
+                    return Err(StoreError::Conflict(vec!["user_id".into()]));
+                }
+                let today = now.date_naive();
+                let joiner = profiles_of(&mut *tx, &[user_id], today).await?.pop().ok_or(StoreError::NotFound)?;
+                sqlx::query("INSERT INTO group_members (group_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)")
+                    .bind(group_id)
+                    .bind(user_id)
+                    .bind(role.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                refresh_members_json(&mut tx, group_id).await?;
+                let group = group_or_missing(&mut *tx, group_id).await?;
+                let member = group.members.iter().find(|m| m.user_id == user_id).cloned().ok_or(StoreError::NotFound)?;
+                let conv_id = group.conversation_id;
+                let conversation = load_conversation(&mut *tx, conv_id).await?.ok_or(StoreError::NotFound)?;
+                let mut changes = vec![
+                    NewChange::in_conversation(conv_id, ChangeKind::GroupMember, ChangeOp::Upsert, &member_data(group_id, &member)),
+                    NewChange::in_conversation(conv_id, ChangeKind::Group, ChangeOp::Upsert, &group),
+                    NewChange::in_conversation(conv_id, ChangeKind::Conversation, ChangeOp::Upsert, &conversation),
+                    NewChange::profile_in_conversation(conv_id, &joiner),
+                ];
+                changes.extend(snapshot_for(&mut tx, user_id, &group, today).await?);
+                let seq = log_changes(&mut tx, &changes).await?;
+                tx.commit().await?;
+                self.after_commit(seq).await;
+                Ok(member)
+            }
+
+            async fn set_role(&self, group_id: Uuid, user_id: Uuid, role: Role) -> StoreResult<GroupMember> {
+                let mut tx = self.writer().begin().await?;
+                let updated = sqlx::query("UPDATE group_members SET role = $3 WHERE group_id = $1 AND user_id = $2")
+                    .bind(group_id)
+                    .bind(user_id)
+                    .bind(role.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                if updated.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                let group = group_or_missing(&mut *tx, group_id).await?;
+                let member = group.members.iter().find(|m| m.user_id == user_id).cloned().ok_or(StoreError::NotFound)?;
+                let changes = [
+                    NewChange::in_conversation(group.conversation_id, ChangeKind::GroupMember, ChangeOp::Upsert, &member_data(group_id, &member)),
+                    NewChange::in_conversation(group.conversation_id, ChangeKind::Group, ChangeOp::Upsert, &group),
+                ];
+                let seq = log_changes(&mut tx, &changes).await?;
+                tx.commit().await?;
+                self.after_commit(seq).await;
+                Ok(member)
+            }
+
+            async fn remove_member(&self, group_id: Uuid, user_id: Uuid) -> StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                let removed = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
+                    .bind(group_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if removed.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                let mut changes = Vec::new();
+                let remaining = members_of(&mut *tx, group_id).await?;
+                // A group keeps an owner while it has members: when the last owner leaves, an
+                // admin takes over (the longest-standing one), else the longest-standing member.
+                if !remaining.is_empty() && !remaining.iter().any(|m| m.role == Role::Owner) {
+                    let heir = remaining.iter().max_by_key(|m| (m.role, std::cmp::Reverse(m.joined_at))).map(|m| m.user_id);
+                    if let Some(heir) = heir {
+                        sqlx::query("UPDATE group_members SET role = 'owner' WHERE group_id = $1 AND user_id = $2")
+                            .bind(group_id)
+                            .bind(heir)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                refresh_members_json(&mut tx, group_id).await?;
+                let group = group_or_missing(&mut *tx, group_id).await?;
+                let key = serde_json::json!({"group_id": group_id, "user_id": user_id});
+                changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::GroupMember, ChangeOp::Delete, &key));
+                for m in group.members.iter().filter(|m| m.role == Role::Owner) {
+                    changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::GroupMember, ChangeOp::Upsert, &member_data(group_id, m)));
+                }
+                changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::Group, ChangeOp::Upsert, &group));
+                let conversation = load_conversation(&mut *tx, group.conversation_id).await?.ok_or(StoreError::NotFound)?;
+                changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::Conversation, ChangeOp::Upsert, &conversation));
+                // The one who left no longer sees the conversation: tell them directly.
+                changes.push(NewChange::for_user(user_id, ChangeKind::GroupMember, ChangeOp::Delete, &key));
+                changes.push(NewChange::for_user(user_id, ChangeKind::Group, ChangeOp::Delete, &serde_json::json!({"group_id": group_id})));
+                changes.push(NewChange::for_user(
+                    user_id,
+                    ChangeKind::Conversation,
+                    ChangeOp::Delete,
+                    &serde_json::json!({"conversation_id": group.conversation_id}),
+                ));
+                let seq = log_changes(&mut tx, &changes).await?;
+                tx.commit().await?;
+                self.after_commit(seq).await;
+                Ok(())
+            }
+
+        }
+    };
+}

@@ -1,0 +1,139 @@
+//! Profiles and the directory.
+
+/// Expands `ProfileStore` for one backend (see `super::impl_store!`).
+macro_rules! sql_profiles {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl ProfileStore for $store {
+            async fn me(&self, user_id: Uuid, today: NaiveDate) -> StoreResult<Me> {
+                let mut conn = self.reader().acquire().await?;
+                load_user(&mut conn, user_id).await?.ok_or(StoreError::NotFound)?.into_me(today)
+            }
+
+            async fn profile(&self, user_id: Uuid, today: NaiveDate) -> StoreResult<Profile> {
+                let mut conn = self.reader().acquire().await?;
+                load_user(&mut conn, user_id).await?.ok_or(StoreError::NotFound)?.into_profile(today)
+            }
+
+            async fn update_me(&self, user_id: Uuid, patch: ProfilePatch, today: NaiveDate) -> StoreResult<Me> {
+                let mut tx = self.writer().begin().await?;
+                let phone = patch.phone_number.as_ref().and_then(|p| p.as_deref());
+                let taken = taken_fields(&mut *tx, Some(user_id), patch.username.as_deref(), patch.email.as_deref(), phone).await?;
+                if !taken.is_empty() {
+                    return Err(StoreError::Conflict(taken));
+                }
+                let mut qb = QueryBuilder::<$db>::new("UPDATE users SET user_id = user_id");
+                push_set!(qb, "username", patch.username.clone());
+                push_set!(qb, "email", patch.email.clone());
+                push_set!(qb, "date_of_birth", patch.date_of_birth);
+                if let Some(dob) = patch.date_of_birth {
+                    qb.push(", age = ").push_bind(lodestar_protocol::validate::age_on(dob, today));
+                }
+                push_set!(qb, "phone_number", patch.phone_number.clone());
+                push_set!(qb, "city", patch.city.clone());
+                push_set!(qb, "state", patch.state.clone());
+                push_set!(qb, "profile_picture_url", patch.profile_picture_url.clone());
+                push_set!(qb, "bio", patch.bio.clone());
+                push_set!(qb, "mentor_status", patch.mentor_status);
+                push_set!(qb, "mentee_status", patch.mentee_status);
+                push_set!(qb, "job_title", patch.job_title.clone());
+                push_set!(qb, "years_of_experience", patch.years_of_experience);
+                push_set!(qb, "industry", patch.industry.clone());
+                push_set!(qb, "skills", patch.skills.as_deref().map(tags_json));
+                push_set!(qb, "interests", patch.interests.as_deref().map(tags_json));
+                qb.push(" WHERE user_id = ").push_bind(user_id);
+                if let Err(e) = qb.build().execute(&mut *tx).await {
+                    if is_unique_violation(&e) {
+                        // Someone took a value between our check and our update: name it.
+                        drop(tx);
+                        let mut conn = self.reader().acquire().await?;
+                        let taken = taken_fields(&mut conn, Some(user_id), patch.username.as_deref(), patch.email.as_deref(), phone).await?;
+                        return Err(StoreError::Conflict(if taken.is_empty() { vec!["username".into()] } else { taken }));
+                    }
+                    return Err(e.into());
+                }
+                let row = load_user(&mut *tx, user_id).await?.ok_or(StoreError::NotFound)?;
+                let (search_text, industry_key) = row.search_keys()?;
+                sqlx::query("UPDATE users SET search_text = $2, industry_key = $3 WHERE user_id = $1")
+                    .bind(user_id)
+                    .bind(search_text)
+                    .bind(industry_key)
+                    .execute(&mut *tx)
+                    .await?;
+                let me = row.into_me(today)?;
+                let changes = [
+                    NewChange::for_user(user_id, ChangeKind::Profile, ChangeOp::Upsert, &me),
+                    NewChange::profile_to_peers(&Profile::from(me.clone())),
+                ];
+                let seq = log_changes(&mut tx, &changes).await?;
+                tx.commit().await?;
+                self.after_commit(seq).await;
+                Ok(me)
+            }
+
+            async fn search_users(&self, q: &UsersQuery, limit: i64, today: NaiveDate) -> StoreResult<Vec<Profile>> {
+                let mut qb = QueryBuilder::<$db>::new(concat!("SELECT ", user_columns!(), " FROM users WHERE 1 = 1"));
+                if let Some(u) = q.username.as_deref() {
+                    qb.push(" AND lower(username) = ").push_bind(u.trim().to_lowercase());
+                }
+                if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                    let pat = format!("%{}%", like_escape(&text.to_lowercase()));
+                    qb.push(" AND search_text LIKE ").push_bind(pat).push(" ESCAPE '\\'");
+                }
+                if let Some(m) = q.mentor {
+                    qb.push(" AND mentor_status = ").push_bind(m);
+                }
+                if let Some(m) = q.mentee {
+                    qb.push(" AND mentee_status = ").push_bind(m);
+                }
+                if let Some(skill) = q.skill.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                    // Tags are stored as a JSON array of lower-case strings: match one whole tag.
+                    let quoted = serde_json::to_string(&skill.to_lowercase()).unwrap_or_default();
+                    qb.push(" AND skills LIKE ").push_bind(format!("%{}%", like_escape(&quoted))).push(" ESCAPE '\\'");
+                }
+                if let Some(ind) = q.industry.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                    qb.push(" AND industry_key = ").push_bind(ind.to_lowercase());
+                }
+                if let Some(st) = q.state.as_deref() {
+                    qb.push(" AND state = ").push_bind(st.trim().to_ascii_uppercase());
+                }
+                if let Some(y) = q.min_years {
+                    qb.push(" AND years_of_experience >= ").push_bind(y);
+                }
+                if let Some(after) = q.cursor.as_deref() {
+                    qb.push(" AND username > ").push_bind(after.to_owned());
+                }
+                qb.push(" ORDER BY username LIMIT ").push_bind(limit);
+                qb.build_query_as::<UserRow>()
+                    .fetch_all(self.reader())
+                    .await?
+                    .into_iter()
+                    .map(|u| u.into_profile(today))
+                    .collect()
+            }
+
+            async fn profiles_by_role(&self, mentors: bool, exclude: Uuid, today: NaiveDate) -> StoreResult<Vec<Profile>> {
+                let sql = if mentors {
+                    concat!("SELECT ", user_columns!(), " FROM users WHERE mentor_status = $1 AND user_id <> $2 ORDER BY created_at LIMIT 5000")
+                } else {
+                    concat!("SELECT ", user_columns!(), " FROM users WHERE mentee_status = $1 AND user_id <> $2 ORDER BY created_at LIMIT 5000")
+                };
+                sqlx::query_as::<_, UserRow>(sql)
+                    .bind(true)
+                    .bind(exclude)
+                    .fetch_all(self.reader())
+                    .await?
+                    .into_iter()
+                    .map(|u| u.into_profile(today))
+                    .collect()
+            }
+
+            async fn missing_users(&self, ids: &[Uuid]) -> StoreResult<Vec<Uuid>> {
+                let mut conn = self.reader().acquire().await?;
+                let found: HashSet<Uuid> = load_users(&mut conn, ids).await?.into_iter().map(|u| u.user_id).collect();
+                Ok(ids.iter().copied().filter(|id| !found.contains(id)).collect())
+            }
+
+        }
+    };
+}

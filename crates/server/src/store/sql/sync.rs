@@ -1,0 +1,48 @@
+//! The sync log as each user sees it, and the live watch.
+
+/// Expands `SyncStore` for one backend (see `super::impl_store!`).
+macro_rules! sql_sync {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl SyncStore for $store {
+            fn backend(&self) -> &'static str {
+                self.backend_name()
+            }
+
+            fn subscribe(&self) -> tokio::sync::watch::Receiver<i64> {
+                self.watch().subscribe()
+            }
+
+            async fn latest_seq(&self) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1").fetch_one(self.reader()).await?)
+            }
+
+
+            async fn sync(&self, user: Uuid, since: i64, limit: i64) -> StoreResult<(Vec<Change>, i64, bool)> {
+                let mut conn = self.reader().acquire().await?;
+                // Read before the changes: every seq up to here is committed (seqs commit in
+                // order), so when this page is the last one the cursor may jump to it and skip
+                // the invisible rows for good.
+                let latest: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1").fetch_one(&mut *conn).await?;
+                let mut rows = sqlx::query_as::<_, ChangeRow>(concat!(
+                    "SELECT seq, kind, op, data FROM changes WHERE seq > $2 AND (target_user_id = $1 OR \
+                     (target_user_id IS NULL AND (subject_user_id IS NULL OR subject_user_id <> $1) AND \
+                     (conversation_id IN (", my_conversations!(), ") OR \
+                     (conversation_id IS NULL AND subject_user_id IN (", my_peers!(), "))))) \
+                     ORDER BY seq LIMIT $3"
+                ))
+                .bind(user)
+                .bind(since)
+                .bind(limit + 1)
+                .fetch_all(&mut *conn)
+                .await?;
+                let has_more = rows.len() as i64 > limit;
+                rows.truncate(limit as usize);
+                let last = rows.last().map_or(since, |r| r.seq);
+                let cursor = if has_more { last } else { last.max(latest).max(since) };
+                let changes = rows.into_iter().map(ChangeRow::into_change).collect::<StoreResult<Vec<_>>>()?;
+                Ok((changes, cursor, has_more))
+            }
+        }
+    };
+}

@@ -1,0 +1,181 @@
+//! The store's traits, one per domain, and [`Store`], which is all of them.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use lodestar_protocol::validate::{GroupPatch, NewGroup, ProfilePatch};
+use lodestar_protocol::{
+    Change, Conversation, ConversationSummary, Group, GroupMember, Me, Message, Profile, Read,
+    Role, UsersQuery,
+};
+use uuid::Uuid;
+
+use super::{LoginRecord, NewAccount, NewMessage, OpenedDirect, SendOutcome, StoreResult};
+
+/// Accounts, sessions and login throttling.
+#[async_trait]
+pub trait AccountStore: Send + Sync + 'static {
+    /// Whether the database holds no user yet (for `--demo`).
+    async fn is_empty(&self) -> StoreResult<bool>;
+    /// Creates an account; `Conflict` names each taken field.
+    async fn create_user(&self, account: NewAccount, now: DateTime<Utc>) -> StoreResult<Me>;
+    /// Finds an account by username or email, ignoring case.
+    async fn find_login(&self, login: &str) -> StoreResult<Option<LoginRecord>>;
+    /// The password hash of an account.
+    async fn password_hash(&self, user_id: Uuid) -> StoreResult<String>;
+    /// Replaces the password hash and revokes every token but `keep_token_hash`.
+    async fn set_password_hash(
+        &self,
+        user_id: Uuid,
+        hash: &str,
+        keep_token_hash: &str,
+    ) -> StoreResult<()>;
+    /// Stores a session token's hash.
+    async fn create_session(
+        &self,
+        user_id: Uuid,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The user of an unexpired session.
+    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>)
+        -> StoreResult<Option<Uuid>>;
+    /// Revokes one session.
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Records a failed login under each key.
+    async fn record_login_failure(&self, keys: &[String], at: DateTime<Utc>) -> StoreResult<()>;
+    /// Failures under `key` since `since`: how many, and the oldest.
+    async fn login_failures(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<(i64, Option<DateTime<Utc>>)>;
+    /// Forgets the failures under `key`.
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+}
+
+/// Profiles and the directory.
+#[async_trait]
+pub trait ProfileStore: Send + Sync + 'static {
+    /// The full record of a user.
+    async fn me(&self, user_id: Uuid, today: NaiveDate) -> StoreResult<Me>;
+    /// What others see of a user.
+    async fn profile(&self, user_id: Uuid, today: NaiveDate) -> StoreResult<Profile>;
+    /// Applies a validated edit; `Conflict` names taken fields.
+    async fn update_me(
+        &self,
+        user_id: Uuid,
+        patch: ProfilePatch,
+        today: NaiveDate,
+    ) -> StoreResult<Me>;
+    /// One page of the directory, ordered by username; the query is already checked.
+    async fn search_users(
+        &self,
+        query: &UsersQuery,
+        limit: i64,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<Profile>>;
+    /// Everyone who offers mentoring (`mentors`) or seeks it (`!mentors`), for matching.
+    async fn profiles_by_role(
+        &self,
+        mentors: bool,
+        exclude: Uuid,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<Profile>>;
+    /// Which of `ids` name no user.
+    async fn missing_users(&self, ids: &[Uuid]) -> StoreResult<Vec<Uuid>>;
+}
+
+/// Direct conversations, messages and read receipts. A conversation or message the user may not see answers `NotFound`.
+#[async_trait]
+pub trait ConversationStore: Send + Sync + 'static {
+    /// Opens (or finds) the direct conversation of two users.
+    async fn open_direct(
+        &self,
+        me: Uuid,
+        other: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<OpenedDirect>;
+    /// A conversation `user` takes part in.
+    async fn conversation(&self, user: Uuid, conversation_id: Uuid) -> StoreResult<Conversation>;
+    /// Every conversation of `user`, most recent first.
+    async fn conversations(&self, user: Uuid) -> StoreResult<Vec<ConversationSummary>>;
+    /// Messages older than `before`, newest `limit`, answered oldest first, and whether more exist.
+    async fn messages(
+        &self,
+        user: Uuid,
+        conversation_id: Uuid,
+        before: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<(Vec<Message>, bool)>;
+    /// Stores a message from `sender`, idempotently by its id.
+    async fn send_message(&self, sender: Uuid, message: NewMessage) -> StoreResult<SendOutcome>;
+    /// Marks messages read by `user`; `NotFound` (and nothing written) if any is not visible.
+    async fn mark_read(
+        &self,
+        user: Uuid,
+        message_ids: &[Uuid],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The reads of a message `user` may see.
+    async fn reads(&self, user: Uuid, message_id: Uuid) -> StoreResult<Vec<Read>>;
+}
+
+/// Groups and their members. The roles are checked by the routes; the store keeps `groups.members` in step and logs every change.
+#[async_trait]
+pub trait GroupStore: Send + Sync + 'static {
+    /// Creates a group with `creator` as owner and `members` as members, and its conversation.
+    async fn create_group(
+        &self,
+        creator: Uuid,
+        group: NewGroup,
+        members: &[Uuid],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Group>;
+    /// A group `user` belongs to, and `user`'s role in it.
+    async fn group(&self, user: Uuid, group_id: Uuid) -> StoreResult<(Group, Role)>;
+    /// Renames or re-describes a group.
+    async fn update_group(&self, group_id: Uuid, patch: GroupPatch) -> StoreResult<Group>;
+    /// Deletes a group, its conversation and its messages.
+    async fn delete_group(&self, group_id: Uuid) -> StoreResult<()>;
+    /// Adds a member; `Conflict(["user_id"])` if already one.
+    async fn add_member(
+        &self,
+        group_id: Uuid,
+        user_id: Uuid,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> StoreResult<GroupMember>;
+    /// Changes a member's role.
+    async fn set_role(&self, group_id: Uuid, user_id: Uuid, role: Role)
+        -> StoreResult<GroupMember>;
+    /// Removes a member (or lets one leave).
+    async fn remove_member(&self, group_id: Uuid, user_id: Uuid) -> StoreResult<()>;
+}
+
+/// The sync log and its live watch.
+#[async_trait]
+pub trait SyncStore: Send + Sync + 'static {
+    /// Which backend, for logs: `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// A `watch` of the newest committed seq, poked after every commit on any instance.
+    fn subscribe(&self) -> tokio::sync::watch::Receiver<i64>;
+    /// The newest committed seq.
+    async fn latest_seq(&self) -> StoreResult<i64>;
+    /// The changes `user` may see after `since`, at most `limit`, the cursor after them, and
+    /// whether more remain.
+    async fn sync(
+        &self,
+        user: Uuid,
+        since: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<Change>, i64, bool)>;
+}
+
+/// The storage behind the server: every domain's trait. Every method that names a
+/// conversation, message or group on behalf of a user answers `NotFound` when that user may
+/// not see it.
+pub trait Store: AccountStore + ProfileStore + ConversationStore + GroupStore + SyncStore {}
+
+impl<T> Store for T where T: AccountStore + ProfileStore + ConversationStore + GroupStore + SyncStore
+{}
