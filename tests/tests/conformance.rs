@@ -81,7 +81,7 @@ async fn create(s: &dyn Store, user: NewUser, at: DateTime<Utc>) -> Me {
 
 /// A plain user made at `t(0)`.
 async fn user(s: &dyn Store, name: &str) -> Uuid {
-    create(s, new_user(name), t(0)).await.user_id
+    create(s, new_user(name), t(0)).await.profile.user_id
 }
 
 fn text(conversation_id: Uuid, content: &str, at: DateTime<Utc>) -> NewMessage {
@@ -235,45 +235,48 @@ async fn create_user_round_trips_every_field(backend: Backend) {
     };
     let me = create(s, u, t(0)).await;
     let expected = Me {
-        user_id: me.user_id,
-        username: "ann".into(),
+        profile: Profile {
+            user_id: me.profile.user_id,
+            username: "ann".into(),
+            city: Some("Austin".into()),
+            state: Some("TX".into()),
+            age: Some(35),
+            profile_picture_url: Some("https://img.example.com/ann.png".into()),
+            bio: Some("Backend engineer; I like databases.".into()),
+            mentor_status: true,
+            mentee_status: false,
+            job_title: Some("Staff Engineer".into()),
+            years_of_experience: Some(12),
+            industry: Some("Software".into()),
+            skills: vec!["rust".into(), "postgres".into(), "distributed systems".into()],
+            interests: vec!["chess".into(), "climbing".into()],
+            created_at: t(0),
+        },
         email: "Ann.Lee@Example.com".into(),
         phone_number: Some("+15551234567".into()),
         date_of_birth: date(1990, 4, 12),
-        city: Some("Austin".into()),
-        state: Some("TX".into()),
-        age: Some(35),
-        profile_picture_url: Some("https://img.example.com/ann.png".into()),
-        bio: Some("Backend engineer; I like databases.".into()),
-        mentor_status: true,
-        mentee_status: false,
-        job_title: Some("Staff Engineer".into()),
-        years_of_experience: Some(12),
-        industry: Some("Software".into()),
-        skills: vec!["rust".into(), "postgres".into(), "distributed systems".into()],
-        interests: vec!["chess".into(), "climbing".into()],
-        created_at: t(0),
     };
     assert_eq!(me, expected, "create_user answers the stored record");
-    assert_eq!(s.me(me.user_id, today()).await.unwrap(), expected, "me() round trip");
+    let id = me.profile.user_id;
+    assert_eq!(s.me(id, today()).await.unwrap(), expected, "me() round trip");
     // The age is derived on the day asked, turning over on the birthday.
-    assert_eq!(s.me(me.user_id, date(2026, 4, 11)).await.unwrap().age, Some(35));
-    assert_eq!(s.me(me.user_id, date(2026, 4, 12)).await.unwrap().age, Some(36));
-    assert_eq!(s.profile(me.user_id, date(2026, 4, 12)).await.unwrap().age, Some(36));
+    assert_eq!(s.me(id, date(2026, 4, 11)).await.unwrap().profile.age, Some(35));
+    assert_eq!(s.me(id, date(2026, 4, 12)).await.unwrap().profile.age, Some(36));
+    assert_eq!(s.profile(id, date(2026, 4, 12)).await.unwrap().age, Some(36));
     // Others see the Profile: the same record without the private fields.
-    assert_eq!(s.profile(me.user_id, today()).await.unwrap(), Profile::from(expected));
-    assert_eq!(s.password_hash(me.user_id).await.unwrap(), "x");
+    assert_eq!(s.profile(me.profile.user_id, today()).await.unwrap(), Profile::from(expected));
+    assert_eq!(s.password_hash(me.profile.user_id).await.unwrap(), "x");
 
     // A user with nothing optional comes back with nothing optional.
     let bare = create(s, new_user("ben"), t(1)).await;
-    assert_eq!(s.me(bare.user_id, today()).await.unwrap(), bare);
+    assert_eq!(s.me(bare.profile.user_id, today()).await.unwrap(), bare);
     assert_eq!(bare.phone_number, None);
-    assert_eq!(bare.city, None);
-    assert_eq!(bare.bio, None);
-    assert_eq!(bare.years_of_experience, None);
-    assert!(bare.skills.is_empty() && bare.interests.is_empty());
-    assert!(!bare.mentor_status && !bare.mentee_status);
-    assert_eq!(bare.created_at, t(1));
+    assert_eq!(bare.profile.city, None);
+    assert_eq!(bare.profile.bio, None);
+    assert_eq!(bare.profile.years_of_experience, None);
+    assert!(bare.profile.skills.is_empty() && bare.profile.interests.is_empty());
+    assert!(!bare.profile.mentor_status && !bare.profile.mentee_status);
+    assert_eq!(bare.profile.created_at, t(1));
 
     let nobody = Uuid::new_v4();
     assert_not_found(s.me(nobody, today()).await, "me() of an unknown user");
@@ -325,7 +328,7 @@ async fn find_login_by_username_or_email_in_any_case(backend: Backend) {
     let s = &*f.s;
     let mut u = new_user("ann");
     u.email = "Ann.Lee@Example.com".into();
-    let ann = create(s, u, t(0)).await.user_id;
+    let ann = create(s, u, t(0)).await.profile.user_id;
     let ben = user(s, "ben").await;
     for login in ["ann", "ANN", "Ann", "ann.lee@example.com", "ANN.LEE@EXAMPLE.COM", " ann "] {
         let found = s.find_login(login).await.unwrap().unwrap_or_else(|| panic!("{login:?}"));
@@ -432,7 +435,7 @@ async fn update_me_patches_clears_and_leaves(backend: Backend) {
         interests: vec!["chess".into()],
     };
     let before = create(s, u, t(0)).await;
-    let id = before.user_id;
+    let id = before.profile.user_id;
 
     // An empty patch changes nothing.
     let same = s.update_me(id, ProfilePatch::default(), today()).await.unwrap();
@@ -454,17 +457,20 @@ async fn update_me_patches_clears_and_leaves(backend: Backend) {
     };
     let after = s.update_me(id, patch, today()).await.unwrap();
     let expected = Me {
-        bio: Some("new bio".into()),
-        city: None,
+        profile: Profile {
+            bio: Some("new bio".into()),
+            city: None,
+            years_of_experience: None,
+            state: Some("CA".into()),
+            mentor_status: false,
+            mentee_status: true,
+            age: Some(25),
+            skills: vec!["go".into(), "sql".into()],
+            interests: vec![],
+            ..before.profile.clone()
+        },
         phone_number: None,
-        years_of_experience: None,
-        state: Some("CA".into()),
-        mentor_status: false,
-        mentee_status: true,
         date_of_birth: date(2000, 1, 1),
-        age: Some(25),
-        skills: vec!["go".into(), "sql".into()],
-        interests: vec![],
         ..before.clone()
     };
     assert_eq!(after, expected);
@@ -485,11 +491,14 @@ async fn update_me_patches_clears_and_leaves(backend: Backend) {
         ..ProfilePatch::default()
     };
     let renamed = s.update_me(id, patch, today()).await.unwrap();
-    assert_eq!(renamed.username, "anna");
+    assert_eq!(renamed.profile.username, "anna");
     assert_eq!(renamed.email, "anna@example.org");
-    assert_eq!(renamed.job_title, None);
-    assert_eq!(renamed.industry, Some("Software".into()), "untouched field kept");
-    assert_eq!(renamed.profile_picture_url.as_deref(), Some("https://img.example.com/b.png"));
+    assert_eq!(renamed.profile.job_title, None);
+    assert_eq!(renamed.profile.industry, Some("Software".into()), "untouched field kept");
+    assert_eq!(
+        renamed.profile.profile_picture_url.as_deref(),
+        Some("https://img.example.com/b.png")
+    );
     assert_eq!(s.find_login("ANNA").await.unwrap().unwrap().user_id, id);
     assert_eq!(s.find_login("anna@example.org").await.unwrap().unwrap().user_id, id);
     assert!(s.find_login("ann").await.unwrap().is_none());
@@ -511,20 +520,36 @@ async fn update_me_refuses_taken_values(backend: Backend) {
     let seq = s.latest_seq().await.unwrap();
 
     let patch = ProfilePatch { username: Some("BEN".into()), ..ProfilePatch::default() };
-    assert_conflict(s.update_me(ann.user_id, patch, today()).await, &["username"], "username");
+    assert_conflict(
+        s.update_me(ann.profile.user_id, patch, today()).await,
+        &["username"],
+        "username",
+    );
     let patch = ProfilePatch { email: Some("Ben@Example.COM".into()), ..ProfilePatch::default() };
-    assert_conflict(s.update_me(ann.user_id, patch, today()).await, &["email"], "email");
+    assert_conflict(s.update_me(ann.profile.user_id, patch, today()).await, &["email"], "email");
     let patch =
         ProfilePatch { phone_number: Some(Some("+15559998888".into())), ..ProfilePatch::default() };
-    assert_conflict(s.update_me(ann.user_id, patch, today()).await, &["phone_number"], "phone");
+    assert_conflict(
+        s.update_me(ann.profile.user_id, patch, today()).await,
+        &["phone_number"],
+        "phone",
+    );
     let patch = ProfilePatch {
         username: Some("ben".into()),
         email: Some("ben@example.com".into()),
         bio: Some(Some("must not be written".into())),
         ..ProfilePatch::default()
     };
-    assert_conflict(s.update_me(ann.user_id, patch, today()).await, &["username", "email"], "both");
-    assert_eq!(s.me(ann.user_id, today()).await.unwrap(), ann, "a refused edit wrote nothing");
+    assert_conflict(
+        s.update_me(ann.profile.user_id, patch, today()).await,
+        &["username", "email"],
+        "both",
+    );
+    assert_eq!(
+        s.me(ann.profile.user_id, today()).await.unwrap(),
+        ann,
+        "a refused edit wrote nothing"
+    );
     assert_eq!(s.latest_seq().await.unwrap(), seq, "a refused edit logged a change");
 
     // One's own values are not "taken".
@@ -533,8 +558,8 @@ async fn update_me_refuses_taken_values(backend: Backend) {
         email: Some("ANN@example.com".into()),
         ..ProfilePatch::default()
     };
-    let kept = s.update_me(ann.user_id, patch, today()).await.unwrap();
-    assert_eq!(kept.username, "ann");
+    let kept = s.update_me(ann.profile.user_id, patch, today()).await.unwrap();
+    assert_eq!(kept.profile.username, "ann");
     assert_eq!(kept.email, "ANN@example.com");
 }
 
@@ -582,7 +607,7 @@ async fn directory(s: &dyn Store) -> [Uuid; 5] {
     };
     let mut ids = [Uuid::nil(); 5];
     for (i, u) in [alice, bob, carol, dave, eve].into_iter().enumerate() {
-        ids[i] = create(s, u, t(i as i64 + 1)).await.user_id;
+        ids[i] = create(s, u, t(i as i64 + 1)).await.profile.user_id;
     }
     ids
 }

@@ -5,47 +5,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// The signed-in user: every column of the user but `password_hash`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Me {
-    /// The user's id.
-    pub user_id: Uuid,
-    /// Unique ignoring case; 3 to 16 of `a-z 0-9 _ .`.
-    pub username: String,
-    /// Unique ignoring case.
-    pub email: String,
-    /// E.164, unique.
-    pub phone_number: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub date_of_birth: NaiveDate,
-    /// Up to 26 characters.
-    pub city: Option<String>,
-    /// A two-letter US state or territory code.
-    pub state: Option<String>,
-    /// Derived from `date_of_birth`: the age on the day it is read.
-    pub age: Option<i32>,
-    /// An `http`/`https` URL.
-    pub profile_picture_url: Option<String>,
-    /// Up to 2,000 characters.
-    pub bio: Option<String>,
-    /// Offers mentoring.
-    pub mentor_status: bool,
-    /// Looks for a mentor.
-    pub mentee_status: bool,
-    /// Up to 100 characters.
-    pub job_title: Option<String>,
-    /// 0 to 70.
-    pub years_of_experience: Option<i32>,
-    /// Up to 100 characters.
-    pub industry: Option<String>,
-    /// Up to 30 tags.
-    pub skills: Vec<String>,
-    /// Up to 30 tags.
-    pub interests: Vec<String>,
-    /// When the account was made.
-    pub created_at: DateTime<Utc>,
-}
-
 /// What other users see of a user: [`Me`] without email, phone number and date of birth.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Profile {
@@ -81,25 +40,24 @@ pub struct Profile {
     pub created_at: DateTime<Utc>,
 }
 
+/// The signed-in user: every column of the user but `password_hash`. On the wire it is one
+/// flat object: the [`Profile`] fields and the three private ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    /// What everyone may see.
+    #[serde(flatten)]
+    pub profile: Profile,
+    /// Unique ignoring case.
+    pub email: String,
+    /// E.164, unique.
+    pub phone_number: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: NaiveDate,
+}
+
 impl From<Me> for Profile {
     fn from(me: Me) -> Self {
-        Profile {
-            user_id: me.user_id,
-            username: me.username,
-            city: me.city,
-            state: me.state,
-            age: me.age,
-            profile_picture_url: me.profile_picture_url,
-            bio: me.bio,
-            mentor_status: me.mentor_status,
-            mentee_status: me.mentee_status,
-            job_title: me.job_title,
-            years_of_experience: me.years_of_experience,
-            industry: me.industry,
-            skills: me.skills,
-            interests: me.interests,
-            created_at: me.created_at,
-        }
+        me.profile
     }
 }
 

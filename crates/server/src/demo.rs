@@ -269,7 +269,7 @@ pub async fn seed(store: &dyn Store, hasher: &PasswordHasher) -> Result<(), ApiE
         // Accounts joined over a week, a month before the conversations, like a real cohort.
         let joined = now - Duration::days(40) + Duration::hours(5 * i as i64);
         let account = NewAccount { user, password_hash: password_hash.clone() };
-        ids.insert(person.0, store.create_user(account, joined).await?.user_id);
+        ids.insert(person.0, store.create_user(account, joined).await?.profile.user_id);
     }
     for chat in CHATS {
         seed_chat(store, &ids, chat, now).await?;

@@ -10,11 +10,11 @@
 
 use std::collections::BTreeSet;
 
-use lodestar_protocol::{Match, Me, Profile};
+use lodestar_protocol::{Match, Profile};
 
 /// Whether `me` is looking for mentors (true) or for mentees (false). Someone who is neither
 /// is shown mentors: that is what a newcomer usually wants.
-pub fn seeks_mentors(me: &Me) -> bool {
+pub fn seeks_mentors(me: &Profile) -> bool {
     me.mentee_status || !me.mentor_status
 }
 
@@ -28,7 +28,7 @@ fn listed(what: &str, items: &[&str]) -> String {
 }
 
 /// Scores `candidate` for `me`, with the reasons behind the score.
-pub fn score(me: &Me, candidate: &Profile) -> (f64, Vec<String>) {
+pub fn score(me: &Profile, candidate: &Profile) -> (f64, Vec<String>) {
     let mentee_view = seeks_mentors(me);
     let (offered, wanted): (BTreeSet<&str>, BTreeSet<&str>) = if mentee_view {
         (set(&candidate.skills), set(&me.skills).union(&set(&me.interests)).copied().collect())
@@ -75,7 +75,7 @@ pub fn score(me: &Me, candidate: &Profile) -> (f64, Vec<String>) {
 }
 
 /// The best `limit` candidates for `me`, best first (ties by username).
-pub fn rank(me: &Me, candidates: Vec<Profile>, limit: usize) -> Vec<Match> {
+pub fn rank(me: &Profile, candidates: Vec<Profile>, limit: usize) -> Vec<Match> {
     let mut scored: Vec<Match> = candidates
         .into_iter()
         .filter(|c| c.user_id != me.user_id)
@@ -94,16 +94,13 @@ pub fn rank(me: &Me, candidates: Vec<Profile>, limit: usize) -> Vec<Match> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{NaiveDate, Utc};
+    use chrono::Utc;
     use uuid::Uuid;
 
-    fn me(mentee: bool, skills: &[&str], interests: &[&str]) -> Me {
-        Me {
+    fn me(mentee: bool, skills: &[&str], interests: &[&str]) -> Profile {
+        Profile {
             user_id: Uuid::new_v4(),
             username: "sam".into(),
-            email: "sam@example.com".into(),
-            phone_number: None,
-            date_of_birth: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
             city: None,
             state: Some("CA".into()),
             age: Some(26),
@@ -121,7 +118,7 @@ mod tests {
     }
 
     fn mentor(name: &str, skills: &[&str], industry: &str, years: i32, state: &str) -> Profile {
-        let mut m = Profile::from(me(false, skills, &[]));
+        let mut m = me(false, skills, &[]);
         m.username = name.into();
         m.industry = Some(industry.into());
         m.years_of_experience = Some(years);
@@ -150,7 +147,7 @@ mod tests {
     fn a_mentor_is_matched_against_what_mentees_want() {
         let seeker = me(false, &["python", "ml"], &[]);
         assert!(!seeks_mentors(&seeker));
-        let mut mentee = Profile::from(me(true, &[], &["python"]));
+        let mut mentee = me(true, &[], &["python"]);
         mentee.industry = None;
         mentee.state = None;
         let (_, reasons) = score(&seeker, &mentee);

@@ -32,7 +32,7 @@ pub async fn register(
     let user = validate::register(&req, now.date_naive())?;
     let password_hash = s.hasher.hash(&user.password).await?;
     let me = s.store.create_user(NewAccount { user, password_hash }, now).await?;
-    let token = issue(&s, me.user_id, now).await?;
+    let token = issue(&s, me.profile.user_id, now).await?;
     Ok((StatusCode::CREATED, Json(AuthResponse { token, user: me })))
 }
 

@@ -45,7 +45,10 @@ pub async fn change_password(
         return Err(ApiError::Unauthorized("the current password is wrong"));
     }
     let mut errors = lodestar_protocol::FieldErrors::default();
-    errors.check("new_password", validate::password(&req.new_password, &me.username, &me.email));
+    errors.check(
+        "new_password",
+        validate::password(&req.new_password, &me.profile.username, &me.email),
+    );
     errors.finish(|| ())?;
     let hash = s.hasher.hash(&req.new_password).await?;
     s.store.set_password_hash(caller.user_id, &hash, &caller.token_hash).await?;

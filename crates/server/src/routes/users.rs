@@ -60,7 +60,7 @@ pub async fn matches(
 ) -> ApiResult<Json<MatchesResponse>> {
     let limit = limit(q.limit, 20, 100)?;
     let today = Utc::now().date_naive();
-    let me = s.store.me(caller.user_id, today).await?;
+    let me = s.store.profile(caller.user_id, today).await?;
     let seek_mentors = matching::seeks_mentors(&me);
     let candidates = s.store.profiles_by_role(seek_mentors, me.user_id, today).await?;
     Ok(Json(MatchesResponse { matches: matching::rank(&me, candidates, limit as usize) }))

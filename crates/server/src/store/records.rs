@@ -62,24 +62,26 @@ impl UserRow {
     /// The full record, with the age as of `today`.
     pub fn into_me(self, today: NaiveDate) -> StoreResult<Me> {
         Ok(Me {
-            age: Some(age_on(self.date_of_birth, today)),
-            skills: tags("skills", &self.skills)?,
-            interests: tags("interests", &self.interests)?,
-            user_id: self.user_id,
-            username: self.username,
+            profile: Profile {
+                age: Some(age_on(self.date_of_birth, today)),
+                skills: tags("skills", &self.skills)?,
+                interests: tags("interests", &self.interests)?,
+                user_id: self.user_id,
+                username: self.username,
+                city: self.city,
+                state: self.state,
+                profile_picture_url: self.profile_picture_url,
+                bio: self.bio,
+                mentor_status: self.mentor_status,
+                mentee_status: self.mentee_status,
+                job_title: self.job_title,
+                years_of_experience: self.years_of_experience,
+                industry: self.industry,
+                created_at: self.created_at,
+            },
             email: self.email,
             phone_number: self.phone_number,
             date_of_birth: self.date_of_birth,
-            city: self.city,
-            state: self.state,
-            profile_picture_url: self.profile_picture_url,
-            bio: self.bio,
-            mentor_status: self.mentor_status,
-            mentee_status: self.mentee_status,
-            job_title: self.job_title,
-            years_of_experience: self.years_of_experience,
-            industry: self.industry,
-            created_at: self.created_at,
         })
     }
 
