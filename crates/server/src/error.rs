@@ -114,6 +114,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => ApiError::NotFound("not found"),
             StoreError::Conflict(fields) => ApiError::taken(&fields),
+            StoreError::Rule { field, code } => ApiError::field(field, code),
             other => ApiError::Internal(format!("{} ({})", other, other.code())),
         }
     }

@@ -31,6 +31,9 @@ use crate::store::{Store, StoreError};
 /// The largest request body any route accepts.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
+/// How much of an over-limit body the server still reads, so the client gets its 413.
+const DRAIN_LIMIT: usize = 1024 * 1024;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -93,6 +96,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(|| async { ApiError::NotFound("no such route") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(limit_body))
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(ApiError::Internal(
                 "handler panicked".into(),
@@ -105,6 +109,43 @@ pub fn app(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state)
+}
+
+/// Refuses any request whose body is over [`BODY_LIMIT`] before a handler runs, including
+/// routes that never read their body (logout, deletes), which must not act on such a request.
+async fn limit_body(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(n) if n > BODY_LIMIT as u64 => {
+            // Read (and drop) what the client is sending before answering: answering mid-upload
+            // makes the connection close under the client, which then sees a broken connection
+            // instead of the 413. Past DRAIN_LIMIT the connection is not worth saving.
+            if n <= DRAIN_LIMIT as u64 {
+                let _ = axum::body::to_bytes(req.into_body(), DRAIN_LIMIT).await;
+            }
+            ApiError::PayloadTooLarge.into_response()
+        }
+        Some(_) => next.run(req).await,
+        None => {
+            // No declared length (chunked, or none at all): read up to the limit here. A body
+            // that fails to arrive leaves no one to answer, so 413 serves for both failures.
+            let (parts, body) = req.into_parts();
+            match axum::body::to_bytes(body, BODY_LIMIT).await {
+                Ok(bytes) => {
+                    next.run(axum::extract::Request::from_parts(parts, bytes.into())).await
+                }
+                Err(_) => ApiError::PayloadTooLarge.into_response(),
+            }
+        }
+    }
 }
 
 /// A server running in this process.

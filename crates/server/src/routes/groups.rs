@@ -16,6 +16,7 @@ use lodestar_protocol::{
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, Caller, Id, TwoIds};
+use crate::store::StoreError;
 use crate::AppState;
 
 fn require(role: Role, at_least: Role, what: &'static str) -> ApiResult<()> {
@@ -125,19 +126,15 @@ pub async fn patch_member(
     TwoIds(id, user_id): TwoIds,
     Body(req): Body<UpdateMemberRequest>,
 ) -> ApiResult<Json<GroupMember>> {
-    let (group, my_role) = s.store.group(caller.user_id, id).await?;
+    let (_, my_role) = s.store.group(caller.user_id, id).await?;
     require(my_role, Role::Owner, "only an owner may change roles")?;
     let role = validate::role(&req.role).map_err(|code| ApiError::field("role", code))?;
-    let target = group
-        .members
-        .iter()
-        .find(|m| m.user_id == user_id)
-        .ok_or(ApiError::NotFound("no such member"))?;
-    let owners = group.members.iter().filter(|m| m.role == Role::Owner).count();
-    if target.role == Role::Owner && role != Role::Owner && owners == 1 {
-        return Err(ApiError::field("role", "last_owner"));
-    }
-    Ok(Json(s.store.set_role(id, user_id, role).await?))
+    // The store refuses to demote the last owner, checked under the group's lock.
+    let member = s.store.set_role(id, user_id, role).await.map_err(|e| match e {
+        StoreError::NotFound => ApiError::NotFound("no such member"),
+        other => other.into(),
+    })?;
+    Ok(Json(member))
 }
 
 /// Removes a member (owner or admin), or leaves (any member, for themselves).

@@ -48,6 +48,15 @@ pub enum StoreError {
     /// The thing named does not exist (or the caller may not see it).
     #[error("not found")]
     NotFound,
+    /// The change would break a rule that only the stored state can check (e.g. a group's
+    /// last owner stepping down).
+    #[error("{field}: {code}")]
+    Rule {
+        /// The field at fault.
+        field: &'static str,
+        /// The rule code.
+        code: &'static str,
+    },
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -65,6 +74,7 @@ impl StoreError {
         match self {
             StoreError::Conflict(_) => "conflict",
             StoreError::NotFound => "not_found",
+            StoreError::Rule { .. } => "rule",
             StoreError::Database(_) => "database",
             StoreError::Migrate(_) => "migrate",
             StoreError::Corrupt(_) => "corrupt",

@@ -103,6 +103,7 @@ macro_rules! sql_groups {
 
             async fn update_group(&self, group_id: Uuid, patch: GroupPatch) -> StoreResult<Group> {
                 let mut tx = self.writer().begin().await?;
+                lock_group(&mut tx, group_id).await?;
                 let mut qb = QueryBuilder::<$db>::new("UPDATE groups SET group_id = group_id");
                 if let Some(name) = patch.group_name {
                     qb.push(", group_name = ").push_bind(name);
@@ -123,6 +124,7 @@ macro_rules! sql_groups {
 
             async fn delete_group(&self, group_id: Uuid) -> StoreResult<()> {
                 let mut tx = self.writer().begin().await?;
+                lock_group(&mut tx, group_id).await?;
                 let group = group_or_missing(&mut *tx, group_id).await?;
                 let mut changes = Vec::new();
                 for m in &group.members {
@@ -145,6 +147,7 @@ macro_rules! sql_groups {
             async fn add_member(&self, group_id: Uuid, user_id: Uuid, role: Role, now: DateTime<Utc>) -> StoreResult<GroupMember> {
                 let now = micros(now);
                 let mut tx = self.writer().begin().await?;
+                lock_group(&mut tx, group_id).await?;
                 let before = group_or_missing(&mut *tx, group_id).await?;
                 if before.members.iter().any(|m| m.user_id == user_id) {
                     return Err(StoreError::Conflict(vec!["user_id".into()]));
@@ -178,6 +181,13 @@ macro_rules! sql_groups {
 
             async fn set_role(&self, group_id: Uuid, user_id: Uuid, role: Role) -> StoreResult<GroupMember> {
                 let mut tx = self.writer().begin().await?;
+                lock_group(&mut tx, group_id).await?;
+                let members = members_of(&mut *tx, group_id).await?;
+                let target = members.iter().find(|m| m.user_id == user_id).ok_or(StoreError::NotFound)?;
+                let owners = members.iter().filter(|m| m.role == Role::Owner).count();
+                if target.role == Role::Owner && role != Role::Owner && owners == 1 {
+                    return Err(StoreError::Rule { field: "role", code: "last_owner" });
+                }
                 let updated = sqlx::query("UPDATE group_members SET role = $3 WHERE group_id = $1 AND user_id = $2")
                     .bind(group_id)
                     .bind(user_id)
@@ -201,6 +211,7 @@ macro_rules! sql_groups {
 
             async fn remove_member(&self, group_id: Uuid, user_id: Uuid) -> StoreResult<()> {
                 let mut tx = self.writer().begin().await?;
+                lock_group(&mut tx, group_id).await?;
                 let removed = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
                     .bind(group_id)
                     .bind(user_id)

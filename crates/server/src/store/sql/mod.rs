@@ -52,8 +52,6 @@ macro_rules! push_set {
     };
 }
 
-/// Expands the whole `Store` implementation for one backend.
-
 #[macro_use]
 mod accounts;
 #[macro_use]
@@ -266,6 +264,20 @@ macro_rules! sql_helpers {
 
         async fn group_or_missing(conn: &mut Conn, group_id: Uuid) -> StoreResult<Group> {
             load_group(conn, group_id).await?.ok_or(StoreError::NotFound)
+        }
+
+        /// Takes the group's row lock for the rest of the transaction (a no-op UPDATE, which
+        /// both dialects accept, unlike `FOR UPDATE`), so membership changes of one group run one
+        /// at a time and rules such as "a group keeps an owner" hold under concurrent requests.
+        async fn lock_group(tx: &mut Tx<'_>, group_id: Uuid) -> StoreResult<()> {
+            let locked = sqlx::query("UPDATE groups SET group_id = group_id WHERE group_id = $1")
+                .bind(group_id)
+                .execute(&mut **tx)
+                .await?;
+            if locked.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(())
         }
 
         /// Keeps `groups.members` equal to `group_members` (DESIGN.md).
