@@ -43,6 +43,11 @@ on_exit() {
 	trap - EXIT INT TERM HUP
 	if [ "$rc" -eq 0 ]; then
 		print_summary "all checks passed"
+		if [ -n "${test_log:-}" ] && [ -f "$test_log" ]; then
+			# Sum every target's "test result: ok. N passed; M failed" into the closing line.
+			awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$test_log"
+			rm -f "$test_log"
+		fi
 	else
 		print_summary "FAILED at step '${current_step:-?}' (exit $rc)"
 	fi
@@ -103,4 +108,10 @@ run_step() {
 run_step setup lodestar_prepare rustfmt clippy
 run_step fmt cargo fmt --all -- --check
 run_step clippy cargo clippy --workspace --all-targets -- -D warnings
-run_step test bash scripts/with-postgres.sh cargo test --workspace
+# The tests, with their output kept so the run can end on one total line (cargo's own last line
+# is a doc-test target that has no tests, which would read as "no test ran").
+test_log=$(mktemp)
+run_tests() {
+	bash scripts/with-postgres.sh cargo test --workspace 2>&1 | tee "$test_log"
+}
+run_step test run_tests
