@@ -1,0 +1,136 @@
+//! The typed HTTP client of the wire contract (API.md).
+
+use lodestar_protocol::{
+    AuthResponse, Conversation, ErrorBody, LoginRequest, Message, OpenDirectRequest, Profile,
+    ReadRequest, RegisterRequest, SendMessageRequest, SyncPage, UsersPage,
+};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::{ClientError, ClientResult};
+
+/// A connection to one server, signed in or not.
+#[derive(Clone)]
+pub struct Api {
+    base: String,
+    http: reqwest::Client,
+    token: Option<String>,
+}
+
+impl Api {
+    /// A client of the server at `base` (`http://host:port`).
+    pub fn new(base: &str) -> ClientResult<Self> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .map_err(|e| ClientError::Offline(e.to_string()))?;
+        Ok(Api { base: base.trim_end_matches('/').to_owned(), http, token: None })
+    }
+
+    /// The same client, signed in with `token`.
+    pub fn with_token(mut self, token: &str) -> Self {
+        self.token = Some(token.to_owned());
+        self
+    }
+
+    /// The server's base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    async fn send<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> ClientResult<(StatusCode, Vec<u8>)> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let res = req.send().await.map_err(|e| ClientError::Offline(e.to_string()))?;
+        let status = res.status();
+        let bytes = res.bytes().await.map_err(|e| ClientError::Offline(e.to_string()))?.to_vec();
+        if status.is_server_error() {
+            return Err(ClientError::Offline(format!("the server answered {status}")));
+        }
+        if !status.is_success() {
+            let detail = serde_json::from_slice::<ErrorBody>(&bytes).map(|b| b.error).ok();
+            return Err(match detail {
+                Some(d) => ClientError::Server {
+                    status: status.as_u16(),
+                    code: d.code,
+                    message: d.message,
+                    fields: d.fields.unwrap_or_default(),
+                },
+                None => ClientError::Server {
+                    status: status.as_u16(),
+                    code: "unknown".into(),
+                    message: format!("the server answered {status}"),
+                    fields: Default::default(),
+                },
+            });
+        }
+        Ok((status, bytes))
+    }
+
+    async fn json<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> ClientResult<T> {
+        let (_, bytes) = self.send(method, path, body).await?;
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Corrupt(format!("{path}: {e}")))
+    }
+
+    /// `POST /v1/auth/register`.
+    pub async fn register(&self, req: &RegisterRequest) -> ClientResult<AuthResponse> {
+        self.json(Method::POST, "/v1/auth/register", Some(req)).await
+    }
+
+    /// `POST /v1/auth/login`.
+    pub async fn login(&self, login: &str, password: &str) -> ClientResult<AuthResponse> {
+        let req = LoginRequest { login: login.to_owned(), password: password.to_owned() };
+        self.json(Method::POST, "/v1/auth/login", Some(&req)).await
+    }
+
+    /// `GET /v1/sync`.
+    pub async fn sync(&self, since: Option<&str>, limit: u32) -> ClientResult<SyncPage> {
+        let path = match since {
+            Some(c) => format!("/v1/sync?since={c}&limit={limit}"),
+            None => format!("/v1/sync?limit={limit}"),
+        };
+        self.json::<_, ()>(Method::GET, &path, None).await
+    }
+
+    /// `POST /v1/messages`: the server's copy (the same for a retried request).
+    pub async fn send_message(&self, req: &SendMessageRequest) -> ClientResult<Message> {
+        self.json(Method::POST, "/v1/messages", Some(req)).await
+    }
+
+    /// `POST /v1/read`.
+    pub async fn read(&self, message_ids: &[Uuid]) -> ClientResult<()> {
+        let req = ReadRequest { message_ids: message_ids.to_vec() };
+        self.send(Method::POST, "/v1/read", Some(&req)).await.map(|_| ())
+    }
+
+    /// `POST /v1/conversations/direct`.
+    pub async fn open_direct(&self, user_id: Uuid) -> ClientResult<Conversation> {
+        self.json(Method::POST, "/v1/conversations/direct", Some(&OpenDirectRequest { user_id }))
+            .await
+    }
+
+    /// The profile with exactly this username, if any.
+    pub async fn user_by_username(&self, username: &str) -> ClientResult<Option<Profile>> {
+        let path = format!("/v1/users?username={}&limit=1", username.trim());
+        let page: UsersPage = self.json::<_, ()>(Method::GET, &path, None).await?;
+        Ok(page.users.into_iter().next())
+    }
+}

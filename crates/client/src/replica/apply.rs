@@ -1,0 +1,303 @@
+//! Applying the server's changes: one page in one transaction, with the cursor that covers it,
+//! so a crash can never leave the cursor ahead of the data.
+//!
+//! A message the server confirms replaces the pending local copy in place (same id, now with
+//! its seq) and retires its outbox entry, whichever arrives first: the push's answer or the pull.
+
+use lodestar_protocol::{
+    Change, ChangeKind, ChangeOp, Conversation, ConversationType, Group, Message, Profile,
+};
+use serde::Deserialize;
+use sqlx::{Sqlite, Transaction};
+use uuid::Uuid;
+
+use super::Replica;
+use crate::error::{ClientError, ClientResult};
+
+/// What one page changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplyStats {
+    /// Changes applied.
+    pub applied: usize,
+    /// Messages among them (new or confirmed).
+    pub messages: usize,
+}
+
+#[derive(Deserialize)]
+struct ProfileData {
+    #[serde(flatten)]
+    profile: Profile,
+    email: Option<String>,
+    phone_number: Option<String>,
+    date_of_birth: Option<chrono::NaiveDate>,
+}
+
+#[derive(Deserialize)]
+struct MemberData {
+    group_id: Uuid,
+    user_id: Uuid,
+    role: Option<String>,
+    joined_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Deserialize)]
+struct ParticipantData {
+    conversation_id: Uuid,
+    user_id: Uuid,
+}
+
+#[derive(Deserialize)]
+struct ReadData {
+    message_id: Uuid,
+    user_id: Uuid,
+    read_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Deserialize)]
+struct ConversationKey {
+    conversation_id: Uuid,
+}
+
+#[derive(Deserialize)]
+struct GroupKey {
+    group_id: Uuid,
+}
+
+fn decode<T: serde::de::DeserializeOwned>(change: &Change) -> ClientResult<T> {
+    serde_json::from_value(change.data.clone()).map_err(|e| {
+        ClientError::Corrupt(format!("change {} ({:?}): {e}", change.seq, change.kind))
+    })
+}
+
+type Tx<'a> = Transaction<'a, Sqlite>;
+
+impl Replica {
+    /// Applies a page of changes and stores `cursor`, atomically.
+    pub async fn apply_page(&self, changes: &[Change], cursor: &str) -> ClientResult<ApplyStats> {
+        let mut tx = self.pool().begin().await?;
+        let mut stats = ApplyStats::default();
+        for change in changes {
+            if change.kind == ChangeKind::Message {
+                stats.messages += 1;
+            }
+            apply_one(&mut tx, change).await?;
+            stats.applied += 1;
+        }
+        sqlx::query("UPDATE sync_state SET cursor = $1, last_sync_at = $2 WHERE id = 1")
+            .bind(cursor)
+            .bind(chrono::Utc::now())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(stats)
+    }
+}
+
+async fn apply_one(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
+    match (change.kind, change.op) {
+        (ChangeKind::Profile, ChangeOp::Upsert) => upsert_profile(tx, decode(change)?).await,
+        (ChangeKind::Conversation, ChangeOp::Upsert) => {
+            upsert_conversation(tx, &decode(change)?).await
+        }
+        (ChangeKind::Conversation, ChangeOp::Delete) => {
+            delete_conversation(tx, decode::<ConversationKey>(change)?.conversation_id).await
+        }
+        (ChangeKind::Group, ChangeOp::Upsert) => upsert_group(tx, &decode(change)?).await,
+        (ChangeKind::Group, ChangeOp::Delete) => {
+            delete_group(tx, decode::<GroupKey>(change)?.group_id).await
+        }
+        (ChangeKind::GroupMember, ChangeOp::Upsert) => upsert_member(tx, &decode(change)?).await,
+        (ChangeKind::GroupMember, ChangeOp::Delete) => {
+            let m: MemberData = decode(change)?;
+            sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
+                .bind(m.group_id)
+                .bind(m.user_id)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        }
+        (ChangeKind::Participant, op) => {
+            let p: ParticipantData = decode(change)?;
+            let sql = if op == ChangeOp::Upsert {
+                "INSERT INTO direct_conversation_participants (conversation_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+            } else {
+                "DELETE FROM direct_conversation_participants WHERE conversation_id = $1 AND user_id = $2"
+            };
+            sqlx::query(sql).bind(p.conversation_id).bind(p.user_id).execute(&mut **tx).await?;
+            Ok(())
+        }
+        (ChangeKind::Message, ChangeOp::Upsert) => upsert_message(tx, &decode(change)?).await,
+        (ChangeKind::Read, ChangeOp::Upsert) => {
+            let r: ReadData = decode(change)?;
+            sqlx::query(
+                "INSERT INTO message_read_status (message_id, user_id, read_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(r.message_id)
+            .bind(r.user_id)
+            .bind(r.read_at)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+        // Deletes of profiles, messages and reads are not part of the contract yet: nothing to do.
+        (ChangeKind::Profile | ChangeKind::Message | ChangeKind::Read, ChangeOp::Delete) => Ok(()),
+    }
+}
+
+async fn upsert_profile(tx: &mut Tx<'_>, d: ProfileData) -> ClientResult<()> {
+    let p = &d.profile;
+    sqlx::query(
+        "INSERT INTO users (user_id, username, email, phone_number, date_of_birth, city, state, age, \
+         profile_picture_url, bio, mentor_status, mentee_status, job_title, years_of_experience, industry, \
+         skills, interests, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+         ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, \
+         email = coalesce(excluded.email, users.email), phone_number = excluded.phone_number, \
+         date_of_birth = coalesce(excluded.date_of_birth, users.date_of_birth), city = excluded.city, \
+         state = excluded.state, age = excluded.age, profile_picture_url = excluded.profile_picture_url, \
+         bio = excluded.bio, mentor_status = excluded.mentor_status, mentee_status = excluded.mentee_status, \
+         job_title = excluded.job_title, years_of_experience = excluded.years_of_experience, \
+         industry = excluded.industry, skills = excluded.skills, interests = excluded.interests",
+    )
+    .bind(p.user_id)
+    .bind(&p.username)
+    .bind(&d.email)
+    .bind(&d.phone_number)
+    .bind(d.date_of_birth)
+    .bind(&p.city)
+    .bind(&p.state)
+    .bind(p.age)
+    .bind(&p.profile_picture_url)
+    .bind(&p.bio)
+    .bind(p.mentor_status)
+    .bind(p.mentee_status)
+    .bind(&p.job_title)
+    .bind(p.years_of_experience)
+    .bind(&p.industry)
+    .bind(serde_json::to_string(&p.skills).unwrap_or_else(|_| "[]".into()))
+    .bind(serde_json::to_string(&p.interests).unwrap_or_else(|_| "[]".into()))
+    .bind(p.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn upsert_conversation(tx: &mut Tx<'_>, c: &Conversation) -> ClientResult<()> {
+    sqlx::query(
+        "INSERT INTO conversations (conversation_id, type, group_id, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (conversation_id) DO UPDATE SET type = excluded.type, group_id = excluded.group_id, \
+         created_at = excluded.created_at",
+    )
+    .bind(c.conversation_id)
+    .bind(c.kind.as_str())
+    .bind(c.group_id)
+    .bind(c.created_at)
+    .execute(&mut **tx)
+    .await?;
+    if c.kind == ConversationType::Direct {
+        sqlx::query("DELETE FROM direct_conversation_participants WHERE conversation_id = $1")
+            .bind(c.conversation_id)
+            .execute(&mut **tx)
+            .await?;
+        for user in &c.participants {
+            sqlx::query("INSERT INTO direct_conversation_participants (conversation_id, user_id) VALUES ($1, $2)")
+                .bind(c.conversation_id)
+                .bind(user)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn delete_conversation(tx: &mut Tx<'_>, id: Uuid) -> ClientResult<()> {
+    for sql in [
+        "DELETE FROM message_read_status WHERE message_id IN (SELECT message_id FROM messages WHERE conversation_id = $1)",
+        "DELETE FROM messages WHERE conversation_id = $1",
+        "DELETE FROM direct_conversation_participants WHERE conversation_id = $1",
+        "DELETE FROM outbox WHERE conversation_id = $1 AND kind = 'read'",
+        "DELETE FROM conversations WHERE conversation_id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn upsert_group(tx: &mut Tx<'_>, g: &Group) -> ClientResult<()> {
+    let members: Vec<Uuid> = g.members.iter().map(|m| m.user_id).collect();
+    sqlx::query(
+        "INSERT INTO groups (group_id, group_name, description, created_by, created_at, members) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (group_id) DO UPDATE SET group_name = excluded.group_name, \
+         description = excluded.description, created_by = excluded.created_by, members = excluded.members",
+    )
+    .bind(g.group_id)
+    .bind(&g.group_name)
+    .bind(&g.description)
+    .bind(g.created_by)
+    .bind(g.created_at)
+    .bind(serde_json::to_string(&members).unwrap_or_else(|_| "[]".into()))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM group_members WHERE group_id = $1")
+        .bind(g.group_id)
+        .execute(&mut **tx)
+        .await?;
+    for m in &g.members {
+        sqlx::query("INSERT INTO group_members (group_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)")
+            .bind(g.group_id)
+            .bind(m.user_id)
+            .bind(m.role.as_str())
+            .bind(m.joined_at)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn delete_group(tx: &mut Tx<'_>, id: Uuid) -> ClientResult<()> {
+    sqlx::query("DELETE FROM group_members WHERE group_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM groups WHERE group_id = $1").bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+async fn upsert_member(tx: &mut Tx<'_>, m: &MemberData) -> ClientResult<()> {
+    sqlx::query(
+        "INSERT INTO group_members (group_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (group_id, user_id) DO UPDATE SET role = excluded.role, joined_at = excluded.joined_at",
+    )
+    .bind(m.group_id)
+    .bind(m.user_id)
+    .bind(m.role.as_deref().unwrap_or("member"))
+    .bind(m.joined_at.unwrap_or_else(chrono::Utc::now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Stores the server's copy of a message, replacing a pending local copy in place.
+pub(super) async fn upsert_message(tx: &mut Tx<'_>, m: &Message) -> ClientResult<()> {
+    sqlx::query(
+        "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO UPDATE SET \
+         conversation_id = excluded.conversation_id, sender_id = excluded.sender_id, content = excluded.content, \
+         media_url = excluded.media_url, sent_at = excluded.sent_at, seq = excluded.seq",
+    )
+    .bind(m.message_id)
+    .bind(m.conversation_id)
+    .bind(m.sender_id)
+    .bind(&m.content)
+    .bind(&m.media_url)
+    .bind(m.sent_at)
+    .bind(m.seq)
+    .execute(&mut **tx)
+    .await?;
+    // The server has it: whatever the outbox still says about it is done.
+    sqlx::query("DELETE FROM outbox WHERE kind = 'message' AND message_id = $1")
+        .bind(m.message_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,260 @@
+//! The outbox: what the user did offline, kept until the server has it.
+//!
+//! Queueing writes the visible effect (the message in its conversation, the read rows) and the
+//! outbox entry in one transaction, so the UI shows it at once and nothing is lost in a crash.
+//! Entries are sent in `id` order, which is typing order within every conversation; a retry
+//! uses the same message id, so the server stores each message once however often it is sent.
+//! An entry the server refuses for good is marked `failed` with the reason, never dropped.
+
+use chrono::{DateTime, Utc};
+use lodestar_protocol::{validate, Message, SendMessageRequest};
+use uuid::Uuid;
+
+use super::Replica;
+use crate::error::{ClientError, ClientResult};
+
+/// What an outbox entry does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxKind {
+    /// `POST /v1/messages`.
+    Message,
+    /// `POST /v1/read`.
+    Read,
+}
+
+/// Where an entry stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxState {
+    /// Waiting to be sent.
+    Pending,
+    /// Being sent now.
+    Sending,
+    /// Refused by the server for good; see the reason.
+    Failed,
+}
+
+/// One waiting action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    /// Its place in the queue.
+    pub id: i64,
+    /// What it does.
+    pub kind: OutboxKind,
+    /// The conversation it concerns.
+    pub conversation_id: Option<Uuid>,
+    /// The message, for `Message` entries.
+    pub message_id: Option<Uuid>,
+    /// The request body to send.
+    pub payload: serde_json::Value,
+    /// Where it stands.
+    pub state: OutboxState,
+    /// Sending attempts so far.
+    pub attempts: i64,
+    /// The server's reason, once failed.
+    pub last_error: Option<String>,
+}
+
+type EntryRow = (i64, String, Option<Uuid>, Option<Uuid>, String, String, i64, Option<String>);
+
+fn entry(row: EntryRow) -> ClientResult<OutboxEntry> {
+    let (id, kind, conversation_id, message_id, payload, state, attempts, last_error) = row;
+    Ok(OutboxEntry {
+        id,
+        kind: match kind.as_str() {
+            "message" => OutboxKind::Message,
+            "read" => OutboxKind::Read,
+            other => return Err(ClientError::Corrupt(format!("outbox kind {other}"))),
+        },
+        conversation_id,
+        message_id,
+        payload: serde_json::from_str(&payload)
+            .map_err(|e| ClientError::Corrupt(format!("outbox payload: {e}")))?,
+        state: match state.as_str() {
+            "pending" => OutboxState::Pending,
+            "sending" => OutboxState::Sending,
+            _ => OutboxState::Failed,
+        },
+        attempts,
+        last_error,
+    })
+}
+
+const ENTRY_COLUMNS: &str =
+    "id, kind, conversation_id, message_id, payload, state, attempts, last_error";
+
+impl Replica {
+    /// Queues a message from `me`: checked against the rules first, then shown in its
+    /// conversation (pending) and queued, in one transaction; the draft is cleared.
+    pub async fn queue_message(
+        &self,
+        me: Uuid,
+        conversation_id: Uuid,
+        content: Option<&str>,
+        media_url: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> ClientResult<Message> {
+        let body = validate::message_body(content, media_url)?;
+        let message = Message {
+            message_id: Uuid::new_v4(),
+            conversation_id,
+            sender_id: Some(me),
+            content: body.content,
+            media_url: body.media_url,
+            sent_at: chrono::SubsecRound::trunc_subsecs(now, 6),
+            seq: 0,
+        };
+        let request = SendMessageRequest {
+            message_id: message.message_id,
+            conversation_id,
+            content: message.content.clone(),
+            media_url: message.media_url.clone(),
+            sent_at: Some(message.sent_at),
+        };
+        let payload =
+            serde_json::to_string(&request).map_err(|e| ClientError::Corrupt(e.to_string()))?;
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, NULL)",
+        )
+        .bind(message.message_id)
+        .bind(conversation_id)
+        .bind(me)
+        .bind(&message.content)
+        .bind(&message.media_url)
+        .bind(message.sent_at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO outbox (kind, conversation_id, message_id, payload, created_at) VALUES ('message', $1, $2, $3, $4)",
+        )
+        .bind(conversation_id)
+        .bind(message.message_id)
+        .bind(payload)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM drafts WHERE conversation_id = $1")
+            .bind(conversation_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(message)
+    }
+
+    /// Marks every message from others in a conversation read by `me`, locally at once and
+    /// queued for the server. Answers how many became read.
+    pub async fn queue_read(
+        &self,
+        me: Uuid,
+        conversation_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> ClientResult<usize> {
+        let mut tx = self.pool().begin().await?;
+        let unread: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT m.message_id FROM messages m WHERE m.conversation_id = $1 AND m.seq IS NOT NULL \
+             AND (m.sender_id IS NULL OR m.sender_id <> $2) AND NOT EXISTS \
+             (SELECT 1 FROM message_read_status r WHERE r.message_id = m.message_id AND r.user_id = $2) ORDER BY m.seq",
+        )
+        .bind(conversation_id)
+        .bind(me)
+        .fetch_all(&mut *tx)
+        .await?;
+        let now = chrono::SubsecRound::trunc_subsecs(now, 6);
+        for id in &unread {
+            sqlx::query("INSERT INTO message_read_status (message_id, user_id, read_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(me)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // The server takes at most 1,000 ids a request.
+        for chunk in unread.chunks(1_000) {
+            let payload = serde_json::json!({ "message_ids": chunk }).to_string();
+            sqlx::query("INSERT INTO outbox (kind, conversation_id, payload, created_at) VALUES ('read', $1, $2, $3)")
+                .bind(conversation_id)
+                .bind(payload)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(unread.len())
+    }
+
+    /// Every entry, in queue order.
+    pub async fn outbox(&self) -> ClientResult<Vec<OutboxEntry>> {
+        let rows: Vec<EntryRow> =
+            sqlx::query_as(&format!("SELECT {ENTRY_COLUMNS} FROM outbox ORDER BY id"))
+                .fetch_all(self.pool())
+                .await?;
+        rows.into_iter().map(entry).collect()
+    }
+
+    /// The first entry waiting to be sent, marked `sending`.
+    pub(crate) async fn take_next(&self) -> ClientResult<Option<OutboxEntry>> {
+        let row: Option<EntryRow> = sqlx::query_as(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1"
+        ))
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        sqlx::query("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1")
+            .bind(row.0)
+            .execute(self.pool())
+            .await?;
+        entry(row).map(Some)
+    }
+
+    /// The server stored the message: its copy replaces the pending one and the entry goes.
+    pub(crate) async fn ack_message(
+        &self,
+        entry_id: i64,
+        server_copy: &Message,
+    ) -> ClientResult<()> {
+        let mut tx = self.pool().begin().await?;
+        super::apply::upsert_message(&mut tx, server_copy).await?;
+        sqlx::query("DELETE FROM outbox WHERE id = $1").bind(entry_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The server has what the entry asked for.
+    pub(crate) async fn ack(&self, entry_id: i64) -> ClientResult<()> {
+        sqlx::query("DELETE FROM outbox WHERE id = $1").bind(entry_id).execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// Puts an entry back in the queue after a failure worth retrying.
+    pub(crate) async fn requeue(&self, entry_id: i64) -> ClientResult<()> {
+        sqlx::query("UPDATE outbox SET state = 'pending' WHERE id = $1")
+            .bind(entry_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The server refused an entry for good: kept, with the reason, until the user retries.
+    pub(crate) async fn fail(&self, entry_id: i64, reason: &str) -> ClientResult<()> {
+        sqlx::query("UPDATE outbox SET state = 'failed', last_error = $2 WHERE id = $1")
+            .bind(entry_id)
+            .bind(reason)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The user asks to try a failed entry again.
+    pub async fn retry(&self, entry_id: i64) -> ClientResult<()> {
+        let n = sqlx::query("UPDATE outbox SET state = 'pending', last_error = NULL WHERE id = $1 AND state = 'failed'")
+            .bind(entry_id)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(ClientError::NotFound("failed outbox entry"));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,293 @@
+//! What the UI and the CLI read: the conversation list, a page of messages with their status
+//! and read receipts, and full-text search. Everything comes from the replica, so it works
+//! offline and unread counts agree with the server after a sync.
+
+use chrono::{DateTime, Utc};
+use lodestar_protocol::{ConversationType, Message};
+use uuid::Uuid;
+
+use super::Replica;
+use crate::error::{ClientError, ClientResult};
+
+/// A row of the conversation list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationItem {
+    /// The conversation.
+    pub conversation_id: Uuid,
+    /// Direct or group.
+    pub kind: ConversationType,
+    /// The other person's username, or the group's name.
+    pub title: String,
+    /// The newest message, pending ones included.
+    pub last_message: Option<Message>,
+    /// Messages from others not read by the user.
+    pub unread_count: i64,
+    /// The user's messages waiting to be sent.
+    pub pending_count: i64,
+    /// The user's messages the server refused.
+    pub failed_count: i64,
+    /// Muted: no notifications.
+    pub muted: bool,
+}
+
+/// Where a message stands, as its sender sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageStatus {
+    /// Someone else's message.
+    Received,
+    /// Queued, not yet sent.
+    Pending,
+    /// Being sent.
+    Sending,
+    /// Refused by the server, with its reason; retryable.
+    Failed(String),
+    /// The server has it; nobody has read it yet.
+    Sent,
+    /// Read by `read_by` of the `of` other participants.
+    Read {
+        /// How many have read it.
+        read_by: i64,
+        /// How many others could.
+        of: i64,
+    },
+}
+
+/// A message as the conversation view shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageItem {
+    /// The message; `seq` is 0 while it waits in the outbox.
+    pub message: Message,
+    /// Its state.
+    pub status: MessageStatus,
+}
+
+/// A search result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    /// The message found.
+    pub message_id: Uuid,
+    /// Where it is.
+    pub conversation_id: Uuid,
+    /// The content around the match, the match in `[` `]`.
+    pub snippet: String,
+}
+
+type MessageRow =
+    (Uuid, Uuid, Option<Uuid>, Option<String>, Option<String>, DateTime<Utc>, Option<i64>);
+
+fn message(row: MessageRow) -> Message {
+    let (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) = row;
+    Message {
+        message_id,
+        conversation_id,
+        sender_id,
+        content,
+        media_url,
+        sent_at,
+        seq: seq.unwrap_or(0),
+    }
+}
+
+const MESSAGE_COLUMNS: &str =
+    "m.message_id, m.conversation_id, m.sender_id, m.content, m.media_url, m.sent_at, m.seq";
+
+/// Everyone in a conversation (`$1`): direct participants or group members.
+const PARTICIPANTS: &str = "SELECT user_id FROM direct_conversation_participants WHERE conversation_id = $1 \
+     UNION SELECT gm.user_id FROM conversations c JOIN group_members gm ON gm.group_id = c.group_id \
+     WHERE c.conversation_id = $1";
+
+/// Turns what a person types into an FTS5 query: every word must appear, the last as a prefix.
+fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| {
+            w.chars().filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '-').collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    let last = words.len().checked_sub(1)?;
+    Some(
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| if i == last { format!("{w}*") } else { w.clone() })
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+impl Replica {
+    /// The conversation list, most recent activity first.
+    pub async fn conversations(&self, me: Uuid) -> ClientResult<Vec<ConversationItem>> {
+        let pool = self.pool();
+        let rows: Vec<(Uuid, String, Option<Uuid>, DateTime<Utc>)> =
+            sqlx::query_as("SELECT conversation_id, type, group_id, created_at FROM conversations")
+                .fetch_all(pool)
+                .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for (conversation_id, kind, group_id, created_at) in rows {
+            let kind = ConversationType::parse(&kind)
+                .ok_or_else(|| ClientError::Corrupt(format!("conversation type {kind}")))?;
+            let title: Option<String> = match kind {
+                ConversationType::Group => sqlx::query_scalar("SELECT group_name FROM groups WHERE group_id = $1")
+                    .bind(group_id)
+                    .fetch_optional(pool)
+                    .await?,
+                ConversationType::Direct => sqlx::query_scalar(
+                    "SELECT u.username FROM direct_conversation_participants p JOIN users u ON u.user_id = p.user_id \
+                     WHERE p.conversation_id = $1 AND p.user_id <> $2",
+                )
+                .bind(conversation_id)
+                .bind(me)
+                .fetch_optional(pool)
+                .await?,
+            };
+            let last: Option<MessageRow> = sqlx::query_as(&format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 \
+                 ORDER BY m.seq IS NULL DESC, m.seq DESC, m.rowid DESC LIMIT 1"
+            ))
+            .bind(conversation_id)
+            .fetch_optional(pool)
+            .await?;
+            let (unread_count, pending_count, failed_count): (i64, i64, i64) = sqlx::query_as(
+                "SELECT \
+                 (SELECT count(*) FROM messages m WHERE m.conversation_id = $1 AND m.seq IS NOT NULL \
+                  AND (m.sender_id IS NULL OR m.sender_id <> $2) AND NOT EXISTS \
+                  (SELECT 1 FROM message_read_status r WHERE r.message_id = m.message_id AND r.user_id = $2)), \
+                 (SELECT count(*) FROM outbox WHERE conversation_id = $1 AND kind = 'message' AND state <> 'failed'), \
+                 (SELECT count(*) FROM outbox WHERE conversation_id = $1 AND kind = 'message' AND state = 'failed')",
+            )
+            .bind(conversation_id)
+            .bind(me)
+            .fetch_one(pool)
+            .await?;
+            items.push((
+                created_at,
+                ConversationItem {
+                    conversation_id,
+                    kind,
+                    title: title.unwrap_or_else(|| "(unknown)".to_owned()),
+                    last_message: last.map(message),
+                    unread_count,
+                    pending_count,
+                    failed_count,
+                    muted: self.is_muted(conversation_id).await?,
+                },
+            ));
+        }
+        let activity = |(created, item): &(DateTime<Utc>, ConversationItem)| {
+            item.last_message.as_ref().map_or(*created, |m| m.sent_at.max(*created))
+        };
+        items.sort_by_key(|item| std::cmp::Reverse(activity(item)));
+        Ok(items.into_iter().map(|(_, item)| item).collect())
+    }
+
+    /// The newest `limit` messages of a conversation older than `before` (a seq), oldest first;
+    /// without `before`, the messages still in the outbox come last.
+    pub async fn messages(
+        &self,
+        me: Uuid,
+        conversation_id: Uuid,
+        before: Option<i64>,
+        limit: i64,
+    ) -> ClientResult<Vec<MessageItem>> {
+        let pool = self.pool();
+        let mut rows: Vec<MessageRow> = sqlx::query_as(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3"
+        ))
+        .bind(conversation_id)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+        rows.reverse();
+        if before.is_none() {
+            let pending: Vec<MessageRow> = sqlx::query_as(&format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND m.seq IS NULL ORDER BY m.rowid"
+            ))
+            .bind(conversation_id)
+            .fetch_all(pool)
+            .await?;
+            rows.extend(pending);
+        }
+        let others: i64 = sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM ({PARTICIPANTS}) p WHERE p.user_id <> $2"
+        ))
+        .bind(conversation_id)
+        .bind(me)
+        .fetch_one(pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let m = message(row);
+            let status = if m.sender_id != Some(me) {
+                MessageStatus::Received
+            } else if m.seq == 0 {
+                let state: Option<(String, Option<String>)> =
+                    sqlx::query_as("SELECT state, last_error FROM outbox WHERE kind = 'message' AND message_id = $1")
+                        .bind(m.message_id)
+                        .fetch_optional(pool)
+                        .await?;
+                match state {
+                    Some((s, reason)) if s == "failed" => {
+                        MessageStatus::Failed(reason.unwrap_or_default())
+                    }
+                    Some((s, _)) if s == "sending" => MessageStatus::Sending,
+                    _ => MessageStatus::Pending,
+                }
+            } else {
+                let read_by: i64 =
+                    sqlx::query_scalar("SELECT count(*) FROM message_read_status WHERE message_id = $1 AND user_id <> $2")
+                        .bind(m.message_id)
+                        .bind(me)
+                        .fetch_one(pool)
+                        .await?;
+                if read_by > 0 {
+                    MessageStatus::Read { read_by, of: others }
+                } else {
+                    MessageStatus::Sent
+                }
+            };
+            out.push(MessageItem { message: m, status });
+        }
+        Ok(out)
+    }
+
+    /// Full-text search over every message in the replica, queued ones included.
+    pub async fn search(&self, text: &str, limit: i64) -> ClientResult<Vec<SearchHit>> {
+        let Some(query) = fts_query(text) else { return Ok(Vec::new()) };
+        let rows: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
+            "SELECT m.message_id, m.conversation_id, snippet(messages_fts, 0, '[', ']', '…', 12) \
+             FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid \
+             WHERE messages_fts MATCH $1 ORDER BY rank LIMIT $2",
+        )
+        .bind(query)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(message_id, conversation_id, snippet)| SearchHit {
+                message_id,
+                conversation_id,
+                snippet,
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn typed_text_becomes_a_safe_fts_query() {
+        assert_eq!(fts_query("rust meetup").as_deref(), Some("\"rust\" \"meetup\"*"));
+        assert_eq!(
+            fts_query("  \"quoted\" AND (x* ").as_deref(),
+            Some("\"quoted\" \"AND\" \"x\"*")
+        );
+        assert_eq!(fts_query(" \"* ( "), None);
+    }
+}

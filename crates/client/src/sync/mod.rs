@@ -1,0 +1,106 @@
+//! Moving changes between the replica and the server.
+//!
+//! - [`pull`]: pages `GET /v1/sync` from the stored cursor until up to date, each page applied
+//!   in one transaction with its cursor, reporting progress as it goes.
+//! - [`push`]: sends the outbox in queue order. A failure worth retrying (offline, 5xx, 401,
+//!   429) stops the push and leaves the entry pending; a refusal for good marks the entry failed
+//!   with the server's reason and the push goes on with the rest.
+
+use lodestar_protocol::{Message, SendMessageRequest};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::api::Api;
+use crate::error::{ClientError, ClientResult};
+use crate::replica::{OutboxKind, Replica};
+
+/// Changes per page of a pull.
+const PAGE: u32 = 1_000;
+
+/// How far a pull has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PullProgress {
+    /// Changes applied so far in this pull.
+    pub applied: u64,
+    /// Pages applied so far.
+    pub pages: u64,
+    /// Whether more pages wait.
+    pub more: bool,
+}
+
+/// Pulls until the replica is up to date; `progress` hears after every page.
+pub async fn pull(
+    api: &Api,
+    replica: &Replica,
+    mut progress: impl FnMut(PullProgress),
+) -> ClientResult<PullProgress> {
+    let mut state = PullProgress::default();
+    loop {
+        let (cursor, _) = replica.cursor().await?;
+        let page = api.sync(cursor.as_deref(), PAGE).await?;
+        let stats = replica.apply_page(&page.changes, &page.cursor).await?;
+        state.applied += stats.applied as u64;
+        state.pages += 1;
+        state.more = page.has_more;
+        progress(state);
+        if !page.has_more {
+            return Ok(state);
+        }
+    }
+}
+
+/// What a push did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PushReport {
+    /// Entries the server now has.
+    pub sent: usize,
+    /// Entries it refused for good (kept, marked failed).
+    pub failed: usize,
+    /// Why the push stopped early, if it did (the entry stays pending).
+    pub stopped: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ReadPayload {
+    message_ids: Vec<Uuid>,
+}
+
+/// Sends the outbox, oldest first, until it is empty or the server cannot take more now.
+pub async fn push(api: &Api, replica: &Replica) -> ClientResult<PushReport> {
+    let mut report = PushReport::default();
+    while let Some(entry) = replica.take_next().await? {
+        let outcome: ClientResult<Option<Message>> = match entry.kind {
+            OutboxKind::Message => {
+                let req: SendMessageRequest = serde_json::from_value(entry.payload.clone())
+                    .map_err(|e| ClientError::Corrupt(format!("outbox entry {}: {e}", entry.id)))?;
+                api.send_message(&req).await.map(Some)
+            }
+            OutboxKind::Read => {
+                let req: ReadPayload = serde_json::from_value(entry.payload.clone())
+                    .map_err(|e| ClientError::Corrupt(format!("outbox entry {}: {e}", entry.id)))?;
+                api.read(&req.message_ids).await.map(|()| None)
+            }
+        };
+        match outcome {
+            Ok(Some(server_copy)) => {
+                replica.ack_message(entry.id, &server_copy).await?;
+                report.sent += 1;
+            }
+            Ok(None) => {
+                replica.ack(entry.id).await?;
+                report.sent += 1;
+            }
+            Err(e) if e.is_permanent() => {
+                tracing::warn!(entry = entry.id, error = %e, "the server refused an outbox entry");
+                replica.fail(entry.id, &format!("{}: {e}", e.code())).await?;
+                report.failed += 1;
+            }
+            Err(e) => {
+                replica.requeue(entry.id).await?;
+                report.stopped = Some(e.to_string());
+                return Ok(report);
+            }
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,205 @@
+//! The client engine against a real server: the replica, the outbox, pull and push.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::path::Path;
+
+use chrono::Utc;
+use lodestar_client::replica::{MessageStatus, OutboxState};
+use lodestar_client::sync::{pull, push};
+use lodestar_client::{Api, Replica};
+use lodestar_tests::{Backend, TestServer, User};
+use uuid::Uuid;
+
+/// A server address where nothing listens: the network is down.
+fn unreachable() -> Api {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    Api::new(&format!("http://127.0.0.1:{port}")).unwrap()
+}
+
+async fn signed_in(s: &TestServer, user: &User, dir: &Path) -> (Api, Replica) {
+    let api = Api::new(&s.api.base).unwrap().with_token(&user.token);
+    let replica = Replica::open(&dir.join(format!("{}.db", user.username))).await.unwrap();
+    replica.set_me(user.id).await.unwrap();
+    pull(&api, &replica, |_| {}).await.unwrap();
+    (api, replica)
+}
+
+async fn offline_messages_are_delivered_once_in_order(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = s.api.register("ann").await;
+    let ben = s.api.register("ben").await;
+    let conv = s.api.direct(&ann, &ben).await;
+    let (api, replica) = signed_in(&s, &ann, dir.path()).await;
+
+    // Offline: three messages queue and show at once, pending.
+    for text in ["one", "two", "three"] {
+        replica.queue_message(ann.id, conv, Some(text), None, Utc::now()).await.unwrap();
+    }
+    let shown = replica.messages(ann.id, conv, None, 50).await.unwrap();
+    assert_eq!(shown.len(), 3);
+    assert!(shown.iter().all(|m| m.status == MessageStatus::Pending));
+    let report = push(&unreachable().with_token(&ann.token), &replica).await.unwrap();
+    assert_eq!(report.sent, 0);
+    assert!(report.stopped.is_some(), "an unreachable server stops the push");
+    assert_eq!(replica.outbox().await.unwrap().len(), 3, "nothing is lost while offline");
+
+    // A restart in between: the outbox is on disk.
+    drop(replica);
+    let replica = Replica::open(&dir.path().join("ann.db")).await.unwrap();
+    assert_eq!(replica.outbox().await.unwrap().len(), 3);
+
+    // Online: delivered once each, in order; the pending copies become the server's in place.
+    let report = push(&api, &replica).await.unwrap();
+    assert_eq!((report.sent, report.failed, report.stopped.clone()), (3, 0, None));
+    let again = push(&api, &replica).await.unwrap();
+    assert_eq!(again.sent, 0, "nothing is sent twice");
+    let server =
+        s.api.get(&format!("/v1/conversations/{conv}/messages"), &ben.token).await.expect(200);
+    let texts: Vec<&str> = server["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["one", "two", "three"]);
+    pull(&api, &replica, |_| {}).await.unwrap();
+    let local = replica.messages(ann.id, conv, None, 50).await.unwrap();
+    assert_eq!(local.len(), 3, "no second copy after the pull");
+    assert!(local.iter().all(|m| m.message.seq > 0 && m.status == MessageStatus::Sent));
+    let local_ids: Vec<String> = local.iter().map(|m| m.message.message_id.to_string()).collect();
+    let server_ids: Vec<String> = server["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["message_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(local_ids, server_ids);
+    s.server.stop().await;
+}
+
+async fn a_pull_that_sees_the_message_first_retires_its_outbox_entry(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = s.api.register("ann").await;
+    let ben = s.api.register("ben").await;
+    let conv = s.api.direct(&ann, &ben).await;
+    let (api, replica) = signed_in(&s, &ann, dir.path()).await;
+    let queued =
+        replica.queue_message(ann.id, conv, Some("acked late"), None, Utc::now()).await.unwrap();
+    // The server got it, but the answer was lost (a crash before the ack).
+    let payload = serde_json::json!({"message_id": queued.message_id, "conversation_id": conv,
+        "content": "acked late", "sent_at": queued.sent_at});
+    s.api.post("/v1/messages", &ann.token, payload).await.expect(201);
+    pull(&api, &replica, |_| {}).await.unwrap();
+    assert!(replica.outbox().await.unwrap().is_empty(), "the pull confirmed it");
+    let local = replica.messages(ann.id, conv, None, 50).await.unwrap();
+    assert_eq!(local.len(), 1);
+    assert!(local[0].message.seq > 0);
+    assert_eq!(push(&api, &replica).await.unwrap().sent, 0);
+    s.server.stop().await;
+}
+
+async fn a_refused_message_is_kept_as_failed_with_the_reason(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = s.api.register("ann").await;
+    let ben = s.api.register("ben").await;
+    let conv = s.api.direct(&ann, &ben).await;
+    let (api, replica) = signed_in(&s, &ann, dir.path()).await;
+    let stranger_conv = Uuid::new_v4();
+    replica
+        .queue_message(ann.id, stranger_conv, Some("into the void"), None, Utc::now())
+        .await
+        .unwrap();
+    replica.queue_message(ann.id, conv, Some("still goes"), None, Utc::now()).await.unwrap();
+    let report = push(&api, &replica).await.unwrap();
+    assert_eq!((report.sent, report.failed), (1, 1));
+    let outbox = replica.outbox().await.unwrap();
+    assert_eq!(outbox.len(), 1, "the refused message is kept, never dropped");
+    assert_eq!(outbox[0].state, OutboxState::Failed);
+    assert!(
+        outbox[0].last_error.as_deref().unwrap().starts_with("not_found"),
+        "{:?}",
+        outbox[0].last_error
+    );
+    let shown = replica.messages(ann.id, stranger_conv, None, 50).await.unwrap();
+    assert!(
+        matches!(&shown[0].status, MessageStatus::Failed(reason) if reason.starts_with("not_found"))
+    );
+    // Invalid input never reaches the queue.
+    let long = "x".repeat(10_001);
+    assert!(replica.queue_message(ann.id, conv, Some(&long), None, Utc::now()).await.is_err());
+    assert!(replica.queue_message(ann.id, conv, Some("   "), None, Utc::now()).await.is_err());
+    assert_eq!(replica.outbox().await.unwrap().len(), 1);
+    s.server.stop().await;
+}
+
+async fn unread_counts_agree_with_the_server(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = s.api.register("ann").await;
+    let ben = s.api.register("ben").await;
+    let conv = s.api.direct(&ann, &ben).await;
+    for i in 0..4 {
+        s.api.send(&ben, conv, &format!("hello {i}")).await;
+    }
+    let (api, replica) = signed_in(&s, &ann, dir.path()).await;
+    let list = replica.conversations(ann.id).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].title, "ben");
+    assert_eq!(list[0].unread_count, 4);
+    let server = s.api.get("/v1/conversations", &ann.token).await.expect(200);
+    assert_eq!(server["conversations"][0]["unread_count"], 4);
+    // Reading offline: zero at once locally, and on the server after the push.
+    assert_eq!(replica.queue_read(ann.id, conv, Utc::now()).await.unwrap(), 4);
+    assert_eq!(replica.conversations(ann.id).await.unwrap()[0].unread_count, 0);
+    push(&api, &replica).await.unwrap();
+    let server = s.api.get("/v1/conversations", &ann.token).await.expect(200);
+    assert_eq!(server["conversations"][0]["unread_count"], 0);
+    // Ben's replica shows the receipts.
+    let (ben_api, ben_replica) = signed_in(&s, &ben, dir.path()).await;
+    pull(&ben_api, &ben_replica, |_| {}).await.unwrap();
+    let seen = ben_replica.messages(ben.id, conv, None, 50).await.unwrap();
+    assert!(seen.iter().all(|m| m.status == MessageStatus::Read { read_by: 1, of: 1 }), "{seen:?}");
+    s.server.stop().await;
+}
+
+async fn drafts_and_search_survive_a_restart(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = s.api.register("ann").await;
+    let ben = s.api.register("ben").await;
+    let conv = s.api.direct(&ann, &ben).await;
+    s.api.send(&ben, conv, "Let's pair on the Rust borrow checker tomorrow").await;
+    let (_, replica) = signed_in(&s, &ann, dir.path()).await;
+    let draft =
+        lodestar_client::replica::Draft { content: "half a thought".into(), media_url: None };
+    replica.set_draft(conv, &draft, Utc::now()).await.unwrap();
+    replica
+        .queue_message(ann.id, conv, Some("queued about borrowing books"), None, Utc::now())
+        .await
+        .unwrap();
+    drop(replica);
+    let replica = Replica::open(&dir.path().join("ann.db")).await.unwrap();
+    // Sending cleared the draft typed before it; a new draft survives the restart.
+    assert_eq!(replica.draft(conv).await.unwrap(), None);
+    replica.set_draft(conv, &draft, Utc::now()).await.unwrap();
+    drop(replica);
+    let replica = Replica::open(&dir.path().join("ann.db")).await.unwrap();
+    assert_eq!(replica.draft(conv).await.unwrap(), Some(draft));
+    let hits = replica.search("borrow", 10).await.unwrap();
+    assert_eq!(hits.len(), 2, "both the synced and the queued message: {hits:?}");
+    assert!(hits.iter().any(|h| h.snippet.contains("[borrow")), "{hits:?}");
+    assert!(replica.search("nothing-like-this", 10).await.unwrap().is_empty());
+    s.server.stop().await;
+}
+
+lodestar_tests::on_both_backends!(
+    offline_messages_are_delivered_once_in_order,
+    a_pull_that_sees_the_message_first_retires_its_outbox_entry,
+    a_refused_message_is_kept_as_failed_with_the_reason,
+    unread_counts_agree_with_the_server,
+    drafts_and_search_survive_a_restart,
+);
