@@ -107,6 +107,43 @@ impl TestServer {
         TestServer { server, api, db }
     }
 
+    /// Stops the server (requests in flight finish) and starts it again on the same address
+    /// and database: clients that remembered the address find it back.
+    pub async fn restart(self) -> TestServer {
+        let addr = self.server.addr;
+        let db = self.db.clone();
+        self.server.stop().await;
+        TestServer::start_at(db, &addr.to_string()).await
+    }
+
+    /// Stops the server; `start_at` brings it back.
+    pub async fn stop(self) -> (Arc<Database>, String) {
+        let addr = self.server.addr.to_string();
+        let db = self.db.clone();
+        self.server.stop().await;
+        (db, addr)
+    }
+
+    /// A server on `db` listening on `addr` (retrying briefly while the port is released).
+    pub async fn start_at(db: Arc<Database>, addr: &str) -> TestServer {
+        for _ in 0..50 {
+            let config = lodestar_server::Config {
+                listen: addr.to_owned(),
+                database_url: db.url.clone(),
+                demo: false,
+                trust_proxy: false,
+            };
+            match lodestar_server::start(config).await {
+                Ok(server) => {
+                    let api = Api::new(server.url());
+                    return TestServer { server, api, db };
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+        panic!("could not restart the server on {addr}");
+    }
+
     pub fn store(&self) -> Arc<dyn Store> {
         self.server.store.clone()
     }

@@ -1,8 +1,10 @@
 //! The typed HTTP client of the wire contract (API.md).
 
 use lodestar_protocol::{
-    AuthResponse, Conversation, ErrorBody, LoginRequest, Message, OpenDirectRequest, Profile,
-    ReadRequest, RegisterRequest, SendMessageRequest, SyncPage, UsersPage,
+    AddMemberRequest, AuthResponse, Conversation, CreateGroupRequest, ErrorBody, Group,
+    GroupMember, LoginRequest, MatchesResponse, Me, Message, OpenDirectRequest, Profile,
+    ReadRequest, RegisterRequest, SendMessageRequest, SyncPage, UpdateMeRequest, UsersPage,
+    UsersQuery,
 };
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -129,8 +131,99 @@ impl Api {
 
     /// The profile with exactly this username, if any.
     pub async fn user_by_username(&self, username: &str) -> ClientResult<Option<Profile>> {
-        let path = format!("/v1/users?username={}&limit=1", username.trim());
+        let path = format!("/v1/users?username={}&limit=1", encode(username.trim()));
         let page: UsersPage = self.json::<_, ()>(Method::GET, &path, None).await?;
         Ok(page.users.into_iter().next())
+    }
+
+    /// `GET /v1/health`.
+    pub async fn health(&self) -> ClientResult<lodestar_protocol::Health> {
+        self.json::<_, ()>(Method::GET, "/v1/health", None).await
+    }
+
+    /// `POST /v1/auth/logout`: the token stops working.
+    pub async fn logout(&self) -> ClientResult<()> {
+        self.send::<()>(Method::POST, "/v1/auth/logout", None).await.map(|_| ())
+    }
+
+    /// `GET /v1/me`.
+    pub async fn me(&self) -> ClientResult<Me> {
+        self.json::<_, ()>(Method::GET, "/v1/me", None).await
+    }
+
+    /// `PATCH /v1/me`.
+    pub async fn update_me(&self, patch: &UpdateMeRequest) -> ClientResult<Me> {
+        self.json(Method::PATCH, "/v1/me", Some(patch)).await
+    }
+
+    /// `GET /v1/users`: one page of the directory.
+    pub async fn directory(&self, query: &UsersQuery) -> ClientResult<UsersPage> {
+        let mut params = Vec::new();
+        let mut add = |k: &str, v: Option<String>| {
+            if let Some(v) = v {
+                params.push(format!("{k}={}", encode(&v)));
+            }
+        };
+        add("username", query.username.clone());
+        add("q", query.q.clone());
+        add("mentor", query.mentor.map(|b| b.to_string()));
+        add("mentee", query.mentee.map(|b| b.to_string()));
+        add("skill", query.skill.clone());
+        add("industry", query.industry.clone());
+        add("state", query.state.clone());
+        add("min_years", query.min_years.map(|y| y.to_string()));
+        add("limit", query.limit.map(|l| l.to_string()));
+        add("cursor", query.cursor.clone());
+        let path = format!("/v1/users?{}", params.join("&"));
+        self.json::<_, ()>(Method::GET, &path, None).await
+    }
+
+    /// `GET /v1/matches`.
+    pub async fn matches(&self, limit: u32) -> ClientResult<MatchesResponse> {
+        self.json::<_, ()>(Method::GET, &format!("/v1/matches?limit={limit}"), None).await
+    }
+
+    /// `POST /v1/groups`.
+    pub async fn create_group(&self, req: &CreateGroupRequest) -> ClientResult<Group> {
+        self.json(Method::POST, "/v1/groups", Some(req)).await
+    }
+
+    /// `POST /v1/groups/{id}/members`.
+    pub async fn add_member(
+        &self,
+        group_id: Uuid,
+        req: &AddMemberRequest,
+    ) -> ClientResult<GroupMember> {
+        self.json(Method::POST, &format!("/v1/groups/{group_id}/members"), Some(req)).await
+    }
+
+    /// `DELETE /v1/groups/{id}/members/{user_id}`.
+    pub async fn remove_member(&self, group_id: Uuid, user_id: Uuid) -> ClientResult<()> {
+        self.send::<()>(Method::DELETE, &format!("/v1/groups/{group_id}/members/{user_id}"), None)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass as they are).
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(super::encode("ux research & more"), "ux%20research%20%26%20more");
+        assert_eq!(super::encode("École"), "%C3%89cole");
+        assert_eq!(super::encode("a-b_c.d~"), "a-b_c.d~");
     }
 }

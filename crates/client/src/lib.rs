@@ -3,12 +3,17 @@
 //! - [`replica`]: the offline SQLite copy of the user's world, the outbox and drafts.
 //! - [`api`]: the typed HTTP client of the wire contract.
 //! - [`sync`]: pulling changes into the replica and pushing the outbox to the server.
+//! - [`session`]: the signed-in account and its token (OS keychain, else a 0600 file).
+//! - [`client`]: the front door, one method per user action, which the CLI and the app call.
 
 pub mod api;
+pub mod client;
 pub mod error;
 pub mod replica;
+pub mod session;
 pub mod sync;
 
 pub use api::Api;
+pub use client::Client;
 pub use error::{ClientError, ClientResult};
 pub use replica::Replica;

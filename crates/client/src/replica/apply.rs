@@ -144,6 +144,23 @@ async fn apply_one(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
     }
 }
 
+impl Replica {
+    /// Keeps a profile learned outside sync (a username looked up to open a conversation), so
+    /// the user can be named offline from then on. Sync overwrites it with newer data.
+    pub async fn remember_profile(&self, profile: &Profile) -> ClientResult<()> {
+        let mut tx = self.pool().begin().await?;
+        let data = ProfileData {
+            profile: profile.clone(),
+            email: None,
+            phone_number: None,
+            date_of_birth: None,
+        };
+        upsert_profile(&mut tx, data).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 async fn upsert_profile(tx: &mut Tx<'_>, d: ProfileData) -> ClientResult<()> {
     let p = &d.profile;
     sqlx::query(

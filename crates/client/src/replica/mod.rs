@@ -6,6 +6,7 @@
 //! page of changes and the cursor that covers it) happens in one transaction.
 
 mod apply;
+mod local;
 mod outbox;
 mod queries;
 

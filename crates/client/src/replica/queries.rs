@@ -57,6 +57,8 @@ pub enum MessageStatus {
 pub struct MessageItem {
     /// The message; `seq` is 0 while it waits in the outbox.
     pub message: Message,
+    /// The sender's username, when the replica knows it.
+    pub sender_name: Option<String>,
     /// Its state.
     pub status: MessageStatus,
 }
@@ -249,7 +251,16 @@ impl Replica {
                     MessageStatus::Sent
                 }
             };
-            out.push(MessageItem { message: m, status });
+            let sender_name: Option<String> = match m.sender_id {
+                Some(id) => {
+                    sqlx::query_scalar("SELECT username FROM users WHERE user_id = $1")
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await?
+                }
+                None => None,
+            };
+            out.push(MessageItem { message: m, sender_name, status });
         }
         Ok(out)
     }

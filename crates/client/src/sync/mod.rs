@@ -68,6 +68,20 @@ struct ReadPayload {
 /// Sends the outbox, oldest first, until it is empty or the server cannot take more now.
 pub async fn push(api: &Api, replica: &Replica) -> ClientResult<PushReport> {
     let mut report = PushReport::default();
+    // Conversations opened offline exist on the server before anything is sent into them.
+    for (conversation_id, other) in replica.local_conversations().await? {
+        match api.open_direct(other).await {
+            Ok(_) => replica.confirm_conversation(conversation_id).await?,
+            Err(e) if e.is_permanent() => {
+                tracing::warn!(%conversation_id, error = %e, "the server refused to open a conversation");
+                replica.confirm_conversation(conversation_id).await?;
+            }
+            Err(e) => {
+                report.stopped = Some(e.to_string());
+                return Ok(report);
+            }
+        }
+    }
     while let Some(entry) = replica.take_next().await? {
         let outcome: ClientResult<Option<Message>> = match entry.kind {
             OutboxKind::Message => {

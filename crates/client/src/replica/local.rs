@@ -1,0 +1,184 @@
+//! Lookups by name, and direct conversations opened offline.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use lodestar_protocol::{direct_conversation_id, Me, Profile};
+use uuid::Uuid;
+
+use super::Replica;
+use crate::error::{ClientError, ClientResult};
+
+/// A `users` row of the replica.
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    user_id: Uuid,
+    username: String,
+    email: Option<String>,
+    phone_number: Option<String>,
+    date_of_birth: Option<NaiveDate>,
+    city: Option<String>,
+    state: Option<String>,
+    age: Option<i32>,
+    profile_picture_url: Option<String>,
+    bio: Option<String>,
+    mentor_status: bool,
+    mentee_status: bool,
+    job_title: Option<String>,
+    years_of_experience: Option<i32>,
+    industry: Option<String>,
+    skills: String,
+    interests: String,
+    created_at: DateTime<Utc>,
+}
+
+impl Replica {
+    /// The id of a user the replica knows, by username (any case).
+    pub async fn user_id(&self, username: &str) -> ClientResult<Option<Uuid>> {
+        let name = username.trim().trim_start_matches('@').to_lowercase();
+        Ok(sqlx::query_scalar("SELECT user_id FROM users WHERE lower(username) = $1")
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// The conversation of the group with this name (any case); an error when several match.
+    pub async fn group_conversation(&self, name: &str) -> ClientResult<Option<Uuid>> {
+        let name = name.trim().trim_start_matches('#').to_lowercase();
+        let found: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT c.conversation_id FROM conversations c JOIN groups g ON g.group_id = c.group_id \
+             WHERE lower(g.group_name) = $1",
+        )
+        .bind(&name)
+        .fetch_all(self.pool())
+        .await?;
+        match found.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(*one)),
+            _ => Err(ClientError::Corrupt(format!(
+                "several groups are named #{name}; use the conversation id"
+            ))),
+        }
+    }
+
+    /// The group behind a group conversation.
+    pub async fn group_of(&self, conversation_id: Uuid) -> ClientResult<Option<Uuid>> {
+        Ok(sqlx::query_scalar::<_, Option<Uuid>>(
+            "SELECT group_id FROM conversations WHERE conversation_id = $1",
+        )
+        .bind(conversation_id)
+        .fetch_optional(self.pool())
+        .await?
+        .flatten())
+    }
+
+    /// Whether the replica holds this conversation.
+    pub async fn has_conversation(&self, conversation_id: Uuid) -> ClientResult<bool> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM conversations WHERE conversation_id = $1")
+                .bind(conversation_id)
+                .fetch_one(self.pool())
+                .await?;
+        Ok(n > 0)
+    }
+
+    /// Opens the direct conversation of `me` and `other` here, at once and offline: its id is
+    /// derived from the pair, so it is the one the server will have. The next push opens it
+    /// on the server before sending anything into it.
+    pub async fn open_direct_locally(
+        &self,
+        me: Uuid,
+        other: Uuid,
+        now: DateTime<Utc>,
+    ) -> ClientResult<Uuid> {
+        let id = direct_conversation_id(me, other);
+        if self.has_conversation(id).await? {
+            return Ok(id);
+        }
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("INSERT INTO conversations (conversation_id, type, group_id, created_at) VALUES ($1, 'DIRECT', NULL, $2)")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        for user in [me, other] {
+            sqlx::query("INSERT INTO direct_conversation_participants (conversation_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("INSERT INTO local_conversations (conversation_id, other_user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(other)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Direct conversations opened here that the server has not confirmed yet.
+    pub(crate) async fn local_conversations(&self) -> ClientResult<Vec<(Uuid, Uuid)>> {
+        Ok(sqlx::query_as("SELECT conversation_id, other_user_id FROM local_conversations")
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// The server has the conversation now.
+    pub(crate) async fn confirm_conversation(&self, conversation_id: Uuid) -> ClientResult<()> {
+        sqlx::query("DELETE FROM local_conversations WHERE conversation_id = $1")
+            .bind(conversation_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Counts of outbox entries waiting and failed.
+    pub async fn outbox_counts(&self) -> ClientResult<(i64, i64)> {
+        Ok(sqlx::query_as(
+            "SELECT (SELECT count(*) FROM outbox WHERE state <> 'failed'), (SELECT count(*) FROM outbox WHERE state = 'failed')",
+        )
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// The signed-in user's own profile as last synced.
+    pub async fn my_profile(&self, me: Uuid) -> ClientResult<Me> {
+        let row: Option<UserRow> = sqlx::query_as(
+            "SELECT user_id, username, email, phone_number, date_of_birth, city, state, age, \
+             profile_picture_url, bio, mentor_status, mentee_status, job_title, years_of_experience, \
+             industry, skills, interests, created_at FROM users WHERE user_id = $1",
+        )
+        .bind(me)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Err(ClientError::NotFound("profile (sync first)")) };
+        let tags = |s: &str| {
+            serde_json::from_str::<Vec<String>>(s)
+                .map_err(|e| ClientError::Corrupt(format!("tags: {e}")))
+        };
+        let (Some(email), Some(date_of_birth)) = (r.email, r.date_of_birth) else {
+            return Err(ClientError::NotFound("profile (sync first)"));
+        };
+        Ok(Me {
+            profile: Profile {
+                skills: tags(&r.skills)?,
+                interests: tags(&r.interests)?,
+                user_id: r.user_id,
+                username: r.username,
+                city: r.city,
+                state: r.state,
+                age: r.age,
+                profile_picture_url: r.profile_picture_url,
+                bio: r.bio,
+                mentor_status: r.mentor_status,
+                mentee_status: r.mentee_status,
+                job_title: r.job_title,
+                years_of_experience: r.years_of_experience,
+                industry: r.industry,
+                created_at: r.created_at,
+            },
+            email,
+            phone_number: r.phone_number,
+            date_of_birth,
+        })
+    }
+}

@@ -1,0 +1,237 @@
+//! The `lodestar` command-line client, run as a real child process against a real server that
+//! is stopped and restarted underneath it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use lodestar_tests::{Backend, TestServer};
+use serde_json::Value;
+
+/// The `lodestar` binary `cargo test --workspace` built beside this test.
+fn lodestar_bin() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(Path::parent).unwrap();
+    let bin = dir.join(format!("lodestar{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p lodestar-client` (make test builds it)",
+        bin.display()
+    );
+    bin
+}
+
+struct Cli {
+    data_dir: PathBuf,
+    server: String,
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    fn ok(self) -> String {
+        assert_eq!(self.code, 0, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        self.stdout
+    }
+
+    #[track_caller]
+    fn json(self) -> Value {
+        serde_json::from_str(&self.ok()).expect("one JSON document")
+    }
+}
+
+impl Cli {
+    fn run(&self, args: &[&str], stdin: &str) -> Run {
+        let mut child = Command::new(lodestar_bin())
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .arg("--server")
+            .arg(&self.server)
+            .args(args)
+            .env("LODESTAR_TOKEN_STORE", "file")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn register(&self, username: &str) {
+        let out = self
+            .run(
+                &[
+                    "register",
+                    "--username",
+                    username,
+                    "--email",
+                    &format!("{username}@example.com"),
+                    "--date-of-birth",
+                    "1991-02-03",
+                ],
+                "a long enough password\n",
+            )
+            .ok();
+        assert!(out.contains(&format!("registered as {username}")), "{out}");
+    }
+}
+
+fn clients(s: &TestServer, dir: &Path) -> (Cli, Cli) {
+    let make = |name: &str| Cli { data_dir: dir.join(name), server: s.api.base.clone() };
+    (make("ann"), make("ben"))
+}
+
+async fn a_cli_session_with_one_user_offline(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (ann, ben) = clients(&s, dir.path());
+    // The CLI blocks; run it off the async runtime that serves the requests.
+    let (ann, ben) = tokio::task::spawn_blocking(move || {
+        ann.register("ann");
+        ben.register("ben");
+        let id = ann.run(&["open", "ben"], "").ok();
+        assert_eq!(id.trim().len(), 36, "open prints the conversation id: {id}");
+        assert!(ann
+            .run(&["send", "@ben", "Hi Ben, pair on Rust this week?"], "")
+            .ok()
+            .starts_with("sent"));
+        ben.run(&["sync"], "").ok();
+        let list = ben.run(&["--json", "conversations"], "").json();
+        assert_eq!(list["conversations"][0]["title"], "ann");
+        assert_eq!(list["conversations"][0]["unread_count"], 1);
+        (ann, ben)
+    })
+    .await
+    .unwrap();
+
+    // The server goes away; Ben keeps working.
+    let (db, addr) = s.stop().await;
+    let ben = tokio::task::spawn_blocking(move || {
+        ben.run(&["read", "@ann"], "").ok();
+        assert!(ben.run(&["send", "@ann", "Yes! Thursday works."], "").ok().starts_with("queued"));
+        ben.run(&["draft", "@ann", "and bring the slides"], "").ok();
+        let status = ben.run(&["--json", "status"], "").json();
+        assert_eq!(status["online"], false);
+        assert_eq!(status["outbox_pending"], 2, "the read and the message wait");
+        let page = ben.run(&["--json", "messages", "@ann"], "").json();
+        assert_eq!(page["messages"][1]["status"], "pending");
+        let hits = ben.run(&["--json", "search", "thurs"], "").json();
+        assert_eq!(hits["results"].as_array().unwrap().len(), 1, "search sees queued messages");
+        // Needs the server: a clear error and exit 1.
+        let offline = ben.run(&["directory"], "");
+        assert_eq!(offline.code, 1);
+        assert!(offline.stderr.contains("cannot be reached"), "{}", offline.stderr);
+        ben
+    })
+    .await
+    .unwrap();
+
+    // Back online: delivered once, read receipts reach Ann, the draft is still there.
+    let s = TestServer::start_at(db, &addr).await;
+    tokio::task::spawn_blocking(move || {
+        let synced = ben.run(&["--json", "sync"], "").json();
+        assert_eq!(synced["pushed"], 2);
+        assert_eq!(ben.run(&["--json", "sync"], "").json()["pushed"], 0, "nothing twice");
+        assert_eq!(ben.run(&["draft", "@ann"], "").ok().trim(), "and bring the slides");
+        ann.run(&["sync"], "").ok();
+        let page = ann.run(&["--json", "messages", "@ben"], "").json();
+        let messages = page["messages"].as_array().unwrap();
+        assert_eq!(messages.len(), 2);
+        assert_eq!(messages[0]["status"], "read", "ben read it while offline");
+        assert_eq!(messages[1]["sender"], "ben");
+        assert_eq!(messages[1]["message"]["content"], "Yes! Thursday works.");
+        // Usage errors exit 2; user errors exit 1 with a message.
+        assert_eq!(ann.run(&["frobnicate"], "").code, 2);
+        let bad = ann.run(&["messages", "@nobody"], "");
+        assert_eq!(bad.code, 1);
+        assert!(bad.stderr.starts_with("error: "), "{}", bad.stderr);
+    })
+    .await
+    .unwrap();
+    s.server.stop().await;
+}
+
+async fn two_offline_clients_open_one_conversation(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (ann, ben) = clients(&s, dir.path());
+    let (ann, ben) = tokio::task::spawn_blocking(move || {
+        ann.register("ann");
+        ben.register("ben");
+        // They know each other from a group, so each can name the other offline.
+        ann.run(&["group", "create", "Circle", "--member", "ben"], "").ok();
+        ben.run(&["sync"], "").ok();
+        (ann, ben)
+    })
+    .await
+    .unwrap();
+    let (db, addr) = s.stop().await;
+    let (ann, ben) = tokio::task::spawn_blocking(move || {
+        let a = ann.run(&["open", "ben"], "").ok();
+        let b = ben.run(&["open", "ann"], "").ok();
+        assert_eq!(a, b, "both derive the same conversation offline");
+        ann.run(&["send", "@ben", "from ann, offline"], "").ok();
+        ben.run(&["send", "@ann", "from ben, offline"], "").ok();
+        (ann, ben)
+    })
+    .await
+    .unwrap();
+    let s = TestServer::start_at(db, &addr).await;
+    let (ann, ben) = tokio::task::spawn_blocking(move || {
+        ann.run(&["sync"], "").ok();
+        ben.run(&["sync"], "").ok();
+        ann.run(&["sync"], "").ok();
+        (ann, ben)
+    })
+    .await
+    .unwrap();
+    let token = std::fs::read_to_string(ann.data_dir.join("token")).unwrap();
+    let list = s.api.get("/v1/conversations", token.trim()).await.expect(200);
+    let direct: Vec<&Value> = list["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["type"] == "DIRECT")
+        .collect();
+    assert_eq!(direct.len(), 1, "one direct conversation: {list}");
+    let id = direct[0]["conversation_id"].as_str().unwrap();
+    let history =
+        s.api.get(&format!("/v1/conversations/{id}/messages"), token.trim()).await.expect(200);
+    assert_eq!(history["messages"].as_array().unwrap().len(), 2);
+    tokio::task::spawn_blocking(move || {
+        for cli in [&ann, &ben] {
+            let page = cli
+                .run(
+                    &[
+                        "--json",
+                        "messages",
+                        if cli.data_dir.ends_with("ann") { "@ben" } else { "@ann" },
+                    ],
+                    "",
+                )
+                .json();
+            assert_eq!(page["messages"].as_array().unwrap().len(), 2, "both replicas converge");
+        }
+    })
+    .await
+    .unwrap();
+    s.server.stop().await;
+}
+
+lodestar_tests::on_both_backends!(
+    a_cli_session_with_one_user_offline,
+    two_offline_clients_open_one_conversation
+);
