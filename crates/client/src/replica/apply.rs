@@ -76,11 +76,17 @@ impl Replica {
     pub async fn apply_page(&self, changes: &[Change], cursor: &str) -> ClientResult<ApplyStats> {
         let mut tx = self.pool().begin().await?;
         let mut stats = ApplyStats::default();
+        // Confirmed messages retire their outbox entries; with none waiting (a first sync, most
+        // pages) that per-message cleanup is skipped.
+        let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE kind = 'message'")
+            .fetch_one(&mut *tx)
+            .await?;
+        let retire = if waiting > 0 { Retire::Outbox } else { Retire::Nothing };
         for change in changes {
             if change.kind == ChangeKind::Message {
                 stats.messages += 1;
             }
-            apply_one(&mut tx, change).await?;
+            apply_one(&mut tx, change, retire).await?;
             stats.applied += 1;
         }
         sqlx::query("UPDATE sync_state SET cursor = $1, last_sync_at = $2 WHERE id = 1")
@@ -93,7 +99,16 @@ impl Replica {
     }
 }
 
-async fn apply_one(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
+/// Whether a confirmed message must also be removed from the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Retire {
+    /// Outbox entries may wait for it.
+    Outbox,
+    /// The outbox holds no message.
+    Nothing,
+}
+
+async fn apply_one(tx: &mut Tx<'_>, change: &Change, retire: Retire) -> ClientResult<()> {
     match (change.kind, change.op) {
         (ChangeKind::Profile, ChangeOp::Upsert) => upsert_profile(tx, decode(change)?).await,
         (ChangeKind::Conversation, ChangeOp::Upsert) => {
@@ -126,7 +141,9 @@ async fn apply_one(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
             sqlx::query(sql).bind(p.conversation_id).bind(p.user_id).execute(&mut **tx).await?;
             Ok(())
         }
-        (ChangeKind::Message, ChangeOp::Upsert) => upsert_message(tx, &decode(change)?).await,
+        (ChangeKind::Message, ChangeOp::Upsert) => {
+            upsert_message(tx, &decode(change)?, retire).await
+        }
         (ChangeKind::Read, ChangeOp::Upsert) => {
             let r: ReadData = decode(change)?;
             sqlx::query(
@@ -295,7 +312,11 @@ async fn upsert_member(tx: &mut Tx<'_>, m: &MemberData) -> ClientResult<()> {
 }
 
 /// Stores the server's copy of a message, replacing a pending local copy in place.
-pub(super) async fn upsert_message(tx: &mut Tx<'_>, m: &Message) -> ClientResult<()> {
+pub(super) async fn upsert_message(
+    tx: &mut Tx<'_>,
+    m: &Message,
+    retire: Retire,
+) -> ClientResult<()> {
     sqlx::query(
         "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO UPDATE SET \
@@ -312,9 +333,11 @@ pub(super) async fn upsert_message(tx: &mut Tx<'_>, m: &Message) -> ClientResult
     .execute(&mut **tx)
     .await?;
     // The server has it: whatever the outbox still says about it is done.
-    sqlx::query("DELETE FROM outbox WHERE kind = 'message' AND message_id = $1")
-        .bind(m.message_id)
-        .execute(&mut **tx)
-        .await?;
+    if retire == Retire::Outbox {
+        sqlx::query("DELETE FROM outbox WHERE kind = 'message' AND message_id = $1")
+            .bind(m.message_id)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }

@@ -214,7 +214,7 @@ impl Replica {
         server_copy: &Message,
     ) -> ClientResult<()> {
         let mut tx = self.pool().begin().await?;
-        super::apply::upsert_message(&mut tx, server_copy).await?;
+        super::apply::upsert_message(&mut tx, server_copy, super::apply::Retire::Outbox).await?;
         sqlx::query("DELETE FROM outbox WHERE id = $1").bind(entry_id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
