@@ -6,6 +6,7 @@
 //! malformed, answers 500" is checked by every test, not by one.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+pub mod proxy;
 
 use std::sync::Arc;
 use std::time::Duration;

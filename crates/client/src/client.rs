@@ -148,6 +148,20 @@ impl Client {
         Ok((format!("{base}/v1/events"), token))
     }
 
+    /// Starts the background engine of the signed-in user (the desktop app runs one; the CLI's
+    /// `sync --watch` could too).
+    pub fn start_engine(&self) -> ClientResult<crate::engine::Engine> {
+        let a = self.active()?;
+        let (url, token) = self.events_endpoint()?;
+        Ok(crate::engine::Engine::start(
+            a.api.clone(),
+            a.replica.clone(),
+            a.info.user_id,
+            url,
+            token,
+        ))
+    }
+
     /// The replica, for the app's own queries.
     pub fn replica(&self) -> ClientResult<&Replica> {
         Ok(&self.active()?.replica)

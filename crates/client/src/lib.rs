@@ -4,10 +4,12 @@
 //! - [`api`]: the typed HTTP client of the wire contract.
 //! - [`sync`]: pulling changes into the replica and pushing the outbox to the server.
 //! - [`session`]: the signed-in account and its token (OS keychain, else a 0600 file).
+//! - [`engine`]: the background task that keeps the replica live, and its event stream.
 //! - [`client`]: the front door, one method per user action, which the CLI and the app call.
 
 pub mod api;
 pub mod client;
+pub mod engine;
 pub mod error;
 pub mod replica;
 pub mod session;

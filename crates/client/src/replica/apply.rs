@@ -15,12 +15,14 @@ use super::Replica;
 use crate::error::{ClientError, ClientResult};
 
 /// What one page changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ApplyStats {
     /// Changes applied.
     pub applied: usize,
-    /// Messages among them (new or confirmed).
-    pub messages: usize,
+    /// The messages stored (new, or confirmations of the user's own), in seq order.
+    pub messages: Vec<Message>,
+    /// Conversations whose messages, members or settings changed.
+    pub conversations: Vec<Uuid>,
 }
 
 #[derive(Deserialize)]
@@ -83,10 +85,19 @@ impl Replica {
             .await?;
         let retire = if waiting > 0 { Retire::Outbox } else { Retire::Nothing };
         for change in changes {
-            if change.kind == ChangeKind::Message {
-                stats.messages += 1;
+            if let Some(id) = change
+                .data
+                .get("conversation_id")
+                .and_then(|v| v.as_str())
+                .and_then(|v| v.parse().ok())
+            {
+                if !stats.conversations.contains(&id) {
+                    stats.conversations.push(id);
+                }
             }
-            apply_one(&mut tx, change, retire).await?;
+            if let Some(m) = apply_one(&mut tx, change, retire).await? {
+                stats.messages.push(m);
+            }
             stats.applied += 1;
         }
         sqlx::query("UPDATE sync_state SET cursor = $1, last_sync_at = $2 WHERE id = 1")
@@ -108,7 +119,21 @@ pub(super) enum Retire {
     Nothing,
 }
 
-async fn apply_one(tx: &mut Tx<'_>, change: &Change, retire: Retire) -> ClientResult<()> {
+/// Applies one change; answers the message it stored, if it was one.
+async fn apply_one(
+    tx: &mut Tx<'_>,
+    change: &Change,
+    retire: Retire,
+) -> ClientResult<Option<Message>> {
+    if (change.kind, change.op) == (ChangeKind::Message, ChangeOp::Upsert) {
+        let m: Message = decode(change)?;
+        upsert_message(tx, &m, retire).await?;
+        return Ok(Some(m));
+    }
+    apply_other(tx, change).await.map(|()| None)
+}
+
+async fn apply_other(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
     match (change.kind, change.op) {
         (ChangeKind::Profile, ChangeOp::Upsert) => upsert_profile(tx, decode(change)?).await,
         (ChangeKind::Conversation, ChangeOp::Upsert) => {
@@ -141,9 +166,8 @@ async fn apply_one(tx: &mut Tx<'_>, change: &Change, retire: Retire) -> ClientRe
             sqlx::query(sql).bind(p.conversation_id).bind(p.user_id).execute(&mut **tx).await?;
             Ok(())
         }
-        (ChangeKind::Message, ChangeOp::Upsert) => {
-            upsert_message(tx, &decode(change)?, retire).await
-        }
+        // Handled by `apply_one`.
+        (ChangeKind::Message, ChangeOp::Upsert) => Ok(()),
         (ChangeKind::Read, ChangeOp::Upsert) => {
             let r: ReadData = decode(change)?;
             sqlx::query(

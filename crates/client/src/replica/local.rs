@@ -131,6 +131,31 @@ impl Replica {
         Ok(())
     }
 
+    /// The newest confirmed seq in the replica (0 when empty).
+    pub async fn newest_seq(&self) -> ClientResult<i64> {
+        Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT max(seq) FROM messages")
+            .fetch_one(self.pool())
+            .await?
+            .unwrap_or(0))
+    }
+
+    /// Every muted conversation.
+    pub async fn muted_conversations(&self) -> ClientResult<std::collections::HashSet<Uuid>> {
+        let ids: Vec<Uuid> =
+            sqlx::query_scalar("SELECT conversation_id FROM conversation_settings WHERE muted")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(ids.into_iter().collect())
+    }
+
+    /// A user's name, when the replica knows them.
+    pub async fn username(&self, user_id: Uuid) -> ClientResult<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT username FROM users WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
     /// Counts of outbox entries waiting and failed.
     pub async fn outbox_counts(&self) -> ClientResult<(i64, i64)> {
         Ok(sqlx::query_as(

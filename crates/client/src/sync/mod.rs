@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::api::Api;
 use crate::error::{ClientError, ClientResult};
-use crate::replica::{OutboxKind, Replica};
+use crate::replica::{ApplyStats, OutboxKind, Replica};
 
 /// Changes per page of a pull.
 const PAGE: u32 = 1_000;
@@ -34,6 +34,16 @@ pub async fn pull(
     replica: &Replica,
     mut progress: impl FnMut(PullProgress),
 ) -> ClientResult<PullProgress> {
+    pull_pages(api, replica, |state, _| progress(state)).await
+}
+
+/// Like [`pull`], handing each applied page's details to `on_page` (the engine decides
+/// notifications from the messages it stored).
+pub async fn pull_pages(
+    api: &Api,
+    replica: &Replica,
+    mut on_page: impl FnMut(PullProgress, &ApplyStats),
+) -> ClientResult<PullProgress> {
     let mut state = PullProgress::default();
     loop {
         let (cursor, _) = replica.cursor().await?;
@@ -42,7 +52,7 @@ pub async fn pull(
         state.applied += stats.applied as u64;
         state.pages += 1;
         state.more = page.has_more;
-        progress(state);
+        on_page(state, &stats);
         if !page.has_more {
             return Ok(state);
         }

@@ -1,0 +1,300 @@
+//! The engine: one tokio task per signed-in client that keeps the replica in step with the
+//! server, and one typed event stream the app forwards to its UI.
+//!
+//! The task loops: catch up (push the outbox, pull every page from the stored cursor, push
+//! again), then stay live on `/v1/events`, treating every frame as a poke to pull (so a
+//! missed frame loses nothing: the cursor in the replica decides what comes). On any drop it
+//! reconnects with exponential backoff and jitter, announcing offline and online as events.
+//! `kick` asks for a push now (after something was queued); `set_focus` tells the notification
+//! rule which conversation the user is looking at.
+
+pub mod notify;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio::sync::{broadcast, watch, Notify};
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use uuid::Uuid;
+
+use crate::api::Api;
+use crate::error::{ClientError, ClientResult};
+use crate::replica::Replica;
+use crate::sync::{pull_pages, push};
+use notify::{preview, should_notify, Notification, NotifyContext};
+
+/// The shortest and longest wait before reconnecting.
+const MIN_BACKOFF: Duration = Duration::from_millis(250);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// Whether the engine can reach the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncState {
+    /// Pulling: `applied` changes so far, `more` pages waiting (a first sync shows a bar).
+    Syncing {
+        /// Changes applied in this pull.
+        applied: u64,
+        /// Whether more pages wait.
+        more: bool,
+    },
+    /// Up to date and live.
+    Online,
+    /// The server cannot be reached; the engine retries by itself.
+    Offline {
+        /// Why, for people.
+        reason: String,
+        /// When the next attempt comes, in milliseconds.
+        retry_in_ms: u64,
+    },
+}
+
+/// Everything the UI needs to hear.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Online, offline or syncing.
+    Sync(SyncState),
+    /// The conversation list may look different (new conversations, last messages, unread).
+    ConversationsChanged,
+    /// A conversation's messages, receipts or members changed.
+    MessagesChanged {
+        /// Which.
+        conversation_id: Uuid,
+    },
+    /// The outbox moved.
+    OutboxChanged {
+        /// Entries waiting.
+        pending: i64,
+        /// Entries refused.
+        failed: i64,
+    },
+    /// Raise a desktop notification.
+    Notify(Notification),
+}
+
+/// The handle of a running engine; dropping it without `stop` leaves the task to end with the
+/// runtime.
+pub struct Engine {
+    events: broadcast::Sender<Event>,
+    focus: watch::Sender<Option<Uuid>>,
+    kick: Arc<Notify>,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Engine {
+    /// Starts the engine of `me` over `replica`, talking to the server through `api`, live on
+    /// `events_url` with `token`.
+    pub fn start(
+        api: Api,
+        replica: Replica,
+        me: Uuid,
+        events_url: String,
+        token: String,
+    ) -> Engine {
+        let (events, _) = broadcast::channel(1024);
+        let (focus, focus_rx) = watch::channel(None);
+        let (stop, stop_rx) = watch::channel(false);
+        let kick = Arc::new(Notify::new());
+        let worker = Worker {
+            api,
+            replica,
+            me,
+            events: events.clone(),
+            focus: focus_rx,
+            kick: kick.clone(),
+            stop: stop_rx,
+            events_url,
+            token,
+        };
+        let task = tokio::spawn(worker.run());
+        Engine { events, focus, kick, stop, task }
+    }
+
+    /// A receiver of every event from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// The conversation open in a focused window (`None` when the window loses focus).
+    pub fn set_focus(&self, conversation: Option<Uuid>) {
+        self.focus.send_replace(conversation);
+    }
+
+    /// Something was queued: push now rather than at the next poke.
+    pub fn kick(&self) {
+        self.kick.notify_one();
+    }
+
+    /// Stops the task and waits for it.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+struct Worker {
+    api: Api,
+    replica: Replica,
+    me: Uuid,
+    events: broadcast::Sender<Event>,
+    focus: watch::Receiver<Option<Uuid>>,
+    kick: Arc<Notify>,
+    stop: watch::Receiver<bool>,
+    events_url: String,
+    token: String,
+}
+
+fn jitter(max: Duration) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let span = max.as_millis().max(1) as u64;
+    Duration::from_millis(u64::from(nanos) % span)
+}
+
+impl Worker {
+    fn emit(&self, event: Event) {
+        // No subscriber is not an error: the app may not be listening yet.
+        let _ = self.events.send(event);
+    }
+
+    fn stopping(&self) -> bool {
+        *self.stop.borrow()
+    }
+
+    async fn run(mut self) {
+        let mut backoff = MIN_BACKOFF;
+        while !self.stopping() {
+            let outcome = match self.catch_up().await {
+                Ok(()) => self.live().await,
+                Err(e) => Err(e),
+            };
+            if self.stopping() {
+                return;
+            }
+            let wait = match outcome {
+                Ok(()) => {
+                    backoff = MIN_BACKOFF;
+                    MIN_BACKOFF
+                }
+                Err(e) => {
+                    let wait = backoff + jitter(backoff / 2);
+                    self.emit(Event::Sync(SyncState::Offline {
+                        reason: e.to_string(),
+                        retry_in_ms: wait.as_millis() as u64,
+                    }));
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                    wait
+                }
+            };
+            // A kick (something queued) or a stop cuts the wait short.
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.kick.notified() => {}
+                _ = self.stop.changed() => {}
+            }
+        }
+    }
+
+    /// Push, pull every page (announcing progress, changes and notifications), push again.
+    async fn catch_up(&mut self) -> ClientResult<()> {
+        self.push().await?;
+        let (cursor, _) = self.replica.cursor().await?;
+        let focused = *self.focus.borrow();
+        let ctx = NotifyContext {
+            me: self.me,
+            focused,
+            muted: self.replica.muted_conversations().await?,
+            newest_before: self.replica.newest_seq().await?,
+            first_sync: cursor.is_none(),
+        };
+        let mut pages = Vec::new();
+        pull_pages(&self.api, &self.replica, |state, stats| {
+            if state.more || state.pages > 1 {
+                self.emit(Event::Sync(SyncState::Syncing {
+                    applied: state.applied,
+                    more: state.more,
+                }));
+            }
+            pages.push(stats.clone());
+        })
+        .await?;
+        let mut changed = false;
+        for stats in &pages {
+            changed |= stats.applied > 0;
+            for id in &stats.conversations {
+                self.emit(Event::MessagesChanged { conversation_id: *id });
+            }
+            for m in stats.messages.iter().filter(|m| should_notify(m, &ctx)) {
+                let sender = match m.sender_id {
+                    Some(id) => {
+                        self.replica.username(id).await?.unwrap_or_else(|| "someone".to_owned())
+                    }
+                    None => "someone".to_owned(),
+                };
+                self.emit(Event::Notify(Notification {
+                    conversation_id: m.conversation_id,
+                    message_id: m.message_id,
+                    sender,
+                    preview: preview(m),
+                }));
+            }
+        }
+        if changed {
+            self.emit(Event::ConversationsChanged);
+        }
+        self.push().await
+    }
+
+    /// Sends the outbox; an unreachable server ends the round as offline.
+    async fn push(&mut self) -> ClientResult<()> {
+        let report = push(&self.api, &self.replica).await?;
+        if report.sent > 0 || report.failed > 0 || report.stopped.is_some() {
+            let (pending, failed) = self.replica.outbox_counts().await?;
+            self.emit(Event::OutboxChanged { pending, failed });
+            if report.sent > 0 {
+                self.emit(Event::ConversationsChanged);
+            }
+        }
+        match report.stopped {
+            Some(reason) => Err(ClientError::Offline(reason)),
+            None => Ok(()),
+        }
+    }
+
+    /// Stays on the event socket, pulling on every frame and pushing on every kick, until the
+    /// socket drops (an error: reconnect) or the engine stops (Ok).
+    async fn live(&mut self) -> ClientResult<()> {
+        let mut req = self
+            .events_url
+            .as_str()
+            .into_client_request()
+            .map_err(|e| ClientError::Offline(e.to_string()))?;
+        let auth =
+            format!("Bearer {}", self.token).parse().map_err(|_| ClientError::NotSignedIn)?;
+        req.headers_mut().insert("authorization", auth);
+        let (mut socket, _) = tokio_tungstenite::connect_async(req)
+            .await
+            .map_err(|e| ClientError::Offline(e.to_string()))?;
+        // Anything committed between the catch-up and the socket opening: pull once more.
+        self.catch_up().await?;
+        self.emit(Event::Sync(SyncState::Online));
+        loop {
+            tokio::select! {
+                frame = socket.next() => match frame {
+                    Some(Ok(tokio_tungstenite::tungstenite::Message::Text(_))) => self.catch_up().await?,
+                    Some(Ok(tokio_tungstenite::tungstenite::Message::Close(_))) | None => {
+                        return Err(ClientError::Offline("the server closed the event socket".into()));
+                    }
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => return Err(ClientError::Offline(e.to_string())),
+                },
+                _ = self.kick.notified() => self.push().await?,
+                _ = self.stop.changed() => return Ok(()),
+            }
+        }
+    }
+}

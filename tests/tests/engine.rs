@@ -1,0 +1,140 @@
+//! The background engine against a real server: live delivery, notifications that follow the
+//! rules, offline and back without losing anything.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use lodestar_client::engine::{Engine, Event, SyncState};
+use lodestar_client::sync::pull;
+use lodestar_client::{Api, Replica};
+use lodestar_tests::{Backend, TestServer, User};
+use tokio::sync::broadcast::Receiver;
+
+async fn engine_for(s: &TestServer, user: &User, dir: &std::path::Path) -> (Engine, Replica) {
+    let api = Api::new(&s.api.base).unwrap().with_token(&user.token);
+    let replica = Replica::open(&dir.join(format!("{}.db", user.username))).await.unwrap();
+    replica.set_me(user.id).await.unwrap();
+    let url = format!("{}/v1/events", s.api.base.replacen("http://", "ws://", 1));
+    (Engine::start(api, replica.clone(), user.id, url, user.token.clone()), replica)
+}
+
+/// Waits for the first event matching `pred`.
+async fn wait_for(rx: &mut Receiver<Event>, what: &str, pred: impl Fn(&Event) -> bool) -> Event {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Ok(e)) if pred(&e) => return e,
+            Ok(Ok(_)) => {}
+            Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => {}
+            other => panic!("no {what} event: {other:?}"),
+        }
+    }
+}
+
+async fn the_engine_delivers_live_and_notifies_by_the_rules(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = s.api.register("ann").await;
+    let ben = s.api.register("ben").await;
+    let conv = s.api.direct(&ann, &ben).await;
+    s.api.send(&ann, conv, "history before ben's engine ever ran").await;
+    let (ben_engine, ben_replica) = engine_for(&s, &ben, dir.path()).await;
+    let mut events = ben_engine.subscribe();
+    wait_for(&mut events, "online", |e| *e == Event::Sync(SyncState::Online)).await;
+    assert_eq!(
+        ben_replica.messages(ben.id, conv, None, 10).await.unwrap().len(),
+        1,
+        "the first sync brought history"
+    );
+
+    // Ann sends from her own engine: Ben's replica has it, and a notification is raised.
+    let (ann_engine, ann_replica) = engine_for(&s, &ann, dir.path()).await;
+    let mut ann_events = ann_engine.subscribe();
+    wait_for(&mut ann_events, "online", |e| *e == Event::Sync(SyncState::Online)).await;
+    let started = Instant::now();
+    ann_replica
+        .queue_message(ann.id, conv, Some("are you free on Thursday?"), None, Utc::now())
+        .await
+        .unwrap();
+    ann_engine.kick();
+    let Event::Notify(n) = wait_for(&mut events, "notify", |e| matches!(e, Event::Notify(_))).await
+    else {
+        unreachable!()
+    };
+    let latency = started.elapsed();
+    println!("send on one engine to the other's replica and notification: {latency:?}");
+    assert_eq!(
+        (n.sender.as_str(), n.preview.as_str(), n.conversation_id),
+        ("ann", "are you free on Thursday?", conv)
+    );
+    assert_eq!(ben_replica.messages(ben.id, conv, None, 10).await.unwrap().len(), 2);
+
+    // The open and focused conversation gets no notification, but its messages still change.
+    ben_engine.set_focus(Some(conv));
+    ann_replica
+        .queue_message(ann.id, conv, Some("no need to ping me"), None, Utc::now())
+        .await
+        .unwrap();
+    ann_engine.kick();
+    wait_for(
+        &mut events,
+        "messages changed",
+        |e| matches!(e, Event::MessagesChanged { conversation_id } if *conversation_id == conv),
+    )
+    .await;
+    // Muted elsewhere: still nothing. Unfocused and unmuted again: notified.
+    ben_engine.set_focus(None);
+    ben_replica.set_muted(conv, true).await.unwrap();
+    ann_replica.queue_message(ann.id, conv, Some("muted one"), None, Utc::now()).await.unwrap();
+    ann_engine.kick();
+    wait_for(&mut events, "messages changed", |e| matches!(e, Event::MessagesChanged { .. })).await;
+    ben_replica.set_muted(conv, false).await.unwrap();
+    ann_replica.queue_message(ann.id, conv, Some("loud one"), None, Utc::now()).await.unwrap();
+    ann_engine.kick();
+    let Event::Notify(n) = wait_for(&mut events, "notify", |e| matches!(e, Event::Notify(_))).await
+    else {
+        unreachable!()
+    };
+    assert_eq!(n.preview, "loud one", "neither the focused nor the muted message notified");
+    ann_engine.stop().await;
+    ben_engine.stop().await;
+    s.server.stop().await;
+}
+
+async fn the_engine_goes_offline_and_comes_back_by_itself(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = s.api.register("ann").await;
+    let ben = s.api.register("ben").await;
+    let conv = s.api.direct(&ann, &ben).await;
+    let (engine, replica) = engine_for(&s, &ann, dir.path()).await;
+    let mut events = engine.subscribe();
+    wait_for(&mut events, "online", |e| *e == Event::Sync(SyncState::Online)).await;
+    let (db, addr) = s.stop().await;
+    wait_for(&mut events, "offline", |e| matches!(e, Event::Sync(SyncState::Offline { .. }))).await;
+    replica
+        .queue_message(ann.id, conv, Some("written while the server was down"), None, Utc::now())
+        .await
+        .unwrap();
+    engine.kick();
+    let s = TestServer::start_at(db, &addr).await;
+    wait_for(&mut events, "online again", |e| *e == Event::Sync(SyncState::Online)).await;
+    // Delivered once, without anyone asking.
+    let api = Api::new(&s.api.base).unwrap().with_token(&ben.token);
+    let ben_replica = Replica::open(&dir.path().join("ben.db")).await.unwrap();
+    ben_replica.set_me(ben.id).await.unwrap();
+    pull(&api, &ben_replica, |_| {}).await.unwrap();
+    let seen = ben_replica.messages(ben.id, conv, None, 10).await.unwrap();
+    assert_eq!(seen.len(), 1);
+    assert!(replica.outbox().await.unwrap().is_empty());
+    engine.stop().await;
+    s.server.stop().await;
+}
+
+lodestar_tests::on_both_backends!(
+    the_engine_delivers_live_and_notifies_by_the_rules,
+    the_engine_goes_offline_and_comes_back_by_itself
+);
