@@ -196,7 +196,56 @@ async fn drafts_and_search_survive_a_restart(backend: Backend) {
     s.server.stop().await;
 }
 
+async fn profile_edits_made_offline_are_queued(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = s.api.register("ann").await;
+    s.api.register("ben").await;
+    let (api, replica) = signed_in(&s, &ann, dir.path()).await;
+    let edit: lodestar_protocol::UpdateMeRequest = serde_json::from_value(
+        serde_json::json!({"city": "Austin", "skills": ["Rust", "SQL"], "bio": null}),
+    )
+    .unwrap();
+    replica.queue_profile(ann.id, &edit, Utc::now()).await.unwrap();
+    assert_eq!(push(&unreachable().with_token(&ann.token), &replica).await.unwrap().sent, 0);
+    let local = replica.my_profile(ann.id).await.unwrap();
+    assert_eq!(local.profile.city.as_deref(), Some("Austin"), "shown at once, offline");
+    assert_eq!(local.profile.skills, ["rust", "sql"]);
+    // A restart in between, then online: the server has it.
+    drop(replica);
+    let replica = Replica::open(&dir.path().join("ann.db")).await.unwrap();
+    assert_eq!(push(&api, &replica).await.unwrap().sent, 1);
+    let me = s.api.get("/v1/me", &ann.token).await.expect(200);
+    assert_eq!(me["city"], "Austin");
+    assert_eq!(me["skills"], serde_json::json!(["rust", "sql"]));
+    // An edit the server refuses for good is kept, failed, with the reason.
+    let taken: lodestar_protocol::UpdateMeRequest =
+        serde_json::from_value(serde_json::json!({"username": "ben"})).unwrap();
+    replica.queue_profile(ann.id, &taken, Utc::now()).await.unwrap();
+    let report = push(&api, &replica).await.unwrap();
+    assert_eq!(report.failed, 1);
+    let outbox = replica.outbox().await.unwrap();
+    assert_eq!(outbox[0].state, OutboxState::Failed);
+    assert!(
+        outbox[0].last_error.as_deref().unwrap().starts_with("conflict"),
+        "{:?}",
+        outbox[0].last_error
+    );
+    assert_eq!(
+        replica.my_profile(ann.id).await.unwrap().profile.username,
+        "ann",
+        "the refused value is not shown"
+    );
+    // Invalid edits never reach the queue.
+    let bad: lodestar_protocol::UpdateMeRequest =
+        serde_json::from_value(serde_json::json!({"state": "ZZ"})).unwrap();
+    assert!(replica.queue_profile(ann.id, &bad, Utc::now()).await.is_err());
+    assert_eq!(replica.outbox().await.unwrap().len(), 1);
+    s.server.stop().await;
+}
+
 lodestar_tests::on_both_backends!(
+    profile_edits_made_offline_are_queued,
     offline_messages_are_delivered_once_in_order,
     a_pull_that_sees_the_message_first_retires_its_outbox_entry,
     a_refused_message_is_kept_as_failed_with_the_reason,

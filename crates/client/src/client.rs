@@ -449,14 +449,16 @@ impl Client {
         }
     }
 
-    /// Edits the profile (`FIELD=VALUE` pairs; an empty value clears an optional field).
+    /// Edits the profile (`FIELD=VALUE` pairs; an empty value clears an optional field): applied
+    /// to the replica at once, sent now if the server answers, queued otherwise.
     pub async fn set_profile(&self, fields: &[(String, String)]) -> ClientResult<Me> {
         let a = self.active()?;
         let patch = profile_patch(fields)?;
-        lodestar_protocol::validate::profile_patch(&patch, Utc::now().date_naive())?;
-        let me = a.api.update_me(&patch).await?;
-        pull(&a.api, &a.replica, |_| {}).await?;
-        Ok(me)
+        a.replica.queue_profile(a.info.user_id, &patch, Utc::now()).await?;
+        if push(&a.api, &a.replica).await?.stopped.is_none() {
+            pull(&a.api, &a.replica, |_| {}).await?;
+        }
+        a.replica.my_profile(a.info.user_id).await
     }
 }
 

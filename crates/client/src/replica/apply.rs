@@ -202,6 +202,17 @@ impl Replica {
     }
 }
 
+/// Stores the signed-in user's own record as the server answered it.
+pub(super) async fn store_me(tx: &mut Tx<'_>, me: &lodestar_protocol::Me) -> ClientResult<()> {
+    let data = ProfileData {
+        profile: me.profile.clone(),
+        email: Some(me.email.clone()),
+        phone_number: me.phone_number.clone(),
+        date_of_birth: Some(me.date_of_birth),
+    };
+    upsert_profile(tx, data).await
+}
+
 async fn upsert_profile(tx: &mut Tx<'_>, d: ProfileData) -> ClientResult<()> {
     let p = &d.profile;
     sqlx::query(

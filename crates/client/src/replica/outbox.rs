@@ -7,7 +7,7 @@
 //! An entry the server refuses for good is marked `failed` with the reason, never dropped.
 
 use chrono::{DateTime, Utc};
-use lodestar_protocol::{validate, Message, SendMessageRequest};
+use lodestar_protocol::{validate, Me, Message, SendMessageRequest, UpdateMeRequest};
 use uuid::Uuid;
 
 use super::Replica;
@@ -20,6 +20,8 @@ pub enum OutboxKind {
     Message,
     /// `POST /v1/read`.
     Read,
+    /// `PATCH /v1/me`.
+    Profile,
 }
 
 /// Where an entry stands.
@@ -63,6 +65,7 @@ fn entry(row: EntryRow) -> ClientResult<OutboxEntry> {
         kind: match kind.as_str() {
             "message" => OutboxKind::Message,
             "read" => OutboxKind::Read,
+            "profile" => OutboxKind::Profile,
             other => return Err(ClientError::Corrupt(format!("outbox kind {other}"))),
         },
         conversation_id,
@@ -181,6 +184,76 @@ impl Replica {
         }
         tx.commit().await?;
         Ok(unread.len())
+    }
+
+    /// Edits the user's profile: checked against the rules, applied to the replica at once and
+    /// queued as a `PATCH /v1/me`, in one transaction.
+    pub async fn queue_profile(
+        &self,
+        me: Uuid,
+        patch: &UpdateMeRequest,
+        now: DateTime<Utc>,
+    ) -> ClientResult<()> {
+        let valid = validate::profile_patch(patch, now.date_naive())?;
+        let payload =
+            serde_json::to_string(patch).map_err(|e| ClientError::Corrupt(e.to_string()))?;
+        let mut tx = self.pool().begin().await?;
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("UPDATE users SET user_id = user_id");
+        let mut set = |col: &str, v: Option<Option<String>>| {
+            if let Some(v) = v {
+                qb.push(format!(", {col} = ")).push_bind(v);
+            }
+        };
+        set("username", valid.username.clone().map(Some));
+        set("email", valid.email.clone().map(Some));
+        set("phone_number", valid.phone_number.clone());
+        set("city", valid.city.clone());
+        set("state", valid.state.clone());
+        set("profile_picture_url", valid.profile_picture_url.clone());
+        set("bio", valid.bio.clone());
+        set("job_title", valid.job_title.clone());
+        set("industry", valid.industry.clone());
+        set("skills", valid.skills.as_ref().map(|t| serde_json::to_string(t).ok()));
+        set("interests", valid.interests.as_ref().map(|t| serde_json::to_string(t).ok()));
+        if let Some(dob) = valid.date_of_birth {
+            qb.push(", date_of_birth = ").push_bind(dob);
+            qb.push(", age = ").push_bind(validate::age_on(dob, now.date_naive()));
+        }
+        if let Some(v) = valid.mentor_status {
+            qb.push(", mentor_status = ").push_bind(v);
+        }
+        if let Some(v) = valid.mentee_status {
+            qb.push(", mentee_status = ").push_bind(v);
+        }
+        if let Some(v) = valid.years_of_experience {
+            qb.push(", years_of_experience = ").push_bind(v);
+        }
+        qb.push(" WHERE user_id = ").push_bind(me);
+        qb.build().execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO outbox (kind, payload, created_at) VALUES ('profile', $1, $2)")
+            .bind(payload)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The server took a profile edit: its answer replaces the local row and the entry goes.
+    pub(crate) async fn ack_profile(&self, entry_id: i64, me: &Me) -> ClientResult<()> {
+        let mut tx = self.pool().begin().await?;
+        super::apply::store_me(&mut tx, me).await?;
+        sqlx::query("DELETE FROM outbox WHERE id = $1").bind(entry_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Shows the server's record of the user again (after a refused edit).
+    pub(crate) async fn restore_me(&self, me: &Me) -> ClientResult<()> {
+        let mut tx = self.pool().begin().await?;
+        super::apply::store_me(&mut tx, me).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Every entry, in queue order.

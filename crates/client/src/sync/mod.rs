@@ -99,6 +99,28 @@ pub async fn push(api: &Api, replica: &Replica) -> ClientResult<PushReport> {
                     .map_err(|e| ClientError::Corrupt(format!("outbox entry {}: {e}", entry.id)))?;
                 api.send_message(&req).await.map(Some)
             }
+            OutboxKind::Profile => {
+                let req: lodestar_protocol::UpdateMeRequest =
+                    serde_json::from_value(entry.payload.clone()).map_err(|e| {
+                        ClientError::Corrupt(format!("outbox entry {}: {e}", entry.id))
+                    })?;
+                match api.update_me(&req).await {
+                    Ok(me) => {
+                        replica.ack_profile(entry.id, &me).await?;
+                        report.sent += 1;
+                        continue;
+                    }
+                    Err(e) => {
+                        if e.is_permanent() {
+                            // The edit was shown at once; show the server's record again.
+                            if let Ok(me) = api.me().await {
+                                replica.restore_me(&me).await?;
+                            }
+                        }
+                        Err(e)
+                    }
+                }
+            }
             OutboxKind::Read => {
                 let req: ReadPayload = serde_json::from_value(entry.payload.clone())
                     .map_err(|e| ClientError::Corrupt(format!("outbox entry {}: {e}", entry.id)))?;
