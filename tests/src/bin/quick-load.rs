@@ -143,6 +143,29 @@ async fn first_sync(total: usize) -> anyhow::Result<()> {
         took.as_secs_f64(),
         done.applied as f64 / took.as_secs_f64()
     );
+    // Reading the replica that sync just filled: search and opening the conversation.
+    let median = |mut v: Vec<std::time::Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    for (label, text) in [("common word", "mentoring"), ("rare word", "99999"), ("prefix", "ment")]
+    {
+        let mut times = Vec::new();
+        let mut hits = 0;
+        for _ in 0..20 {
+            let t = Instant::now();
+            hits = replica.search(text, 50).await?.len();
+            times.push(t.elapsed());
+        }
+        println!("search {label} ({text:?}): {hits} hits, median {:?}", median(times));
+    }
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        replica.messages(ben.id, conv, None, 50).await?;
+        times.push(t.elapsed());
+    }
+    println!("open conversation, newest 50 of {total}: median {:?}", median(times));
     s.server.stop().await;
     Ok(())
 }

@@ -186,7 +186,8 @@ impl Replica {
     }
 
     /// The newest `limit` messages of a conversation older than `before` (a seq), oldest first;
-    /// without `before`, the messages still in the outbox come last.
+    /// without `before`, the messages still in the outbox come last. One query: the sender's
+    /// name, the outbox state and the read count come joined in.
     pub async fn messages(
         &self,
         me: Uuid,
@@ -195,24 +196,6 @@ impl Replica {
         limit: i64,
     ) -> ClientResult<Vec<MessageItem>> {
         let pool = self.pool();
-        let mut rows: Vec<MessageRow> = sqlx::query_as(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3"
-        ))
-        .bind(conversation_id)
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
-        rows.reverse();
-        if before.is_none() {
-            let pending: Vec<MessageRow> = sqlx::query_as(&format!(
-                "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND m.seq IS NULL ORDER BY m.rowid"
-            ))
-            .bind(conversation_id)
-            .fetch_all(pool)
-            .await?;
-            rows.extend(pending);
-        }
         let others: i64 = sqlx::query_scalar(&format!(
             "SELECT count(*) FROM ({PARTICIPANTS}) p WHERE p.user_id <> $2"
         ))
@@ -220,58 +203,81 @@ impl Replica {
         .bind(me)
         .fetch_one(pool)
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let m = message(row);
-            let status = if m.sender_id != Some(me) {
-                MessageStatus::Received
-            } else if m.seq == 0 {
-                let state: Option<(String, Option<String>)> =
-                    sqlx::query_as("SELECT state, last_error FROM outbox WHERE kind = 'message' AND message_id = $1")
-                        .bind(m.message_id)
-                        .fetch_optional(pool)
-                        .await?;
-                match state {
-                    Some((s, reason)) if s == "failed" => {
-                        MessageStatus::Failed(reason.unwrap_or_default())
-                    }
-                    Some((s, _)) if s == "sending" => MessageStatus::Sending,
-                    _ => MessageStatus::Pending,
-                }
-            } else {
-                let read_by: i64 =
-                    sqlx::query_scalar("SELECT count(*) FROM message_read_status WHERE message_id = $1 AND user_id <> $2")
-                        .bind(m.message_id)
-                        .bind(me)
-                        .fetch_one(pool)
-                        .await?;
-                if read_by > 0 {
-                    MessageStatus::Read { read_by, of: others }
-                } else {
-                    MessageStatus::Sent
-                }
-            };
-            let sender_name: Option<String> = match m.sender_id {
-                Some(id) => {
-                    sqlx::query_scalar("SELECT username FROM users WHERE user_id = $1")
-                        .bind(id)
-                        .fetch_optional(pool)
-                        .await?
-                }
-                None => None,
-            };
-            out.push(MessageItem { message: m, sender_name, status });
-        }
-        Ok(out)
+        // Confirmed messages (newest `limit` before `before`), then the pending ones.
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS}, u.username, o.state, o.last_error, \
+             (SELECT count(*) FROM message_read_status r WHERE r.message_id = m.message_id AND r.user_id <> $4) \
+             FROM (SELECT * FROM (SELECT rowid AS rid, * FROM messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) \
+                   UNION ALL SELECT rowid AS rid, * FROM messages WHERE conversation_id = $1 AND seq IS NULL AND $5) m \
+             LEFT JOIN users u ON u.user_id = m.sender_id \
+             LEFT JOIN outbox o ON o.kind = 'message' AND o.message_id = m.message_id \
+             ORDER BY m.seq IS NULL, m.seq, m.rid"
+        );
+        type Row = (
+            Uuid,
+            Uuid,
+            Option<Uuid>,
+            Option<String>,
+            Option<String>,
+            DateTime<Utc>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            i64,
+        );
+        let rows: Vec<Row> = sqlx::query_as(&sql)
+            .bind(conversation_id)
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit)
+            .bind(me)
+            .bind(before.is_none())
+            .fetch_all(pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    id,
+                    conv,
+                    sender,
+                    content,
+                    media,
+                    sent_at,
+                    seq,
+                    sender_name,
+                    state,
+                    reason,
+                    read_by,
+                )| {
+                    let message = message((id, conv, sender, content, media, sent_at, seq));
+                    let status = if message.sender_id != Some(me) {
+                        MessageStatus::Received
+                    } else if message.seq == 0 {
+                        match state.as_deref() {
+                            Some("failed") => MessageStatus::Failed(reason.unwrap_or_default()),
+                            Some("sending") => MessageStatus::Sending,
+                            _ => MessageStatus::Pending,
+                        }
+                    } else if read_by > 0 {
+                        MessageStatus::Read { read_by, of: others }
+                    } else {
+                        MessageStatus::Sent
+                    };
+                    MessageItem { message, sender_name, status }
+                },
+            )
+            .collect())
     }
 
-    /// Full-text search over every message in the replica, queued ones included.
+    /// Full-text search over every message in the replica, queued ones included, newest first
+    /// (FTS5 walks its index in rowid order and stops at the limit, however common the word).
     pub async fn search(&self, text: &str, limit: i64) -> ClientResult<Vec<SearchHit>> {
         let Some(query) = fts_query(text) else { return Ok(Vec::new()) };
         let rows: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
             "SELECT m.message_id, m.conversation_id, snippet(messages_fts, 0, '[', ']', '…', 12) \
              FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid \
-             WHERE messages_fts MATCH $1 ORDER BY rank LIMIT $2",
+             WHERE messages_fts MATCH $1 ORDER BY messages_fts.rowid DESC LIMIT $2",
         )
         .bind(query)
         .bind(limit)
