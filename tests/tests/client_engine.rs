@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::Utc;
 use lodestar_client::replica::{MessageStatus, OutboxState};
-use lodestar_client::sync::{pull, push};
+use lodestar_client::sync::{backfill, pull, push};
 use lodestar_client::{Api, Replica};
 use lodestar_tests::{Backend, TestServer, User};
 use uuid::Uuid;
@@ -244,7 +244,56 @@ async fn profile_edits_made_offline_are_queued(backend: Backend) {
     s.server.stop().await;
 }
 
+async fn scrolling_back_past_the_replica_fetches_older_history(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = s.api.register("ann").await;
+    let ben = s.api.register("ben").await;
+    let conv = s.api.direct(&ann, &ben).await;
+    for i in 0..30 {
+        s.api.send(&ben, conv, &format!("history {i}")).await;
+    }
+    // A replica that holds only the newest 10 of them (as after a partial sync).
+    let api = Api::new(&s.api.base).unwrap().with_token(&ann.token);
+    let replica = Replica::open(&dir.path().join("ann.db")).await.unwrap();
+    replica.set_me(ann.id).await.unwrap();
+    let page = s
+        .api
+        .get(&format!("/v1/conversations/{conv}/messages?limit=10"), &ann.token)
+        .await
+        .expect(200);
+    let newest: Vec<lodestar_protocol::Message> =
+        serde_json::from_value(page["messages"].clone()).unwrap();
+    replica.store_messages(&newest).await.unwrap();
+    let oldest_seq = newest[0].seq;
+    let older = backfill(&api, &replica, ann.id, conv, oldest_seq, 15).await.unwrap();
+    assert_eq!(older.len(), 15, "fetched from the server");
+    assert_eq!(older.last().unwrap().message.content.as_deref(), Some("history 19"));
+    assert_eq!(
+        replica.messages(ann.id, conv, None, 100).await.unwrap().len(),
+        25,
+        "and kept in the replica"
+    );
+    // Offline, the replica's own answer.
+    let offline = backfill(
+        &unreachable().with_token(&ann.token),
+        &replica,
+        ann.id,
+        conv,
+        older[0].message.seq,
+        15,
+    )
+    .await
+    .unwrap();
+    assert!(
+        offline.is_empty(),
+        "history 0..4 was never fetched: offline there is nothing older, and no error"
+    );
+    s.server.stop().await;
+}
+
 lodestar_tests::on_both_backends!(
+    scrolling_back_past_the_replica_fetches_older_history,
     profile_edits_made_offline_are_queued,
     offline_messages_are_delivered_once_in_order,
     a_pull_that_sees_the_message_first_retires_its_outbox_entry,

@@ -141,6 +141,22 @@ impl Api {
         self.json::<_, ()>(Method::GET, "/v1/health", None).await
     }
 
+    /// `GET /v1/conversations/{id}/messages`: the newest `limit` older than `before`.
+    pub async fn history(
+        &self,
+        conversation_id: Uuid,
+        before: Option<i64>,
+        limit: u32,
+    ) -> ClientResult<lodestar_protocol::MessagesPage> {
+        let path = match before {
+            Some(b) => {
+                format!("/v1/conversations/{conversation_id}/messages?before={b}&limit={limit}")
+            }
+            None => format!("/v1/conversations/{conversation_id}/messages?limit={limit}"),
+        };
+        self.json::<_, ()>(Method::GET, &path, None).await
+    }
+
     /// `POST /v1/auth/logout`: the token stops working.
     pub async fn logout(&self) -> ClientResult<()> {
         self.send::<()>(Method::POST, "/v1/auth/logout", None).await.map(|_| ())

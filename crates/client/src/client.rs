@@ -346,6 +346,18 @@ impl Client {
         a.replica.messages(a.info.user_id, conversation_id, None, limit).await
     }
 
+    /// Older messages, for scrolling back (see [`crate::sync::backfill`]).
+    pub async fn older(
+        &self,
+        conversation_id: Uuid,
+        before: i64,
+        limit: i64,
+    ) -> ClientResult<Vec<MessageItem>> {
+        let a = self.active()?;
+        crate::sync::backfill(&a.api, &a.replica, a.info.user_id, conversation_id, before, limit)
+            .await
+    }
+
     /// Marks a conversation read (locally at once; the server when it can be reached).
     pub async fn read(&self, conversation_id: Uuid) -> ClientResult<usize> {
         let a = self.active()?;

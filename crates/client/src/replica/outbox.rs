@@ -248,6 +248,16 @@ impl Replica {
         Ok(())
     }
 
+    /// Stores messages fetched outside sync (older history, fetched on scrolling back).
+    pub async fn store_messages(&self, messages: &[Message]) -> ClientResult<()> {
+        let mut tx = self.pool().begin().await?;
+        for m in messages {
+            super::apply::upsert_message(&mut tx, m, super::apply::Retire::Outbox).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Shows the server's record of the user again (after a refused edit).
     pub(crate) async fn restore_me(&self, me: &Me) -> ClientResult<()> {
         let mut tx = self.pool().begin().await?;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::api::Api;
 use crate::error::{ClientError, ClientResult};
-use crate::replica::{ApplyStats, OutboxKind, Replica};
+use crate::replica::{ApplyStats, MessageItem, OutboxKind, Replica};
 
 /// Changes per page of a pull.
 const PAGE: u32 = 1_000;
@@ -57,6 +57,30 @@ pub async fn pull_pages(
             return Ok(state);
         }
     }
+}
+
+/// Older messages, for scrolling back: from the replica, and from the server (then kept) when
+/// the replica has fewer than `limit` before `before`. Offline, what the replica has.
+pub async fn backfill(
+    api: &Api,
+    replica: &Replica,
+    me: Uuid,
+    conversation_id: Uuid,
+    before: i64,
+    limit: i64,
+) -> ClientResult<Vec<MessageItem>> {
+    let local = replica.messages(me, conversation_id, Some(before), limit).await?;
+    if local.len() as i64 >= limit {
+        return Ok(local);
+    }
+    let oldest = local.first().map_or(before, |m| m.message.seq);
+    let missing = u32::try_from(limit - local.len() as i64).unwrap_or(200).min(200);
+    match api.history(conversation_id, Some(oldest), missing).await {
+        Ok(page) => replica.store_messages(&page.messages).await?,
+        Err(ClientError::Offline(_)) => return Ok(local),
+        Err(e) => return Err(e),
+    }
+    replica.messages(me, conversation_id, Some(before), limit).await
 }
 
 /// What a push did.
