@@ -84,22 +84,32 @@ impl Replica {
             .fetch_one(&mut *tx)
             .await?;
         let retire = if waiting > 0 { Retire::Outbox } else { Retire::Nothing };
+        // Runs of messages go in as multi-row statements, grouped by conversation: one statement
+        // per batch instead of one per message is most of the cost of a first sync.
+        let mut batch: Vec<Message> = Vec::new();
         for change in changes {
-            if let Some(id) = change
+            let conversation = change
                 .data
                 .get("conversation_id")
                 .and_then(|v| v.as_str())
-                .and_then(|v| v.parse().ok())
-            {
+                .and_then(|v| v.parse().ok());
+            if let Some(id) = conversation {
                 if !stats.conversations.contains(&id) {
                     stats.conversations.push(id);
                 }
             }
-            if let Some(m) = apply_one(&mut tx, change, retire).await? {
-                stats.messages.push(m);
+            if (change.kind, change.op) == (ChangeKind::Message, ChangeOp::Upsert) {
+                batch.push(decode(change)?);
+                if batch.len() >= BATCH {
+                    insert_messages(&mut tx, &mut batch, retire, &mut stats).await?;
+                }
+            } else {
+                insert_messages(&mut tx, &mut batch, retire, &mut stats).await?;
+                apply_other(&mut tx, change).await?;
             }
             stats.applied += 1;
         }
+        insert_messages(&mut tx, &mut batch, retire, &mut stats).await?;
         sqlx::query("UPDATE sync_state SET cursor = $1, last_sync_at = $2 WHERE id = 1")
             .bind(cursor)
             .bind(chrono::Utc::now())
@@ -119,18 +129,52 @@ pub(super) enum Retire {
     Nothing,
 }
 
-/// Applies one change; answers the message it stored, if it was one.
-async fn apply_one(
+/// Messages per multi-row statement (7 bound values each, far under SQLite's limit).
+const BATCH: usize = 200;
+
+/// Stores a run of messages in one statement, grouped by conversation, and takes the batch.
+async fn insert_messages(
     tx: &mut Tx<'_>,
-    change: &Change,
+    batch: &mut Vec<Message>,
     retire: Retire,
-) -> ClientResult<Option<Message>> {
-    if (change.kind, change.op) == (ChangeKind::Message, ChangeOp::Upsert) {
-        let m: Message = decode(change)?;
-        upsert_message(tx, &m, retire).await?;
-        return Ok(Some(m));
+    stats: &mut ApplyStats,
+) -> ClientResult<()> {
+    if batch.is_empty() {
+        return Ok(());
     }
-    apply_other(tx, change).await.map(|()| None)
+    batch.sort_by(|a, b| (a.conversation_id, a.seq).cmp(&(b.conversation_id, b.seq)));
+    let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
+        "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) ",
+    );
+    qb.push_values(batch.iter(), |mut b, m| {
+        b.push_bind(m.message_id)
+            .push_bind(m.conversation_id)
+            .push_bind(m.sender_id)
+            .push_bind(m.content.clone())
+            .push_bind(m.media_url.clone())
+            .push_bind(m.sent_at)
+            .push_bind(m.seq);
+    });
+    qb.push(
+        " ON CONFLICT (message_id) DO UPDATE SET conversation_id = excluded.conversation_id, \
+         sender_id = excluded.sender_id, content = excluded.content, media_url = excluded.media_url, \
+         sent_at = excluded.sent_at, seq = excluded.seq",
+    );
+    qb.build().execute(&mut **tx).await?;
+    if retire == Retire::Outbox {
+        let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
+            "DELETE FROM outbox WHERE kind = 'message' AND message_id IN (",
+        );
+        let mut ids = qb.separated(", ");
+        for m in batch.iter() {
+            ids.push_bind(m.message_id);
+        }
+        qb.push(")");
+        qb.build().execute(&mut **tx).await?;
+    }
+    batch.sort_by_key(|m| m.seq);
+    stats.messages.append(batch);
+    Ok(())
 }
 
 async fn apply_other(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {

@@ -45,16 +45,36 @@ pub async fn pull_pages(
     mut on_page: impl FnMut(PullProgress, &ApplyStats),
 ) -> ClientResult<PullProgress> {
     let mut state = PullProgress::default();
+    let (cursor, _) = replica.cursor().await?;
+    let mut page = api.sync(cursor.as_deref(), PAGE).await?;
     loop {
-        let (cursor, _) = replica.cursor().await?;
-        let page = api.sync(cursor.as_deref(), PAGE).await?;
-        let stats = replica.apply_page(&page.changes, &page.cursor).await?;
+        // Fetch the next page while this one is applied: its `since` is this page's cursor,
+        // which is exactly what the replica stores once this page is in.
+        let next = page.has_more.then(|| {
+            let (api, since) = (api.clone(), page.cursor.clone());
+            tokio::spawn(async move { api.sync(Some(&since), PAGE).await })
+        });
+        let stats = replica.apply_page(&page.changes, &page.cursor).await;
+        let stats = match stats {
+            Ok(stats) => stats,
+            Err(e) => {
+                if let Some(next) = next {
+                    next.abort();
+                }
+                return Err(e);
+            }
+        };
         state.applied += stats.applied as u64;
         state.pages += 1;
         state.more = page.has_more;
         on_page(state, &stats);
-        if !page.has_more {
-            return Ok(state);
+        match next {
+            None => return Ok(state),
+            Some(next) => {
+                page = next
+                    .await
+                    .map_err(|e| ClientError::Offline(format!("the page fetch stopped: {e}")))??;
+            }
         }
     }
 }
