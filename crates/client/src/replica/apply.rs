@@ -142,7 +142,7 @@ async fn insert_messages(
     if batch.is_empty() {
         return Ok(());
     }
-    batch.sort_by(|a, b| (a.conversation_id, a.seq).cmp(&(b.conversation_id, b.seq)));
+    batch.sort_by_key(|m| (m.conversation_id, m.seq));
     let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
         "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) ",
     );
