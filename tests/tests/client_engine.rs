@@ -173,10 +173,16 @@ async fn drafts_and_search_survive_a_restart(backend: Backend) {
     let ben = s.api.register("ben").await;
     let conv = s.api.direct(&ann, &ben).await;
     s.api.send(&ben, conv, "Let's pair on the Rust borrow checker tomorrow").await;
+    let cat = s.api.register("cat").await;
+    let other = s.api.direct(&ann, &cat).await;
     let (_, replica) = signed_in(&s, &ann, dir.path()).await;
     let draft =
         lodestar_client::replica::Draft { content: "half a thought".into(), media_url: None };
     replica.set_draft(conv, &draft, Utc::now()).await.unwrap();
+    // Switching conversations: each keeps its own draft.
+    let elsewhere = lodestar_client::replica::Draft { content: "for cat".into(), media_url: None };
+    replica.set_draft(other, &elsewhere, Utc::now()).await.unwrap();
+    assert_eq!(replica.draft(conv).await.unwrap(), Some(draft.clone()));
     replica
         .queue_message(ann.id, conv, Some("queued about borrowing books"), None, Utc::now())
         .await
@@ -189,6 +195,11 @@ async fn drafts_and_search_survive_a_restart(backend: Backend) {
     drop(replica);
     let replica = Replica::open(&dir.path().join("ann.db")).await.unwrap();
     assert_eq!(replica.draft(conv).await.unwrap(), Some(draft));
+    assert_eq!(
+        replica.draft(other).await.unwrap(),
+        Some(elsewhere),
+        "the other conversation's draft too"
+    );
     let hits = replica.search("borrow", 10).await.unwrap();
     assert_eq!(hits.len(), 2, "both the synced and the queued message: {hits:?}");
     assert!(hits.iter().any(|h| h.snippet.contains("[borrow")), "{hits:?}");
@@ -292,7 +303,43 @@ async fn scrolling_back_past_the_replica_fetches_older_history(backend: Backend)
     s.server.stop().await;
 }
 
+async fn a_long_first_sync_reports_progress_toward_a_total(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = s.api.register("ann").await;
+    let ben = s.api.register("ben").await;
+    let conv = s.api.direct(&ann, &ben).await;
+    let store = s.store();
+    for i in 0..2_100 {
+        let body = lodestar_protocol::validate::MessageBody {
+            content: Some(format!("m{i}")),
+            media_url: None,
+        };
+        let m = lodestar_server::store::NewMessage {
+            message_id: uuid::Uuid::new_v4(),
+            conversation_id: conv,
+            body,
+            sent_at: Utc::now(),
+        };
+        store.send_message(ben.id, m).await.unwrap();
+    }
+    let api = Api::new(&s.api.base).unwrap().with_token(&ann.token);
+    let replica = Replica::open(&dir.path().join("ann.db")).await.unwrap();
+    let mut seen = Vec::new();
+    let done = pull(&api, &replica, |p| seen.push(p)).await.unwrap();
+    assert_eq!(seen.len(), 3, "three pages");
+    assert!(
+        seen[0].estimated_total >= done.applied,
+        "the first page already knows about the whole: {seen:?}"
+    );
+    assert!(seen.windows(2).all(|w| w[0].applied < w[1].applied));
+    assert_eq!(seen[2].estimated_total, done.applied, "the last page knows exactly");
+    assert!(!seen[2].more);
+    s.server.stop().await;
+}
+
 lodestar_tests::on_both_backends!(
+    a_long_first_sync_reports_progress_toward_a_total,
     scrolling_back_past_the_replica_fetches_older_history,
     profile_edits_made_offline_are_queued,
     offline_messages_are_delivered_once_in_order,

@@ -104,6 +104,11 @@ pub struct SyncPage {
     pub cursor: String,
     /// Whether more changes wait beyond this page.
     pub has_more: bool,
+    /// At most how many changes remain after this page (the server's newest seq less this
+    /// cursor; fewer when some are not the caller's to see). For progress bars; absent from
+    /// older servers.
+    #[serde(default)]
+    pub estimated_remaining: i64,
 }
 
 /// A frame the server sends on `/v1/events`.

@@ -32,10 +32,12 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// Whether the engine can reach the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncState {
-    /// Pulling: `applied` changes so far, `more` pages waiting (a first sync shows a bar).
+    /// Pulling: `applied` changes of about `estimated_total` (a first sync shows a bar).
     Syncing {
         /// Changes applied in this pull.
         applied: u64,
+        /// About how many this pull brings in all.
+        estimated_total: u64,
         /// Whether more pages wait.
         more: bool,
     },
@@ -216,6 +218,7 @@ impl Worker {
             if state.more || state.pages > 1 {
                 self.emit(Event::Sync(SyncState::Syncing {
                     applied: state.applied,
+                    estimated_total: state.estimated_total,
                     more: state.more,
                 }));
             }

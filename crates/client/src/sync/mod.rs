@@ -26,6 +26,9 @@ pub struct PullProgress {
     pub pages: u64,
     /// Whether more pages wait.
     pub more: bool,
+    /// About how many changes this pull brings in all (applied plus the server's estimate of
+    /// what remains): the denominator of a progress bar.
+    pub estimated_total: u64,
 }
 
 /// Pulls until the replica is up to date; `progress` hears after every page.
@@ -67,6 +70,8 @@ pub async fn pull_pages(
         state.applied += stats.applied as u64;
         state.pages += 1;
         state.more = page.has_more;
+        state.estimated_total =
+            state.applied + u64::try_from(page.estimated_remaining).unwrap_or(0);
         on_page(state, &stats);
         match next {
             None => return Ok(state),

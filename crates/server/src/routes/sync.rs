@@ -27,7 +27,9 @@ pub async fn sync(
     let limit = limit(q.limit, 500, 1000)?;
     let since = since(q.since.as_deref())?.unwrap_or(0);
     let (changes, cursor, has_more) = s.store.sync(caller.user_id, since, limit).await?;
-    Ok(Json(SyncPage { changes, cursor: format_cursor(cursor), has_more }))
+    let estimated_remaining =
+        if has_more { (s.store.latest_seq().await? - cursor).max(0) } else { 0 };
+    Ok(Json(SyncPage { changes, cursor: format_cursor(cursor), has_more, estimated_remaining }))
 }
 
 /// Live changes over a WebSocket: `{"type": "changes", ...}` frames and pings. With `since`,

@@ -90,7 +90,7 @@ impl Out {
     /// Pull progress, on stderr so stdout stays one document.
     pub fn progress(&self, p: PullProgress) {
         if !self.json && p.more {
-            eprintln!("syncing… {} changes applied", p.applied);
+            eprintln!("syncing… {} of about {} changes", p.applied, p.estimated_total);
         }
     }
 
