@@ -97,17 +97,15 @@ pub enum ConversationSpec {
 impl Client {
     /// Opens the client of `data_dir`, signed in if a session was saved there.
     pub async fn open(data_dir: &Path) -> ClientResult<Client> {
-        let sessions = SessionStore::new(data_dir);
-        let mut client = Client { data_dir: data_dir.to_owned(), sessions, active: None };
-        if let Some((info, token)) = client.sessions.load()? {
-            client.activate(info, &token).await?;
-        }
-        Ok(client)
+        Client::open_with(data_dir, SessionStore::new(data_dir)).await
     }
 
     /// Like [`Client::open`], keeping the token only in the data folder's 0600 file.
     pub async fn open_file_only(data_dir: &Path) -> ClientResult<Client> {
-        let sessions = SessionStore::with_file_only(data_dir);
+        Client::open_with(data_dir, SessionStore::with_file_only(data_dir)).await
+    }
+
+    async fn open_with(data_dir: &Path, sessions: SessionStore) -> ClientResult<Client> {
         let mut client = Client { data_dir: data_dir.to_owned(), sessions, active: None };
         if let Some((info, token)) = client.sessions.load()? {
             client.activate(info, &token).await?;
