@@ -231,7 +231,54 @@ async fn two_offline_clients_open_one_conversation(backend: Backend) {
     s.server.stop().await;
 }
 
+async fn sync_watch_stays_live_and_announces_new_messages(backend: Backend) {
+    use std::io::{BufRead, BufReader};
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (ann, ben) = clients(&s, dir.path());
+    tokio::task::spawn_blocking(move || {
+        ann.register("ann");
+        ben.register("ben");
+        ann.run(&["open", "ben"], "").ok();
+        let mut watch = Command::new(lodestar_bin())
+            .arg("--data-dir")
+            .arg(&ben.data_dir)
+            .args(["sync", "--watch"])
+            .env("LODESTAR_TOKEN_STORE", "file")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stdout = watch.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let wait_line = |want: &str| loop {
+            match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+                Ok(line) if line.contains(want) => return line,
+                Ok(_) => {}
+                Err(e) => panic!("no line with {want:?}: {e}"),
+            }
+        };
+        wait_line("online");
+        ann.run(&["send", "@ben", "are you watching?"], "").ok();
+        assert_eq!(wait_line("are you watching?"), "ann: are you watching?");
+        watch.kill().unwrap();
+        watch.wait().unwrap();
+    })
+    .await
+    .unwrap();
+    s.server.stop().await;
+}
+
 lodestar_tests::on_both_backends!(
+    sync_watch_stays_live_and_announces_new_messages,
     a_cli_session_with_one_user_offline,
     two_offline_clients_open_one_conversation
 );

@@ -146,8 +146,8 @@ impl Client {
         Ok((format!("{base}/v1/events"), token))
     }
 
-    /// Starts the background engine of the signed-in user (the desktop app runs one; the CLI's
-    /// `sync --watch` could too).
+    /// Starts the background engine of the signed-in user (the desktop app runs one, and so
+    /// does the CLI's `sync --watch`).
     pub fn start_engine(&self) -> ClientResult<crate::engine::Engine> {
         let a = self.active()?;
         let (url, token) = self.events_endpoint()?;

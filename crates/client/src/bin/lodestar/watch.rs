@@ -1,58 +1,50 @@
-//! `sync --watch`: stay live. The WebSocket is used as a poke: every frame (and every
-//! reconnect) triggers a normal sync from the stored cursor, so a missed frame loses nothing.
+//! `sync --watch`: runs the engine (the same background task the desktop app runs) and prints
+//! what it reports until interrupted.
 
-use std::time::Duration;
-
-use futures_util::StreamExt;
+use lodestar_client::engine::{Event, SyncState};
 use lodestar_client::{Client, ClientError};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use serde_json::json;
 
 use crate::output::Out;
 
-/// Syncs, then waits on the event socket and syncs again on every frame, reconnecting with
-/// exponential backoff (with jitter) when the server goes away. Runs until interrupted.
+/// Stays live until Ctrl-C, printing sync state, delivered messages and notifications.
 pub async fn run(client: &Client, out: &Out) -> Result<(), ClientError> {
-    let mut backoff = Duration::from_millis(500);
+    let engine = client.start_engine()?;
+    let mut events = engine.subscribe();
     loop {
-        match client.sync(|p| out.progress(p)).await {
-            Ok(report) => out.synced(&report),
-            Err(ClientError::Offline(e)) => eprintln!("offline ({e}); retrying in {backoff:?}"),
-            Err(e) => return Err(e),
-        }
-        match listen(client).await {
-            Ok(()) => backoff = Duration::from_millis(500),
-            Err(e) => {
-                let jitter = Duration::from_millis(u64::from(rand_jitter()));
-                tokio::time::sleep(backoff + jitter).await;
-                backoff = (backoff * 2).min(Duration::from_secs(30));
-                tracing::debug!(error = %e, "event socket closed");
-            }
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => break,
+            event = events.recv() => match event {
+                Ok(event) => show(out, &event),
+                // Fell behind the stream: nothing is lost, the replica has it all.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            },
         }
     }
+    engine.stop().await;
+    Ok(())
 }
 
-/// Waits for the next frame (then answers Ok so the caller syncs), or fails on a drop.
-async fn listen(client: &Client) -> Result<(), String> {
-    let (url, token) = client.events_endpoint().map_err(|e| e.to_string())?;
-    let mut req = url.into_client_request().map_err(|e| e.to_string())?;
-    let value = format!("Bearer {token}").parse().map_err(|_| "bad token".to_owned())?;
-    req.headers_mut().insert("authorization", value);
-    let (mut socket, _) = tokio_tungstenite::connect_async(req).await.map_err(|e| e.to_string())?;
-    loop {
-        match socket.next().await {
-            Some(Ok(tokio_tungstenite::tungstenite::Message::Text(_))) => return Ok(()),
-            Some(Ok(_)) => continue,
-            Some(Err(e)) => return Err(e.to_string()),
-            None => return Err("closed".into()),
-        }
+fn show(out: &Out, event: &Event) {
+    match event {
+        Event::Sync(SyncState::Online) => out.done("online, up to date", json!({"state": "online"})),
+        Event::Sync(SyncState::Offline { reason, retry_in_ms }) => out.done(
+            &format!("offline ({reason}); retrying in {retry_in_ms} ms"),
+            json!({"state": "offline", "reason": reason, "retry_in_ms": retry_in_ms}),
+        ),
+        Event::Sync(SyncState::Syncing { applied, estimated_total, .. }) => out.done(
+            &format!("syncing… {applied} of about {estimated_total} changes"),
+            json!({"state": "syncing", "applied": applied, "estimated_total": estimated_total}),
+        ),
+        Event::Notify(n) => out.done(
+            &format!("{}: {}", n.sender, n.preview),
+            json!({"notify": {"conversation_id": n.conversation_id, "message_id": n.message_id, "sender": n.sender, "preview": n.preview}}),
+        ),
+        Event::OutboxChanged { pending, failed } => out.done(
+            &format!("outbox: {pending} waiting, {failed} failed"),
+            json!({"outbox": {"pending": pending, "failed": failed}}),
+        ),
+        Event::ConversationsChanged | Event::MessagesChanged { .. } => {}
     }
-}
-
-fn rand_jitter() -> u16 {
-    // Sub-second jitter from the clock is enough to spread reconnecting clients apart.
-    (std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_millis())
-        .unwrap_or(0)
-        % 500) as u16
 }
