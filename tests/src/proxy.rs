@@ -39,8 +39,9 @@ pub enum Mode {
         /// Bytes let through before the proxy starts swallowing.
         bytes_down: usize,
     },
-    /// Forwards `bytes_down` server-to-client bytes per connection, then drops the connection:
-    /// a long answer (a page of a pull) is cut in the middle.
+    /// Forwards `bytes_down` server-to-client bytes *in all*, over every connection since the
+    /// mode was set, then drops the connections: a long answer (a page of a pull) is cut in the
+    /// middle even when a client spreads its requests over several pooled connections.
     CutAfter {
         /// Bytes let through before the cut.
         bytes_down: usize,
@@ -51,6 +52,8 @@ pub enum Mode {
 #[derive(Debug, Default)]
 struct Counters {
     down: AtomicU64,
+    /// Bytes reserved under the current `CutAfter` budget, over every connection.
+    cut_used: AtomicU64,
     swallowed: AtomicU64,
     accepted: AtomicU64,
 }
@@ -93,6 +96,7 @@ impl FaultProxy {
 
     /// Switches the mode, for open connections and new ones alike.
     pub fn set_mode(&self, mode: Mode) {
+        self.counters.cut_used.store(0, Ordering::SeqCst);
         self.mode.send_replace(mode);
     }
 
@@ -199,8 +203,12 @@ async fn relay(
                 let budget = match current {
                     Mode::Pass => n,
                     Mode::Refuse | Mode::SwallowResponses => 0,
-                    Mode::SwallowAfter { bytes_down } | Mode::CutAfter { bytes_down } => {
-                        n.min(bytes_down.saturating_sub(let_through))
+                    Mode::SwallowAfter { bytes_down } => n.min(bytes_down.saturating_sub(let_through)),
+                    Mode::CutAfter { bytes_down } => {
+                        // Reserve the bytes in the shared budget first, so two connections
+                        // cannot both spend the same remainder.
+                        let before = counters.cut_used.fetch_add(n as u64, Ordering::SeqCst) as usize;
+                        n.min(bytes_down.saturating_sub(before))
                     }
                 };
                 if budget > 0 {
@@ -211,7 +219,7 @@ async fn relay(
                     counters.down.fetch_add(budget as u64, Ordering::SeqCst);
                 }
                 if let Mode::CutAfter { bytes_down } = current {
-                    if let_through >= bytes_down {
+                    if counters.cut_used.load(Ordering::SeqCst) as usize >= bytes_down {
                         break;
                     }
                 } else if budget < n {

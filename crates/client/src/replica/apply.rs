@@ -76,7 +76,7 @@ type Tx<'a> = Transaction<'a, Sqlite>;
 impl Replica {
     /// Applies a page of changes and stores `cursor`, atomically.
     pub async fn apply_page(&self, changes: &[Change], cursor: &str) -> ClientResult<ApplyStats> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let mut stats = ApplyStats::default();
         // Confirmed messages retire their outbox entries; with none waiting (a first sync, most
         // pages) that per-message cleanup is skipped.
@@ -233,7 +233,7 @@ impl Replica {
     /// Keeps a profile learned outside sync (a username looked up to open a conversation), so
     /// the user can be named offline from then on. Sync overwrites it with newer data.
     pub async fn remember_profile(&self, profile: &Profile) -> ClientResult<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let data = ProfileData {
             profile: profile.clone(),
             email: None,

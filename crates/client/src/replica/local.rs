@@ -93,7 +93,7 @@ impl Replica {
         if self.has_conversation(id).await? {
             return Ok(id);
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("INSERT INTO conversations (conversation_id, type, group_id, created_at) VALUES ($1, 'DIRECT', NULL, $2)")
             .bind(id)
             .bind(now)

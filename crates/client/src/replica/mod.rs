@@ -29,6 +29,8 @@ use crate::error::{ClientError, ClientResult};
 #[derive(Clone)]
 pub struct Replica {
     pool: SqlitePool,
+    /// Pushes from this replica run one at a time (see `sync::push`).
+    push_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// A draft: the unsent text of one conversation.
@@ -62,12 +64,25 @@ impl Replica {
         sqlx::query("UPDATE outbox SET state = 'pending' WHERE state = 'sending'")
             .execute(&pool)
             .await?;
-        Ok(Replica { pool })
+        Ok(Replica { pool, push_lock: Default::default() })
     }
 
     /// The pool, for queries of the engine's other modules.
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// A write transaction that holds SQLite's write lock from its first statement. A deferred
+    /// one that reads first and writes later would fail at once with `SQLITE_BUSY` when another
+    /// connection (a push beside a pull, or a second process) wrote in between, because SQLite
+    /// refuses to upgrade it rather than risk a deadlock; taken up front, the busy timeout waits.
+    pub(crate) async fn write(&self) -> ClientResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Held for the whole of a push, so two pushes from one replica never interleave.
+    pub(crate) async fn push_guard(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.push_lock.lock().await
     }
 
     /// The signed-in user this replica belongs to, once known.

@@ -115,7 +115,7 @@ impl Replica {
         };
         let payload =
             serde_json::to_string(&request).map_err(|e| ClientError::Corrupt(e.to_string()))?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) \
              VALUES ($1, $2, $3, $4, $5, $6, NULL)",
@@ -153,7 +153,7 @@ impl Replica {
         conversation_id: Uuid,
         now: DateTime<Utc>,
     ) -> ClientResult<usize> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let unread: Vec<Uuid> = sqlx::query_scalar(
             "SELECT m.message_id FROM messages m WHERE m.conversation_id = $1 AND m.seq IS NOT NULL \
              AND (m.sender_id IS NULL OR m.sender_id <> $2) AND NOT EXISTS \
@@ -197,7 +197,7 @@ impl Replica {
         let valid = validate::profile_patch(patch, now.date_naive())?;
         let payload =
             serde_json::to_string(patch).map_err(|e| ClientError::Corrupt(e.to_string()))?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("UPDATE users SET user_id = user_id");
         let mut set = |col: &str, v: Option<Option<String>>| {
             if let Some(v) = v {
@@ -241,7 +241,7 @@ impl Replica {
 
     /// The server took a profile edit: its answer replaces the local row and the entry goes.
     pub(crate) async fn ack_profile(&self, entry_id: i64, me: &Me) -> ClientResult<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         super::apply::store_me(&mut tx, me).await?;
         sqlx::query("DELETE FROM outbox WHERE id = $1").bind(entry_id).execute(&mut *tx).await?;
         tx.commit().await?;
@@ -250,7 +250,7 @@ impl Replica {
 
     /// Stores messages fetched outside sync (older history, fetched on scrolling back).
     pub async fn store_messages(&self, messages: &[Message]) -> ClientResult<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         for m in messages {
             super::apply::upsert_message(&mut tx, m, super::apply::Retire::Outbox).await?;
         }
@@ -260,7 +260,7 @@ impl Replica {
 
     /// Shows the server's record of the user again (after a refused edit).
     pub(crate) async fn restore_me(&self, me: &Me) -> ClientResult<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         super::apply::store_me(&mut tx, me).await?;
         tx.commit().await?;
         Ok(())
@@ -275,19 +275,20 @@ impl Replica {
         rows.into_iter().map(entry).collect()
     }
 
-    /// The first entry waiting to be sent, marked `sending`.
+    /// The first entry waiting to be sent, marked `sending` in the same statement. An entry
+    /// whose conversation has an earlier entry in flight is not taken, so even two processes
+    /// on one data folder keep each conversation's order.
     pub(crate) async fn take_next(&self) -> ClientResult<Option<OutboxEntry>> {
         let row: Option<EntryRow> = sqlx::query_as(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1"
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = \
+             (SELECT o.id FROM outbox o WHERE o.state = 'pending' AND NOT EXISTS \
+              (SELECT 1 FROM outbox e WHERE e.state = 'sending' AND e.id < o.id AND e.conversation_id IS o.conversation_id) \
+              ORDER BY o.id LIMIT 1) \
+             RETURNING {ENTRY_COLUMNS}"
         ))
         .fetch_optional(self.pool())
         .await?;
-        let Some(row) = row else { return Ok(None) };
-        sqlx::query("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1")
-            .bind(row.0)
-            .execute(self.pool())
-            .await?;
-        entry(row).map(Some)
+        row.map(entry).transpose()
     }
 
     /// The server stored the message: its copy replaces the pending one and the entry goes.
@@ -296,7 +297,7 @@ impl Replica {
         entry_id: i64,
         server_copy: &Message,
     ) -> ClientResult<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         super::apply::upsert_message(&mut tx, server_copy, super::apply::Retire::Outbox).await?;
         sqlx::query("DELETE FROM outbox WHERE id = $1").bind(entry_id).execute(&mut *tx).await?;
         tx.commit().await?;

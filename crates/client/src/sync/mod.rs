@@ -126,6 +126,8 @@ struct ReadPayload {
 
 /// Sends the outbox, oldest first, until it is empty or the server cannot take more now.
 pub async fn push(api: &Api, replica: &Replica) -> ClientResult<PushReport> {
+    // One push at a time per replica: two would send one conversation's messages out of order.
+    let _one_at_a_time = replica.push_guard().await;
     let mut report = PushReport::default();
     // Conversations opened offline exist on the server before anything is sent into them.
     for (conversation_id, other) in replica.local_conversations().await? {
