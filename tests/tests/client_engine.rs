@@ -338,6 +338,48 @@ async fn a_long_first_sync_reports_progress_toward_a_total(backend: Backend) {
     s.server.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_is_fast_on_a_large_replica() {
+    let dir = tempfile::tempdir().unwrap();
+    let replica = Replica::open(&dir.path().join("big.db")).await.unwrap();
+    let (me, other) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    let conv = uuid::Uuid::new_v4();
+    let words =
+        ["mentoring", "rust", "career", "design", "interview", "salary", "python", "leadership"];
+    let messages: Vec<lodestar_protocol::Message> = (0..20_000)
+        .map(|i| lodestar_protocol::Message {
+            message_id: uuid::Uuid::new_v4(),
+            conversation_id: conv,
+            sender_id: Some(other),
+            content: Some(format!(
+                "note {i}: let's talk about {} and {}",
+                words[i % 8],
+                words[(i / 8) % 8]
+            )),
+            media_url: None,
+            sent_at: Utc::now(),
+            seq: i as i64 + 1,
+        })
+        .collect();
+    replica.store_messages(&messages).await.unwrap();
+    replica
+        .queue_message(me, conv, Some("a queued question about zeppelins"), None, Utc::now())
+        .await
+        .unwrap();
+    // Warm the cache once, then time the searches a user would type.
+    replica.search("rust", 50).await.unwrap();
+    for (text, at_least) in [("mentoring", 50), ("zeppelins", 1), ("lead", 50), ("note 19999", 1)] {
+        let started = std::time::Instant::now();
+        let hits = replica.search(text, 50).await.unwrap();
+        let took = started.elapsed();
+        assert!(hits.len() >= at_least, "{text}: {hits:?}");
+        // About 1 ms measured here; the bound only catches a fall back to scanning the table.
+        assert!(took < std::time::Duration::from_millis(250), "searching {text:?} took {took:?}");
+    }
+    let newest = replica.search("mentoring", 1).await.unwrap();
+    assert!(newest[0].snippet.contains("[mentoring]"), "{newest:?}");
+}
+
 lodestar_tests::on_both_backends!(
     a_long_first_sync_reports_progress_toward_a_total,
     scrolling_back_past_the_replica_fetches_older_history,
