@@ -1670,7 +1670,30 @@ async fn latest_seq_and_subscribe_follow_every_write(backend: Backend) {
     }
 }
 
+/// Several requests marking the same message read at once: each read reaches sync once.
+async fn concurrent_reads_are_logged_once(backend: Backend) {
+    let f = fx(backend).await;
+    let a = user(&*f.s, "ann").await;
+    let b = user(&*f.s, "ben").await;
+    let ab = direct(&*f.s, a, b, t(1)).await;
+    let m = send(&*f.s, a, ab, "read me", t(2)).await;
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let store = f.s.clone();
+            tokio::spawn(async move { store.mark_read(b, &[m.message_id], t(10 + i)).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let (changes, _) = sync_all(&*f.s, a, 0, 1000).await;
+    let reads = changes.iter().filter(|c| c.kind == ChangeKind::Read).count();
+    assert_eq!(reads, 1, "one read, logged once: {changes:?}");
+    assert_eq!(f.s.reads(a, m.message_id).await.unwrap().len(), 1);
+}
+
 lodestar_tests::on_both_backends!(
+    concurrent_reads_are_logged_once,
     a_fresh_store_is_empty,
     create_user_round_trips_every_field,
     create_user_names_each_taken_field,

@@ -252,10 +252,13 @@ macro_rules! sql_conversations {
                 qb.push_values(&fresh, |mut b, r| {
                     b.push_bind(r.message_id).push_bind(r.user_id).push_bind(r.read_at);
                 });
-                qb.push(" ON CONFLICT (message_id, user_id) DO NOTHING");
-                qb.build().execute(&mut *tx).await?;
+                // A concurrent request may have read some of them first: log only what this
+                // insert really added, so each read reaches sync once.
+                qb.push(" ON CONFLICT (message_id, user_id) DO NOTHING RETURNING message_id");
+                let inserted: HashSet<Uuid> = qb.build_query_scalar::<Uuid>().fetch_all(&mut *tx).await?.into_iter().collect();
                 let changes: Vec<NewChange> = fresh
                     .iter()
+                    .filter(|r| inserted.contains(&r.message_id))
                     .map(|r| NewChange::in_conversation(r.conversation_id, ChangeKind::Read, ChangeOp::Upsert, r))
                     .collect();
                 let seq = log_changes(&mut tx, &changes).await?;
