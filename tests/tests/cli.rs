@@ -277,7 +277,56 @@ async fn sync_watch_stays_live_and_announces_new_messages(backend: Backend) {
     s.server.stop().await;
 }
 
+async fn logout_forgets_the_token_and_on_request_the_replica(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (ann, _) = clients(&s, dir.path());
+    tokio::task::spawn_blocking(move || {
+        ann.register("ann");
+        let token_file = ann.data_dir.join("token");
+        assert!(token_file.exists());
+        ann.run(&["logout"], "").ok();
+        assert!(!token_file.exists(), "the token is forgotten");
+        let replicas = |dir: &Path| {
+            std::fs::read_dir(dir)
+                .unwrap()
+                .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "db"))
+                .count()
+        };
+        assert_eq!(replicas(&ann.data_dir), 1, "a plain logout keeps the replica");
+        let signed_out = ann.run(&["status"], "");
+        assert_eq!(signed_out.code, 1);
+        assert!(signed_out.stderr.contains("not signed in"), "{}", signed_out.stderr);
+        // The server is remembered: login needs only the name and the password.
+        let wrong = Command::new(lodestar_bin())
+            .arg("--data-dir")
+            .arg(&ann.data_dir)
+            .args(["login", "ann"])
+            .env("LODESTAR_TOKEN_STORE", "file")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                c.stdin.take().unwrap().write_all(b"not the password\n")?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        assert_eq!(wrong.status.code(), Some(1), "a wrong password is a user error");
+        assert!(ann
+            .run(&["login", "ANN"], "a long enough password\n")
+            .ok()
+            .contains("signed in as ann"));
+        ann.run(&["logout", "--forget"], "").ok();
+        assert_eq!(replicas(&ann.data_dir), 0, "--forget deletes the replica too");
+    })
+    .await
+    .unwrap();
+    s.server.stop().await;
+}
+
 lodestar_tests::on_both_backends!(
+    logout_forgets_the_token_and_on_request_the_replica,
     sync_watch_stays_live_and_announces_new_messages,
     a_cli_session_with_one_user_offline,
     two_offline_clients_open_one_conversation
