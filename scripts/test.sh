@@ -112,6 +112,8 @@ run_step clippy cargo clippy --workspace --all-targets -- -D warnings
 # is a doc-test target that has no tests, which would read as "no test ran").
 test_log=$(mktemp)
 run_tests() {
+	# The CLI tests run the real `lodestar` binary, which `cargo test` alone does not build.
+	cargo build --workspace --bins
 	bash scripts/with-postgres.sh cargo test --workspace 2>&1 | tee "$test_log"
 }
 run_step test run_tests
