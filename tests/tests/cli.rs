@@ -48,14 +48,21 @@ impl Run {
 }
 
 impl Cli {
+    /// The `lodestar` command for this data folder (and server, unless empty: then the one the
+    /// CLI remembered is used), its token kept in the file.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(lodestar_bin());
+        cmd.arg("--data-dir").arg(&self.data_dir);
+        if !self.server.is_empty() {
+            cmd.arg("--server").arg(&self.server);
+        }
+        cmd.args(args).env("LODESTAR_TOKEN_STORE", "file");
+        cmd
+    }
+
     fn run(&self, args: &[&str], stdin: &str) -> Run {
-        let mut child = Command::new(lodestar_bin())
-            .arg("--data-dir")
-            .arg(&self.data_dir)
-            .arg("--server")
-            .arg(&self.server)
-            .args(args)
-            .env("LODESTAR_TOKEN_STORE", "file")
+        let mut child = self
+            .command(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -240,11 +247,8 @@ async fn sync_watch_stays_live_and_announces_new_messages(backend: Backend) {
         ann.register("ann");
         ben.register("ben");
         ann.run(&["open", "ben"], "").ok();
-        let mut watch = Command::new(lodestar_bin())
-            .arg("--data-dir")
-            .arg(&ben.data_dir)
-            .args(["sync", "--watch"])
-            .env("LODESTAR_TOKEN_STORE", "file")
+        let mut watch = ben
+            .command(&["sync", "--watch"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -298,22 +302,10 @@ async fn logout_forgets_the_token_and_on_request_the_replica(backend: Backend) {
         assert_eq!(signed_out.code, 1);
         assert!(signed_out.stderr.contains("not signed in"), "{}", signed_out.stderr);
         // The server is remembered: login needs only the name and the password.
-        let wrong = Command::new(lodestar_bin())
-            .arg("--data-dir")
-            .arg(&ann.data_dir)
-            .args(["login", "ann"])
-            .env("LODESTAR_TOKEN_STORE", "file")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .and_then(|mut c| {
-                c.stdin.take().unwrap().write_all(b"not the password\n")?;
-                c.wait_with_output()
-            })
-            .unwrap();
-        assert_eq!(wrong.status.code(), Some(1), "a wrong password is a user error");
-        assert!(ann
+        let remembered = Cli { data_dir: ann.data_dir.clone(), server: String::new() };
+        let wrong = remembered.run(&["login", "ann"], "not the password\n");
+        assert_eq!(wrong.code, 1, "a wrong password is a user error");
+        assert!(remembered
             .run(&["login", "ANN"], "a long enough password\n")
             .ok()
             .contains("signed in as ann"));
