@@ -38,6 +38,11 @@ impl Api {
         self
     }
 
+    /// The token this client signs in with, if any.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
     /// The server's base URL.
     pub fn base(&self) -> &str {
         &self.base

@@ -142,7 +142,7 @@ impl Client {
     pub fn events_endpoint(&self) -> ClientResult<(String, String)> {
         let a = self.active()?;
         let base = a.info.server.replacen("https://", "wss://", 1).replacen("http://", "ws://", 1);
-        let token = self.sessions.load()?.map(|(_, t)| t).ok_or(ClientError::NotSignedIn)?;
+        let token = a.api.token().ok_or(ClientError::NotSignedIn)?.to_owned();
         Ok((format!("{base}/v1/events"), token))
     }
 
