@@ -1,13 +1,29 @@
 # Lodestar: one line of intent per target; the work is in scripts/.
-.PHONY: run test fmt lint
+.PHONY: run server test e2e bundle bindings fmt lint
 
-# Run the server with demo data (embedded SQLite, nothing else to install).
+# The desktop app, signed in to a local demo program (the server stops when the window closes).
 run:
+	bash scripts/run-app.sh
+
+# Only the server, with demo data (embedded SQLite, nothing else to install).
+server:
 	bash scripts/env.sh cargo run -p lodestar-server -- --demo
 
-# Every check CI runs: formatting, clippy, all tests (with a throwaway PostgreSQL if none is given).
+# Every check CI runs: formatting, lints, the UI's tests, all Rust tests, the real app end to end.
 test:
 	bash scripts/test.sh
+
+# Only the real-app end-to-end run (Xvfb, tauri-driver, a real server and the CLI).
+e2e:
+	bash scripts/e2e.sh
+
+# The Linux installers (.deb and .rpm) in $CARGO_TARGET_DIR/release/bundle.
+bundle:
+	bash scripts/bundle.sh
+
+# Rewrite ui/src/lib/ipc/bindings.ts from the Rust commands, events and types.
+bindings:
+	LODESTAR_WRITE_BINDINGS=1 bash scripts/env.sh cargo test -p lodestar-app --lib bindings
 
 # Format all Rust code in place.
 fmt:

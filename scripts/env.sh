@@ -11,8 +11,14 @@
 # - CARGO_TARGET_DIR, unless set, is a folder outside the clone that survives between runs:
 #   /work/target when writable, else ~/.cache/lodestar-target.
 
-# Debian packages needed to build and test Lodestar. Add new needs here (WebKitGTK, Xvfb, ...).
-SYSTEM_PACKAGES=(build-essential pkg-config libssl-dev)
+# Debian packages needed to build and test Lodestar: the Rust build, the Tauri app (WebKitGTK and
+# friends, PLATFORM.md), and the desktop tests (a virtual display, a session bus, a notification
+# daemon, WebKit's WebDriver, Chromium for the UI's browser tests, rpm for `make bundle`).
+SYSTEM_PACKAGES=(
+	build-essential pkg-config libssl-dev curl wget file
+	libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
+	xvfb xauth webkit2gtk-driver dbus dbus-x11 dunst libnotify-bin imagemagick xdotool chromium rpm
+)
 
 lodestar_log() { printf '%s\n' "$*" >&2; }
 lodestar_die() {
@@ -83,6 +89,31 @@ ensure_target_dir() {
 	fi
 	mkdir -p "$CARGO_TARGET_DIR" || lodestar_die "cannot create CARGO_TARGET_DIR=$CARGO_TARGET_DIR"
 	export CARGO_TARGET_DIR
+}
+
+# Node.js and the UI's npm packages (npm ci when the lockfile changed since the last install).
+ensure_ui_deps() {
+	if ! command -v npm >/dev/null 2>&1; then
+		SYSTEM_PACKAGES=(nodejs npm)
+		ensure_system_packages
+	fi
+	local lock=ui/package-lock.json stamp=ui/node_modules/.lodestar-installed
+	if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+		lodestar_log "env: npm ci in ui/"
+		(cd ui && npm ci --no-audit --no-fund --loglevel=error) >&2 || lodestar_die "npm ci failed in ui/"
+		touch "$stamp"
+	fi
+}
+
+# tauri-driver (the WebDriver bridge to the real app), built once into the target folder.
+ensure_tauri_driver() {
+	TAURI_DRIVER="$CARGO_TARGET_DIR/tools/bin/tauri-driver"
+	if [ ! -x "$TAURI_DRIVER" ]; then
+		lodestar_log "env: cargo install tauri-driver (once)"
+		cargo install tauri-driver --locked --root "$CARGO_TARGET_DIR/tools" >&2 ||
+			lodestar_die "cargo install tauri-driver failed"
+	fi
+	export TAURI_DRIVER
 }
 
 # Everything above; extra arguments are rustup components to make sure of.

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Every check Lodestar has, in the order CI runs them (`make test`, `.ci/run`):
-#   setup    missing Debian packages, the Rust toolchain with rustfmt and clippy, CARGO_TARGET_DIR
+#   setup    missing Debian packages, the Rust toolchain with rustfmt and clippy, CARGO_TARGET_DIR,
+#            the UI's npm packages, tauri-driver
+#   ui       the UI built into ui/dist (the app embeds it, so Rust needs it first)
 #   fmt      cargo fmt --check
 #   clippy   clippy on every target, warnings are errors
+#   ui-lint  svelte-check and ESLint, warnings are errors
+#   ui-test  the UI's component tests (Vitest) and its browser tests (Chromium, IPC mocked)
 #   test     cargo test on the whole workspace, with a throwaway PostgreSQL unless
 #            LODESTAR_TEST_DATABASE_URL names one (scripts/with-postgres.sh)
+#   e2e      the real app in a real window (Xvfb, its own session bus, a notification daemon)
+#            driven by WebDriver against a real server and the real CLI (scripts/e2e.sh)
 # Stops at the first failing step, naming it, and prints how long each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -105,9 +111,25 @@ run_step() {
 	fi
 }
 
-run_step setup lodestar_prepare rustfmt clippy
+setup() {
+	lodestar_prepare rustfmt clippy
+	ensure_ui_deps
+	ensure_tauri_driver
+}
+run_step setup setup
+run_step ui npm --prefix ui run --silent build
 run_step fmt cargo fmt --all -- --check
 run_step clippy cargo clippy --workspace --all-targets -- -D warnings
+ui_lint() {
+	npm --prefix ui run --silent check
+	npm --prefix ui run --silent lint
+}
+run_step ui-lint ui_lint
+ui_test() {
+	npm --prefix ui run --silent test
+	npm --prefix ui run --silent test:browser
+}
+run_step ui-test ui_test
 # The tests, with their output kept so the run can end on one total line (cargo's own last line
 # is a doc-test target that has no tests, which would read as "no test ran").
 test_log=$(mktemp)
@@ -117,3 +139,4 @@ run_tests() {
 	bash scripts/with-postgres.sh cargo test --workspace 2>&1 | tee "$test_log"
 }
 run_step test run_tests
+run_step e2e bash scripts/e2e.sh

@@ -126,7 +126,7 @@ async fn a_refused_message_is_kept_as_failed_with_the_reason(backend: Backend) {
     );
     let shown = replica.messages(ann.id, stranger_conv, None, 50).await.unwrap();
     assert!(
-        matches!(&shown[0].status, MessageStatus::Failed(reason) if reason.starts_with("not_found"))
+        matches!(&shown[0].status, MessageStatus::Failed { reason } if reason.starts_with("not_found"))
     );
     // Invalid input never reaches the queue.
     let long = "x".repeat(10_001);

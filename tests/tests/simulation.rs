@@ -1142,7 +1142,7 @@ fn compare_messages(
         }
         if matches!(
             l.status,
-            MessageStatus::Pending | MessageStatus::Sending | MessageStatus::Failed(_)
+            MessageStatus::Pending | MessageStatus::Sending | MessageStatus::Failed { .. }
         ) {
             bad.push(format!("{what}: {} is still {:?}", show(s), l.status));
         }

@@ -3,8 +3,8 @@
 use lodestar_protocol::{
     AddMemberRequest, AuthResponse, Conversation, CreateGroupRequest, ErrorBody, Group,
     GroupMember, LoginRequest, MatchesResponse, Me, Message, OpenDirectRequest, Profile,
-    ReadRequest, RegisterRequest, SendMessageRequest, SyncPage, UpdateMeRequest, UsersPage,
-    UsersQuery,
+    ReadRequest, RegisterRequest, SendMessageRequest, SyncPage, UpdateGroupRequest,
+    UpdateMeRequest, UpdateMemberRequest, UsersPage, UsersQuery,
 };
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -216,6 +216,26 @@ impl Api {
         req: &AddMemberRequest,
     ) -> ClientResult<GroupMember> {
         self.json(Method::POST, &format!("/v1/groups/{group_id}/members"), Some(req)).await
+    }
+
+    /// `PATCH /v1/groups/{id}`.
+    pub async fn update_group(
+        &self,
+        group_id: Uuid,
+        req: &UpdateGroupRequest,
+    ) -> ClientResult<Group> {
+        self.json(Method::PATCH, &format!("/v1/groups/{group_id}"), Some(req)).await
+    }
+
+    /// `PATCH /v1/groups/{id}/members/{user_id}`.
+    pub async fn update_member(
+        &self,
+        group_id: Uuid,
+        user_id: Uuid,
+        req: &UpdateMemberRequest,
+    ) -> ClientResult<GroupMember> {
+        self.json(Method::PATCH, &format!("/v1/groups/{group_id}/members/{user_id}"), Some(req))
+            .await
     }
 
     /// `DELETE /v1/groups/{id}/members/{user_id}`.

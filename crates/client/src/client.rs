@@ -160,6 +160,12 @@ impl Client {
         ))
     }
 
+    /// The signed-in user's server client, replica, id and name, for the desktop app's facade.
+    pub(crate) fn parts(&self) -> ClientResult<(&Api, &Replica, Uuid, &str)> {
+        let a = self.active()?;
+        Ok((&a.api, &a.replica, a.info.user_id, a.info.username.as_str()))
+    }
+
     /// The replica, for the app's own queries.
     pub fn replica(&self) -> ClientResult<&Replica> {
         Ok(&self.active()?.replica)

@@ -8,6 +8,7 @@
 //! - [`client`]: the front door, one method per user action, which the CLI and the app call.
 
 pub mod api;
+pub mod app;
 pub mod client;
 pub mod engine;
 pub mod error;

@@ -217,6 +217,7 @@ pub struct MatchesQuery {
 
 /// A suggested mentor or mentee.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Match {
     /// Who.
     pub user: Profile,

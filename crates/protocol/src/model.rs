@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 /// What other users see of a user: [`Me`] without email, phone number and date of birth.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Profile {
     /// The user's id.
     pub user_id: Uuid,
@@ -43,6 +44,7 @@ pub struct Profile {
 /// The signed-in user: every column of the user but `password_hash`. On the wire it is one
 /// flat object: the [`Profile`] fields and the three private ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Me {
     /// What everyone may see.
     #[serde(flatten)]
@@ -64,6 +66,7 @@ impl From<Me> for Profile {
 /// `DIRECT` or `GROUP`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "UPPERCASE")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ConversationType {
     /// Two people.
     Direct,
@@ -109,6 +112,7 @@ pub struct Conversation {
 /// A role in a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Role {
     /// A plain member.
     Member,
@@ -171,6 +175,7 @@ pub struct Group {
 
 /// A message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Message {
     /// Made by the sending client; the idempotency key.
     pub message_id: Uuid,

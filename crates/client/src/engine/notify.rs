@@ -24,7 +24,8 @@ pub struct NotifyContext {
 }
 
 /// A notification to raise.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Notification {
     /// Where to go when it is clicked.
     pub conversation_id: Uuid,
@@ -48,11 +49,18 @@ pub fn should_notify(m: &Message, ctx: &NotifyContext) -> bool {
 /// The preview line: the first 100 characters of the text, or a word about the media.
 pub fn preview(m: &Message) -> String {
     match m.content.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(text) if text.chars().count() > 100 => {
-            format!("{}…", text.chars().take(100).collect::<String>())
-        }
-        Some(text) => text.to_owned(),
+        Some(text) => preview_text(text),
         None => "sent an attachment".to_owned(),
+    }
+}
+
+/// The start of a text: its first 100 characters, with an ellipsis when there is more.
+pub fn preview_text(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() > 100 {
+        format!("{}…", text.chars().take(100).collect::<String>())
+    } else {
+        text.to_owned()
     }
 }
 

@@ -6,6 +6,7 @@
 //! page of changes and the cursor that covers it) happens in one transaction.
 
 mod apply;
+mod groups;
 mod local;
 mod outbox;
 mod queries;
@@ -20,6 +21,7 @@ use sqlx::SqlitePool;
 use uuid::Uuid;
 
 pub use apply::ApplyStats;
+pub use groups::GroupRows;
 pub use outbox::{OutboxEntry, OutboxKind, OutboxState};
 pub use queries::{ConversationItem, MessageItem, MessageStatus, SearchHit};
 
@@ -34,7 +36,8 @@ pub struct Replica {
 }
 
 /// A draft: the unsent text of one conversation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Draft {
     /// The text typed so far.
     pub content: String,

@@ -14,7 +14,9 @@ use super::Replica;
 use crate::error::{ClientError, ClientResult};
 
 /// What an outbox entry does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum OutboxKind {
     /// `POST /v1/messages`.
     Message,
@@ -25,7 +27,9 @@ pub enum OutboxKind {
 }
 
 /// Where an entry stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum OutboxState {
     /// Waiting to be sent.
     Pending,
@@ -316,6 +320,29 @@ impl Replica {
             .bind(entry_id)
             .execute(self.pool())
             .await?;
+        Ok(())
+    }
+
+    /// Drops an entry the server refused, at the user's word. A refused message goes with it:
+    /// it only ever existed here.
+    pub async fn discard(&self, entry_id: i64) -> ClientResult<()> {
+        let mut tx = self.write().await?;
+        let message: Option<Option<Uuid>> = sqlx::query_scalar(
+            "DELETE FROM outbox WHERE id = $1 AND state = 'failed' RETURNING message_id",
+        )
+        .bind(entry_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(message) = message else {
+            return Err(ClientError::NotFound("failed outbox entry"));
+        };
+        if let Some(id) = message {
+            sqlx::query("DELETE FROM messages WHERE message_id = $1 AND seq IS NULL")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -10,7 +10,8 @@ use super::Replica;
 use crate::error::{ClientError, ClientResult};
 
 /// A row of the conversation list.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConversationItem {
     /// The conversation.
     pub conversation_id: Uuid,
@@ -31,7 +32,9 @@ pub struct ConversationItem {
 }
 
 /// Where a message stands, as its sender sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum MessageStatus {
     /// Someone else's message.
     Received,
@@ -39,8 +42,11 @@ pub enum MessageStatus {
     Pending,
     /// Being sent.
     Sending,
-    /// Refused by the server, with its reason; retryable.
-    Failed(String),
+    /// Refused by the server; retryable.
+    Failed {
+        /// The server's reason.
+        reason: String,
+    },
     /// The server has it; nobody has read it yet.
     Sent,
     /// Read by `read_by` of the `of` other participants.
@@ -53,7 +59,8 @@ pub enum MessageStatus {
 }
 
 /// A message as the conversation view shows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MessageItem {
     /// The message; `seq` is 0 while it waits in the outbox.
     pub message: Message,
@@ -64,7 +71,8 @@ pub struct MessageItem {
 }
 
 /// A search result.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchHit {
     /// The message found.
     pub message_id: Uuid,
@@ -255,7 +263,9 @@ impl Replica {
                         MessageStatus::Received
                     } else if message.seq == 0 {
                         match state.as_deref() {
-                            Some("failed") => MessageStatus::Failed(reason.unwrap_or_default()),
+                            Some("failed") => {
+                                MessageStatus::Failed { reason: reason.unwrap_or_default() }
+                            }
                             Some("sending") => MessageStatus::Sending,
                             _ => MessageStatus::Pending,
                         }

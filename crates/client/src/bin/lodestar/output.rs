@@ -23,7 +23,7 @@ fn status_word(s: &MessageStatus) -> String {
         MessageStatus::Received => String::new(),
         MessageStatus::Pending => "pending".into(),
         MessageStatus::Sending => "sending".into(),
-        MessageStatus::Failed(reason) => format!("failed: {reason}"),
+        MessageStatus::Failed { reason } => format!("failed: {reason}"),
         MessageStatus::Sent => "sent".into(),
         MessageStatus::Read { read_by, of } if *of <= 1 => {
             if *read_by > 0 {

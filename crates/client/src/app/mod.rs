@@ -1,0 +1,222 @@
+//! The desktop app's facade: everything the window can ask for, one method each, so that the
+//! Tauri shell's commands are one-liners. It owns the [`Client`] and the background [`Engine`]
+//! of whoever is signed in, and re-broadcasts the engine's events on one stream that outlives
+//! sign-outs and sign-ins.
+//!
+//! Sending, reading and drafting only touch the replica and then wake the engine: a command
+//! never waits on the network for them, so the window stays quick offline. Profile edits are
+//! sent at once when the server answers (so "username taken" shows beside the field) and
+//! queued when it does not.
+
+mod actions;
+mod settings;
+pub mod views;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex as StdMutex;
+
+use tokio::sync::{broadcast, Mutex, RwLock};
+
+use crate::client::Client;
+use crate::engine::{Engine, Event, SyncState};
+use crate::error::ClientResult;
+pub use settings::SettingsFile;
+pub use views::{AppError, SessionView};
+
+/// The desktop app's engine room.
+pub struct App {
+    client: RwLock<Client>,
+    engine: Mutex<Option<Engine>>,
+    events: broadcast::Sender<Event>,
+    sync: std::sync::Arc<StdMutex<SyncState>>,
+    settings: SettingsFile,
+    server_override: Option<String>,
+    opened_at: std::time::Instant,
+    ready: std::sync::Once,
+}
+
+/// Until the engine says otherwise.
+fn offline_at_start() -> SyncState {
+    SyncState::Offline { reason: "starting".to_owned(), retry_in_ms: 0 }
+}
+
+impl App {
+    /// Opens the app's data folder; when a session was saved there, signs in and starts
+    /// syncing. `server_override` (from `LODESTAR_SERVER`) is offered on the sign-in screen.
+    pub async fn open(data_dir: &Path, server_override: Option<String>) -> ClientResult<App> {
+        let client = Client::open(data_dir).await?;
+        let (events, _) = broadcast::channel(1024);
+        let app = App {
+            client: RwLock::new(client),
+            engine: Mutex::new(None),
+            events,
+            sync: std::sync::Arc::new(StdMutex::new(offline_at_start())),
+            settings: SettingsFile::load(data_dir),
+            server_override: server_override.map(|s| s.trim_end_matches('/').to_owned()),
+            opened_at: std::time::Instant::now(),
+            ready: std::sync::Once::new(),
+        };
+        app.restart_engine().await;
+        Ok(app)
+    }
+
+    /// Every event of the engine of whoever is signed in, now and after later sign-ins.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Where the app keeps its files.
+    pub fn data_dir(&self) -> PathBuf {
+        self.settings.dir().to_owned()
+    }
+
+    /// Stops the engine (the app is closing).
+    pub async fn shutdown(&self) {
+        if let Some(engine) = self.engine.lock().await.take() {
+            engine.stop().await;
+        }
+    }
+
+    /// Starts the engine of the signed-in user (stopping any previous one) and forwards its
+    /// events.
+    async fn restart_engine(&self) {
+        let mut slot = self.engine.lock().await;
+        if let Some(old) = slot.take() {
+            old.stop().await;
+        }
+        *self.sync.lock().unwrap_or_else(|p| p.into_inner()) = offline_at_start();
+        let client = self.client.read().await;
+        if client.signed_in().is_none() {
+            return;
+        }
+        match client.start_engine() {
+            Ok(engine) => {
+                let mut rx = engine.subscribe();
+                let tx = self.events.clone();
+                let sync = self.sync.clone();
+                tokio::spawn(async move {
+                    loop {
+                        match rx.recv().await {
+                            Ok(event) => {
+                                if let Event::Sync(state) = &event {
+                                    *sync.lock().unwrap_or_else(|p| p.into_inner()) = state.clone();
+                                }
+                                // No window listening yet is not an error.
+                                let _ = tx.send(event);
+                            }
+                            Err(broadcast::error::RecvError::Lagged(n)) => {
+                                tracing::warn!(missed = n, "the window fell behind the engine");
+                                let _ = tx.send(Event::ConversationsChanged);
+                            }
+                            Err(broadcast::error::RecvError::Closed) => break,
+                        }
+                    }
+                });
+                *slot = Some(engine);
+            }
+            Err(e) => tracing::warn!(error = %e, "the engine did not start"),
+        }
+    }
+
+    /// Tells the engine to push now.
+    async fn kick(&self) {
+        if let Some(engine) = self.engine.lock().await.as_ref() {
+            engine.kick();
+        }
+    }
+
+    /// Tells the window something changed here (not through the engine).
+    fn changed(&self, event: Event) {
+        let _ = self.events.send(event);
+    }
+
+    /// Who is signed in.
+    pub async fn session(&self) -> ClientResult<SessionView> {
+        let client = self.client.read().await;
+        // The override is for the sign-in screen; once signed in, the server in use is the one
+        // the session was opened on.
+        let server = match (&self.server_override, client.signed_in()) {
+            (Some(s), None) => s.clone(),
+            _ => client.server(None)?,
+        };
+        Ok(match client.signed_in() {
+            Some((id, name)) => SessionView {
+                signed_in: true,
+                user_id: Some(id),
+                username: Some(name.to_owned()),
+                server,
+            },
+            None => SessionView { signed_in: false, user_id: None, username: None, server },
+        })
+    }
+
+    /// Creates an account and signs in.
+    pub async fn register(
+        &self,
+        server: &str,
+        form: &views::RegisterForm,
+    ) -> ClientResult<SessionView> {
+        let server = server.trim().trim_end_matches('/');
+        self.client.write().await.register(server, &form.request()).await?;
+        self.restart_engine().await;
+        self.session().await
+    }
+
+    /// Signs in.
+    pub async fn login(
+        &self,
+        server: &str,
+        login: &str,
+        password: &str,
+    ) -> ClientResult<SessionView> {
+        let server = server.trim().trim_end_matches('/');
+        self.client.write().await.login(server, login.trim(), password).await?;
+        self.restart_engine().await;
+        self.session().await
+    }
+
+    /// Signs out; the replica stays for the next sign-in.
+    pub async fn logout(&self) -> ClientResult<()> {
+        if let Some(engine) = self.engine.lock().await.take() {
+            engine.stop().await;
+        }
+        // No engine, no sync: the last state it reported no longer holds.
+        *self.sync.lock().unwrap_or_else(|p| p.into_inner()) =
+            SyncState::Offline { reason: "signed out".to_owned(), retry_in_ms: 0 };
+        self.client.write().await.logout(false).await
+    }
+
+    /// Where sync stands now.
+    pub fn sync_state(&self) -> SyncState {
+        self.sync.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The app's settings.
+    pub async fn settings(&self) -> ClientResult<views::Settings> {
+        Ok(views::Settings {
+            server: self.session().await?.server,
+            notifications: self.settings.notifications(),
+            data_dir: self.settings.dir().display().to_string(),
+        })
+    }
+
+    /// Turns desktop notifications on or off (kept across restarts).
+    pub fn set_notifications(&self, on: bool) -> ClientResult<()> {
+        self.settings.set_notifications(on)
+    }
+
+    /// The window painted its first screen: logged once, with the time since the app opened
+    /// (benchmarks read this line).
+    pub fn ui_ready(&self) {
+        self.ready.call_once(|| {
+            let ms = self.opened_at.elapsed().as_secs_f64() * 1000.0;
+            tracing::info!(target: "lodestar::ready", ms, "ui ready");
+            eprintln!("lodestar-app: ui ready {ms:.1} ms after the engine opened");
+        });
+    }
+
+    /// Whether desktop notifications are on.
+    pub fn notifications_enabled(&self) -> bool {
+        self.settings.notifications()
+    }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The real app end to end (ui/tests/e2e): each run gets its own X display (xvfb-run) and its own
+# session bus (dbus-run-session), so a notification daemon and the keychain fallback behave as on
+# a fresh desktop. Needs the workspace's binaries (cargo build --workspace --bins) and ui/dist.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+lodestar_prepare
+ensure_ui_deps
+ensure_tauri_driver
+cargo build --workspace --bins
+export LODESTAR_BIN_DIR="$CARGO_TARGET_DIR/debug"
+exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+	dbus-run-session -- node --test --test-reporter=spec ui/tests/e2e/app.e2e.mjs

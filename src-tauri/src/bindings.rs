@@ -1,0 +1,105 @@
+//! `ui/src/lib/ipc/bindings.ts`, written from the Rust types, commands and events. A test
+//! fails when the UI's copy is stale; `make bindings` rewrites it.
+
+use crate::commands::FieldErrors;
+use crate::events::{names, ConversationRef, OutboxCounts};
+use crate::ipc::{camel, ts_name, Declarations};
+use lodestar_client::app::views::{
+    AppError, DirectoryPage, DirectoryQuery, GroupView, MemberView, OutboxView, ProfileEdit,
+    RegisterForm, SessionView, Settings,
+};
+use lodestar_client::engine::SyncState;
+use lodestar_client::replica::{
+    ConversationItem, Draft, MessageItem, MessageStatus, OutboxKind, OutboxState, SearchHit,
+};
+use lodestar_protocol::{ConversationType, Match, Me, Message, Profile, Role};
+
+/// The whole file.
+pub fn typescript() -> Result<String, String> {
+    let mut d = Declarations::default();
+    // protocol
+    d.add::<Profile>().add::<Me>().add::<ConversationType>().add::<Role>().add::<Message>();
+    d.add::<Match>();
+    // replica and engine
+    d.add::<ConversationItem>().add::<MessageStatus>().add::<MessageItem>().add::<SearchHit>();
+    d.add::<Draft>().add::<OutboxKind>().add::<OutboxState>().add::<OutboxView>();
+    d.add::<SyncState>();
+    // the app's views
+    d.add::<SessionView>().add::<RegisterForm>().add::<ProfileEdit>().add::<DirectoryQuery>();
+    d.add::<DirectoryPage>().add::<MemberView>().add::<GroupView>().add::<Settings>();
+    d.add::<AppError>().add::<FieldErrors>().add::<ConversationRef>().add::<OutboxCounts>();
+
+    let events: [(&str, String); 5] = [
+        (names::SYNC, ts_name::<SyncState>()),
+        (names::CONVERSATIONS, ts_name::<()>()),
+        (names::MESSAGES, ts_name::<ConversationRef>()),
+        (names::OUTBOX, ts_name::<OutboxCounts>()),
+        (names::OPEN, ts_name::<ConversationRef>()),
+    ];
+    d.mention::<SyncState>("events");
+
+    let mut out = String::from(
+        "// Generated from Rust by `make bindings` (src-tauri/src/bindings.rs): do not edit.\n\
+         // A test fails when this file and the Rust commands, events or types disagree.\n\n\
+         import { invoke } from \"@tauri-apps/api/core\";\n\n",
+    );
+    let commands = crate::commands::signatures();
+    let decls = d.finish()?;
+    out.push_str(&decls);
+
+    out.push_str("/** Every event the app emits, by name, with its payload. */\nexport type EventPayloads = {\n");
+    for (name, payload) in &events {
+        out.push_str(&format!("  \"{name}\": {payload};\n"));
+    }
+    out.push_str("};\n\n");
+
+    out.push_str(
+        "/** Every command; each rejects with an `IpcError`. */\nexport const commands = {\n",
+    );
+    for c in &commands {
+        for line in c.doc.lines().filter(|l| !l.trim().is_empty()) {
+            out.push_str(&format!("  /**{line} */\n"));
+        }
+        let params: Vec<String> =
+            c.args.iter().map(|(n, t)| format!("{}: {t}", camel(n))).collect();
+        let payload = if c.args.is_empty() {
+            String::new()
+        } else {
+            let keys: Vec<String> = c.args.iter().map(|(n, _)| camel(n)).collect();
+            format!(", {{ {} }}", keys.join(", "))
+        };
+        out.push_str(&format!(
+            "  {}: ({}) => invoke<{}>(\"{}\"{payload}),\n",
+            camel(c.name),
+            params.join(", "),
+            c.ret,
+            c.name
+        ));
+    }
+    out.push_str("};\n");
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    /// Where the UI keeps the generated file, from the workspace root.
+    const PATH: &str = "ui/src/lib/ipc/bindings.ts";
+
+    #[test]
+    fn the_ui_bindings_match_the_rust_commands() {
+        let want = super::typescript().unwrap();
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(PATH);
+        if let Some(to) = std::env::var_os("LODESTAR_WRITE_BINDINGS") {
+            let to = if to == "1" { path.clone() } else { PathBuf::from(to) };
+            std::fs::write(&to, &want).unwrap();
+            return;
+        }
+        if false {
+            std::fs::write(&path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(have == want, "{} is stale: run `make bindings` and commit it", path.display());
+    }
+}

@@ -1,0 +1,110 @@
+//! Every command the window may call, grouped by domain. Each is one line into
+//! `lodestar_client::app::App`; the macro also writes their TypeScript signatures.
+
+use lodestar_client::app::views::{
+    DirectoryPage, DirectoryQuery, GroupView, OutboxView, ProfileEdit, RegisterForm, Settings,
+};
+use lodestar_client::app::SessionView;
+use lodestar_client::engine::SyncState;
+use lodestar_client::replica::{ConversationItem, Draft, MessageItem, SearchHit};
+use std::collections::BTreeMap;
+
+use lodestar_protocol::{Match, Me, Profile, Role};
+use uuid::Uuid;
+
+/// Field → rule code ("required", "too_long", "taken", …), as the `check_*` commands answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(transparent)]
+pub struct FieldErrors(#[ts(type = "{ [field: string]: string }")] pub BTreeMap<String, String>);
+
+fn codes(e: lodestar_protocol::FieldErrors) -> FieldErrors {
+    FieldErrors(e.0)
+}
+
+crate::commands! {
+    // --- session ---
+    /// Who is signed in, and the server to offer.
+    fn session(app) -> SessionView { app.session().await }
+    /// Creates an account on `server` and signs in.
+    fn register(app, server: String, form: RegisterForm) -> SessionView { app.register(&server, &form).await }
+    /// Signs in with a username or email.
+    fn login(app, server: String, login: String, password: String) -> SessionView { app.login(&server, &login, &password).await }
+    /// Signs out (the replica stays).
+    fn logout(app) -> () { app.logout().await }
+    /// The sign-up form's errors by the server's own rules (empty when fine).
+    fn check_register(app, form: RegisterForm) -> FieldErrors { Ok(codes(app.check_register(&form))) }
+
+    // --- sync and outbox ---
+    /// Online, offline or syncing.
+    fn sync_state(app) -> SyncState { Ok(app.sync_state()) }
+    /// What waits to be sent or was refused.
+    fn outbox(app) -> Vec<OutboxView> { app.outbox().await }
+    /// Sends a refused entry again.
+    fn retry(app, entry_id: i64) -> () { app.retry(entry_id).await }
+    /// Drops a refused entry.
+    fn discard(app, entry_id: i64) -> () { app.discard(entry_id).await }
+
+    // --- conversations ---
+    /// The conversation list, most recent first.
+    fn conversations(app) -> Vec<ConversationItem> { app.conversations().await }
+    /// The newest `limit` messages, oldest first.
+    fn messages(app, conversation_id: Uuid, limit: u32) -> Vec<MessageItem> { app.messages(conversation_id, limit).await }
+    /// Messages before `before_seq`, oldest first (replica, then server).
+    fn older_messages(app, conversation_id: Uuid, before_seq: i64, limit: u32) -> Vec<MessageItem> { app.older_messages(conversation_id, before_seq, limit).await }
+    /// Queues a message; it shows at once as pending, and works offline.
+    fn send(app, conversation_id: Uuid, content: Option<String>, media_url: Option<String>) -> MessageItem { app.send(conversation_id, content.as_deref(), media_url.as_deref()).await }
+    /// Marks a conversation read.
+    fn mark_read(app, conversation_id: Uuid) -> u32 { app.mark_read(conversation_id).await.map(|n| u32::try_from(n).unwrap_or(u32::MAX)) }
+    /// A conversation's saved draft.
+    fn draft(app, conversation_id: Uuid) -> Option<Draft> { app.draft(conversation_id).await }
+    /// Saves a draft as it is typed.
+    fn save_draft(app, conversation_id: Uuid, draft: Draft) -> () { app.save_draft(conversation_id, &draft).await }
+    /// Mutes or unmutes a conversation.
+    fn set_muted(app, conversation_id: Uuid, muted: bool) -> () { app.set_muted(conversation_id, muted).await }
+    /// The conversation open in a focused window (none when the window loses focus).
+    fn focus_conversation(app, conversation_id: Option<Uuid>) -> () { app.focus(conversation_id).await; Ok(()) }
+    /// Opens the direct conversation with a user; answers its id.
+    fn open_direct(app, username: String) -> Uuid { app.open_direct(&username).await }
+    /// Full-text search of the local replica.
+    fn search(app, text: String) -> Vec<SearchHit> { app.search(&text).await }
+
+    // --- directory ---
+    /// A page of the program's directory.
+    fn directory(app, query: DirectoryQuery) -> DirectoryPage { app.directory(&query).await }
+    /// Suggested mentors or mentees, best first, with reasons.
+    fn matches(app) -> Vec<Match> { app.matches().await }
+    /// Someone's profile.
+    fn user(app, username: String) -> Profile { app.user(&username).await }
+
+    // --- profile ---
+    /// The signed-in user's profile.
+    fn my_profile(app) -> Me { app.my_profile().await }
+    /// Saves the profile (sent now, or queued offline).
+    fn update_profile(app, edit: ProfileEdit) -> Me { app.update_profile(&edit).await }
+    /// The profile form's errors by the server's own rules (empty when fine).
+    fn check_profile(app, edit: ProfileEdit) -> FieldErrors { Ok(codes(app.check_profile(&edit))) }
+
+    // --- groups ---
+    /// The group behind a conversation, with members (none for a direct one).
+    fn group(app, conversation_id: Uuid) -> Option<GroupView> { app.group(conversation_id).await }
+    /// Creates a group; answers its conversation.
+    fn create_group(app, name: String, usernames: Vec<String>) -> Uuid { app.create_group(&name, &usernames).await }
+    /// Renames a group.
+    fn rename_group(app, group_id: Uuid, name: String) -> () { app.rename_group(group_id, &name).await }
+    /// Adds a member by username.
+    fn add_member(app, group_id: Uuid, username: String, role: Option<Role>) -> () { app.add_member(group_id, &username, role).await }
+    /// Removes a member.
+    fn remove_member(app, group_id: Uuid, user_id: Uuid) -> () { app.remove_member(group_id, user_id).await }
+    /// Changes a member's role.
+    fn set_role(app, group_id: Uuid, user_id: Uuid, role: Role) -> () { app.set_role(group_id, user_id, role).await }
+    /// Leaves a group.
+    fn leave_group(app, group_id: Uuid) -> () { app.leave_group(group_id).await }
+
+    // --- settings ---
+    /// The app's settings.
+    fn settings(app) -> Settings { app.settings().await }
+    /// Turns desktop notifications on or off.
+    fn set_notifications(app, on: bool) -> () { app.set_notifications(on) }
+    /// The window painted its first screen (the cold-start mark).
+    fn ui_ready(app) -> () { app.ui_ready(); Ok(()) }
+}

@@ -1,0 +1,55 @@
+import { commands, type ConversationItem } from '../ipc';
+import { sortConversations } from './sort';
+
+class Conversations {
+  items = $state<ConversationItem[]>([]);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+
+  sorted = $derived(sortConversations(this.items));
+  /** Muted conversations do not count towards the window title. */
+  unreadTotal = $derived(
+    this.items.reduce((n, c) => n + (c.muted ? 0 : c.unread_count), 0),
+  );
+
+  private inflight: Promise<void> | null = null;
+  private again = false;
+
+  /** Re-queries the list; bursts of events collapse into at most one extra query. */
+  refresh(): Promise<void> {
+    if (this.inflight) {
+      this.again = true;
+      return this.inflight;
+    }
+    this.inflight = (async () => {
+      do {
+        this.again = false;
+        try {
+          this.items = await commands.conversations();
+          this.error = null;
+        } catch (e) {
+          this.error = String((e as { message?: string })?.message ?? e);
+        }
+      } while (this.again);
+      this.loaded = true;
+      this.inflight = null;
+    })();
+    return this.inflight;
+  }
+
+  byId(id: string | null): ConversationItem | undefined {
+    return id ? this.items.find((c) => c.conversation_id === id) : undefined;
+  }
+
+  /** Optimistic local flip so the icon changes at once; the next refresh confirms it. */
+  setMutedLocally(id: string, muted: boolean) {
+    this.items = this.items.map((c) => (c.conversation_id === id ? { ...c, muted } : c));
+  }
+
+  clear() {
+    this.items = [];
+    this.loaded = false;
+  }
+}
+
+export const conversations = new Conversations();

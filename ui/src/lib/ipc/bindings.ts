@@ -1,0 +1,773 @@
+// Generated from Rust by `make bindings` (src-tauri/src/bindings.rs): do not edit.
+// A test fails when this file and the Rust commands, events or types disagree.
+
+import { invoke } from "@tauri-apps/api/core";
+
+/**
+ * What other users see of a user: [`Me`] without email, phone number and date of birth.
+ */
+export type Profile = { 
+/**
+ * The user's id.
+ */
+user_id: string, 
+/**
+ * The username.
+ */
+username: string, 
+/**
+ * City.
+ */
+city: string | null, 
+/**
+ * Two-letter state code.
+ */
+state: string | null, 
+/**
+ * Age on the day it was read.
+ */
+age: number | null, 
+/**
+ * Avatar URL.
+ */
+profile_picture_url: string | null, 
+/**
+ * Free text.
+ */
+bio: string | null, 
+/**
+ * Offers mentoring.
+ */
+mentor_status: boolean, 
+/**
+ * Looks for a mentor.
+ */
+mentee_status: boolean, 
+/**
+ * Job title.
+ */
+job_title: string | null, 
+/**
+ * Years of experience.
+ */
+years_of_experience: number | null, 
+/**
+ * Industry.
+ */
+industry: string | null, 
+/**
+ * Skill tags.
+ */
+skills: Array<string>, 
+/**
+ * Interest tags.
+ */
+interests: Array<string>, 
+/**
+ * When the account was made.
+ */
+created_at: string, };
+
+/**
+ * The signed-in user: every column of the user but `password_hash`. On the wire it is one
+ * flat object: the [`Profile`] fields and the three private ones.
+ */
+export type Me = { 
+/**
+ * Unique ignoring case.
+ */
+email: string, 
+/**
+ * E.164, unique.
+ */
+phone_number: string | null, 
+/**
+ * `YYYY-MM-DD`.
+ */
+date_of_birth: string, 
+/**
+ * The user's id.
+ */
+user_id: string, 
+/**
+ * The username.
+ */
+username: string, 
+/**
+ * City.
+ */
+city: string | null, 
+/**
+ * Two-letter state code.
+ */
+state: string | null, 
+/**
+ * Age on the day it was read.
+ */
+age: number | null, 
+/**
+ * Avatar URL.
+ */
+profile_picture_url: string | null, 
+/**
+ * Free text.
+ */
+bio: string | null, 
+/**
+ * Offers mentoring.
+ */
+mentor_status: boolean, 
+/**
+ * Looks for a mentor.
+ */
+mentee_status: boolean, 
+/**
+ * Job title.
+ */
+job_title: string | null, 
+/**
+ * Years of experience.
+ */
+years_of_experience: number | null, 
+/**
+ * Industry.
+ */
+industry: string | null, 
+/**
+ * Skill tags.
+ */
+skills: Array<string>, 
+/**
+ * Interest tags.
+ */
+interests: Array<string>, 
+/**
+ * When the account was made.
+ */
+created_at: string, };
+
+/**
+ * `DIRECT` or `GROUP`.
+ */
+export type ConversationType = "DIRECT" | "GROUP";
+
+/**
+ * A role in a group.
+ */
+export type Role = "member" | "admin" | "owner";
+
+/**
+ * A message.
+ */
+export type Message = { 
+/**
+ * Made by the sending client; the idempotency key.
+ */
+message_id: string, 
+/**
+ * Where it was sent.
+ */
+conversation_id: string, 
+/**
+ * Null once the sender's account is deleted.
+ */
+sender_id: string | null, 
+/**
+ * Text, up to 10,000 characters.
+ */
+content: string | null, 
+/**
+ * An `http`/`https` URL.
+ */
+media_url: string | null, 
+/**
+ * When the sender sent it.
+ */
+sent_at: string, 
+/**
+ * The server's order of messages.
+ */
+seq: number, };
+
+/**
+ * A suggested mentor or mentee.
+ */
+export type Match = { 
+/**
+ * Who.
+ */
+user: Profile, 
+/**
+ * 0..1, higher is better.
+ */
+score: number, 
+/**
+ * Why, in words a person can read.
+ */
+reasons: Array<string>, };
+
+/**
+ * A row of the conversation list.
+ */
+export type ConversationItem = { 
+/**
+ * The conversation.
+ */
+conversation_id: string, 
+/**
+ * Direct or group.
+ */
+kind: ConversationType, 
+/**
+ * The other person's username, or the group's name.
+ */
+title: string, 
+/**
+ * The newest message, pending ones included.
+ */
+last_message: Message | null, 
+/**
+ * Messages from others not read by the user.
+ */
+unread_count: number, 
+/**
+ * The user's messages waiting to be sent.
+ */
+pending_count: number, 
+/**
+ * The user's messages the server refused.
+ */
+failed_count: number, 
+/**
+ * Muted: no notifications.
+ */
+muted: boolean, };
+
+/**
+ * Where a message stands, as its sender sees it.
+ */
+export type MessageStatus = { "state": "received" } | { "state": "pending" } | { "state": "sending" } | { "state": "failed", 
+/**
+ * The server's reason.
+ */
+reason: string, } | { "state": "sent" } | { "state": "read", 
+/**
+ * How many have read it.
+ */
+read_by: number, 
+/**
+ * How many others could.
+ */
+of: number, };
+
+/**
+ * A message as the conversation view shows it.
+ */
+export type MessageItem = { 
+/**
+ * The message; `seq` is 0 while it waits in the outbox.
+ */
+message: Message, 
+/**
+ * The sender's username, when the replica knows it.
+ */
+sender_name: string | null, 
+/**
+ * Its state.
+ */
+status: MessageStatus, };
+
+/**
+ * A search result.
+ */
+export type SearchHit = { 
+/**
+ * The message found.
+ */
+message_id: string, 
+/**
+ * Where it is.
+ */
+conversation_id: string, 
+/**
+ * The content around the match, the match in `[` `]`.
+ */
+snippet: string, };
+
+/**
+ * A draft: the unsent text of one conversation.
+ */
+export type Draft = { 
+/**
+ * The text typed so far.
+ */
+content: string, 
+/**
+ * A media URL typed so far.
+ */
+media_url: string | null, };
+
+/**
+ * What an outbox entry does.
+ */
+export type OutboxKind = "message" | "read" | "profile";
+
+/**
+ * Where an entry stands.
+ */
+export type OutboxState = "pending" | "sending" | "failed";
+
+/**
+ * An outbox entry as the outbox view lists it.
+ */
+export type OutboxEntry = { 
+/**
+ * Its place in the queue.
+ */
+id: number, 
+/**
+ * What it does.
+ */
+kind: OutboxKind, 
+/**
+ * The conversation it concerns.
+ */
+conversation_id: string | null, 
+/**
+ * The message, for messages.
+ */
+message_id: string | null, 
+/**
+ * What it is, for people ("Message: see you at…", "Read 3 messages", "Profile: bio").
+ */
+summary: string, 
+/**
+ * Where it stands.
+ */
+state: OutboxState, 
+/**
+ * Sending attempts so far.
+ */
+attempts: number, 
+/**
+ * The server's reason, once failed.
+ */
+last_error: string | null, };
+
+/**
+ * Whether the engine can reach the server.
+ */
+export type SyncState = { "state": "syncing", 
+/**
+ * Changes applied in this pull.
+ */
+applied: number, 
+/**
+ * About how many this pull brings in all.
+ */
+estimated_total: number, 
+/**
+ * Whether more pages wait.
+ */
+more: boolean, } | { "state": "online" } | { "state": "offline", 
+/**
+ * Why, for people.
+ */
+reason: string, 
+/**
+ * When the next attempt comes, in milliseconds.
+ */
+retry_in_ms: number, };
+
+/**
+ * Who is signed in, and to which server.
+ */
+export type SessionView = { 
+/**
+ * Whether anyone is.
+ */
+signed_in: boolean, 
+/**
+ * The user's id.
+ */
+user_id: string | null, 
+/**
+ * The user's name.
+ */
+username: string | null, 
+/**
+ * The server in use (or the one to offer on the sign-in screen).
+ */
+server: string, };
+
+/**
+ * The sign-up form.
+ */
+export type RegisterForm = { 
+/**
+ * 3 to 16 of `a-z 0-9 _ .`.
+ */
+username: string, 
+/**
+ * An address.
+ */
+email: string, 
+/**
+ * 10 to 128 characters.
+ */
+password: string, 
+/**
+ * `YYYY-MM-DD`.
+ */
+date_of_birth: string, 
+/**
+ * E.164.
+ */
+phone_number: string | null, 
+/**
+ * Up to 26.
+ */
+city: string | null, 
+/**
+ * A two-letter US state or territory code.
+ */
+state: string | null, 
+/**
+ * Up to 2,000.
+ */
+bio: string | null, 
+/**
+ * Offers mentoring.
+ */
+mentor_status: boolean, 
+/**
+ * Looks for a mentor.
+ */
+mentee_status: boolean, 
+/**
+ * Up to 100.
+ */
+job_title: string | null, 
+/**
+ * 0 to 70.
+ */
+years_of_experience: number | null, 
+/**
+ * Up to 100.
+ */
+industry: string | null, 
+/**
+ * Tags.
+ */
+skills: Array<string>, 
+/**
+ * Tags.
+ */
+interests: Array<string>, };
+
+/**
+ * The profile form: every field a user may edit, as plain values (blank clears).
+ */
+export type ProfileEdit = { 
+/**
+ * Username.
+ */
+username: string, 
+/**
+ * Email.
+ */
+email: string, 
+/**
+ * Phone (E.164), blank for none.
+ */
+phone_number: string, 
+/**
+ * `YYYY-MM-DD`.
+ */
+date_of_birth: string, 
+/**
+ * City, blank for none.
+ */
+city: string, 
+/**
+ * State code, blank for none.
+ */
+state: string, 
+/**
+ * Picture URL, blank for none.
+ */
+profile_picture_url: string, 
+/**
+ * Bio, blank for none.
+ */
+bio: string, 
+/**
+ * Offers mentoring.
+ */
+mentor_status: boolean, 
+/**
+ * Looks for a mentor.
+ */
+mentee_status: boolean, 
+/**
+ * Job title, blank for none.
+ */
+job_title: string, 
+/**
+ * Years of experience.
+ */
+years_of_experience: number | null, 
+/**
+ * Industry, blank for none.
+ */
+industry: string, 
+/**
+ * Tags.
+ */
+skills: Array<string>, 
+/**
+ * Tags.
+ */
+interests: Array<string>, };
+
+/**
+ * The directory's filters.
+ */
+export type DirectoryQuery = { 
+/**
+ * Free text: username, job title, bio, skills.
+ */
+q: string | null, 
+/**
+ * Mentors only.
+ */
+mentor: boolean | null, 
+/**
+ * Mentees only.
+ */
+mentee: boolean | null, 
+/**
+ * Has this skill.
+ */
+skill: string | null, 
+/**
+ * In this industry.
+ */
+industry: string | null, 
+/**
+ * In this state.
+ */
+state: string | null, 
+/**
+ * At least this many years of experience.
+ */
+min_years: number | null, 
+/**
+ * The page after this cursor.
+ */
+cursor: string | null, };
+
+/**
+ * One page of the directory.
+ */
+export type DirectoryPage = { 
+/**
+ * The people.
+ */
+users: Array<Profile>, 
+/**
+ * The next page's cursor; none on the last page.
+ */
+next_cursor: string | null, };
+
+/**
+ * A group member with a name.
+ */
+export type MemberView = { 
+/**
+ * The user.
+ */
+user_id: string, 
+/**
+ * Their name (or a short id when the replica does not know it).
+ */
+username: string, 
+/**
+ * Their role.
+ */
+role: Role, };
+
+/**
+ * A group as its members panel shows it.
+ */
+export type GroupView = { 
+/**
+ * The group.
+ */
+group_id: string, 
+/**
+ * Its conversation.
+ */
+conversation_id: string, 
+/**
+ * Its name.
+ */
+group_name: string, 
+/**
+ * Its description.
+ */
+description: string | null, 
+/**
+ * The signed-in user's role (none once they have left).
+ */
+my_role: Role | null, 
+/**
+ * Everyone in it, owners first.
+ */
+members: Array<MemberView>, };
+
+/**
+ * The app's own settings.
+ */
+export type Settings = { 
+/**
+ * The server in use or remembered.
+ */
+server: string, 
+/**
+ * Desktop notifications on.
+ */
+notifications: boolean, 
+/**
+ * Where the replica and settings live.
+ */
+data_dir: string, };
+
+/**
+ * What every failed command answers: a code to switch on, a sentence, and the bad fields.
+ */
+export type IpcError = { 
+/**
+ * Stable and machine-readable: `offline`, `validation_failed`, `unauthorized`, …
+ */
+code: string, 
+/**
+ * For people.
+ */
+message: string, 
+/**
+ * Field → rule code, for `validation_failed` and `conflict`.
+ */
+fields: { [field: string]: string }, };
+
+/**
+ * Field → rule code ("required", "too_long", "taken", …), as the `check_*` commands answer.
+ */
+export type FieldErrors = { [field: string]: string };
+
+/**
+ * Payload of `messages-changed` and `open-conversation`.
+ */
+export type ConversationRef = { 
+/**
+ * The conversation.
+ */
+conversation_id: string, };
+
+/**
+ * Payload of `outbox-changed`.
+ */
+export type OutboxCounts = { 
+/**
+ * Entries waiting.
+ */
+pending: number, 
+/**
+ * Entries refused.
+ */
+failed: number, };
+
+/** Every event the app emits, by name, with its payload. */
+export type EventPayloads = {
+  "sync": SyncState;
+  "conversations-changed": null;
+  "messages-changed": ConversationRef;
+  "outbox-changed": OutboxCounts;
+  "open-conversation": ConversationRef;
+};
+
+/** Every command; each rejects with an `IpcError`. */
+export const commands = {
+  /** Who is signed in, and the server to offer. */
+  session: () => invoke<SessionView>("session"),
+  /** Creates an account on `server` and signs in. */
+  register: (server: string, form: RegisterForm) => invoke<SessionView>("register", { server, form }),
+  /** Signs in with a username or email. */
+  login: (server: string, login: string, password: string) => invoke<SessionView>("login", { server, login, password }),
+  /** Signs out (the replica stays). */
+  logout: () => invoke<null>("logout"),
+  /** The sign-up form's errors by the server's own rules (empty when fine). */
+  checkRegister: (form: RegisterForm) => invoke<FieldErrors>("check_register", { form }),
+  /** Online, offline or syncing. */
+  syncState: () => invoke<SyncState>("sync_state"),
+  /** What waits to be sent or was refused. */
+  outbox: () => invoke<Array<OutboxEntry>>("outbox"),
+  /** Sends a refused entry again. */
+  retry: (entryId: number) => invoke<null>("retry", { entryId }),
+  /** Drops a refused entry. */
+  discard: (entryId: number) => invoke<null>("discard", { entryId }),
+  /** The conversation list, most recent first. */
+  conversations: () => invoke<Array<ConversationItem>>("conversations"),
+  /** The newest `limit` messages, oldest first. */
+  messages: (conversationId: string, limit: number) => invoke<Array<MessageItem>>("messages", { conversationId, limit }),
+  /** Messages before `before_seq`, oldest first (replica, then server). */
+  olderMessages: (conversationId: string, beforeSeq: number, limit: number) => invoke<Array<MessageItem>>("older_messages", { conversationId, beforeSeq, limit }),
+  /** Queues a message; it shows at once as pending, and works offline. */
+  send: (conversationId: string, content: string | null, mediaUrl: string | null) => invoke<MessageItem>("send", { conversationId, content, mediaUrl }),
+  /** Marks a conversation read. */
+  markRead: (conversationId: string) => invoke<number>("mark_read", { conversationId }),
+  /** A conversation's saved draft. */
+  draft: (conversationId: string) => invoke<Draft | null>("draft", { conversationId }),
+  /** Saves a draft as it is typed. */
+  saveDraft: (conversationId: string, draft: Draft) => invoke<null>("save_draft", { conversationId, draft }),
+  /** Mutes or unmutes a conversation. */
+  setMuted: (conversationId: string, muted: boolean) => invoke<null>("set_muted", { conversationId, muted }),
+  /** The conversation open in a focused window (none when the window loses focus). */
+  focusConversation: (conversationId: string | null) => invoke<null>("focus_conversation", { conversationId }),
+  /** Opens the direct conversation with a user; answers its id. */
+  openDirect: (username: string) => invoke<string>("open_direct", { username }),
+  /** Full-text search of the local replica. */
+  search: (text: string) => invoke<Array<SearchHit>>("search", { text }),
+  /** A page of the program's directory. */
+  directory: (query: DirectoryQuery) => invoke<DirectoryPage>("directory", { query }),
+  /** Suggested mentors or mentees, best first, with reasons. */
+  matches: () => invoke<Array<Match>>("matches"),
+  /** Someone's profile. */
+  user: (username: string) => invoke<Profile>("user", { username }),
+  /** The signed-in user's profile. */
+  myProfile: () => invoke<Me>("my_profile"),
+  /** Saves the profile (sent now, or queued offline). */
+  updateProfile: (edit: ProfileEdit) => invoke<Me>("update_profile", { edit }),
+  /** The profile form's errors by the server's own rules (empty when fine). */
+  checkProfile: (edit: ProfileEdit) => invoke<FieldErrors>("check_profile", { edit }),
+  /** The group behind a conversation, with members (none for a direct one). */
+  group: (conversationId: string) => invoke<GroupView | null>("group", { conversationId }),
+  /** Creates a group; answers its conversation. */
+  createGroup: (name: string, usernames: Array<string>) => invoke<string>("create_group", { name, usernames }),
+  /** Renames a group. */
+  renameGroup: (groupId: string, name: string) => invoke<null>("rename_group", { groupId, name }),
+  /** Adds a member by username. */
+  addMember: (groupId: string, username: string, role: Role | null) => invoke<null>("add_member", { groupId, username, role }),
+  /** Removes a member. */
+  removeMember: (groupId: string, userId: string) => invoke<null>("remove_member", { groupId, userId }),
+  /** Changes a member's role. */
+  setRole: (groupId: string, userId: string, role: Role) => invoke<null>("set_role", { groupId, userId, role }),
+  /** Leaves a group. */
+  leaveGroup: (groupId: string) => invoke<null>("leave_group", { groupId }),
+  /** The app's settings. */
+  settings: () => invoke<Settings>("settings"),
+  /** Turns desktop notifications on or off. */
+  setNotifications: (on: boolean) => invoke<null>("set_notifications", { on }),
+  /** The window painted its first screen (the cold-start mark). */
+  uiReady: () => invoke<null>("ui_ready"),
+};

@@ -1,0 +1,21 @@
+import type { ConversationItem, Message, MessageItem, MessageStatus } from '../lib/ipc';
+
+export const ME = 'u-me';
+
+export function message(p: Partial<Message> = {}): Message {
+  return {
+    message_id: 'm1', conversation_id: 'c1', sender_id: 'u-other', content: 'hello', media_url: null,
+    sent_at: new Date().toISOString(), seq: 1, ...p,
+  };
+}
+
+export function item(status: MessageStatus, p: Partial<Message> = {}, sender_name = 'grace'): MessageItem {
+  return { message: message(p), sender_name, status };
+}
+
+export function conversation(p: Partial<ConversationItem> & { conversation_id: string }): ConversationItem {
+  return {
+    kind: 'DIRECT', title: p.conversation_id, last_message: null, unread_count: 0, pending_count: 0,
+    failed_count: 0, muted: false, ...p,
+  };
+}

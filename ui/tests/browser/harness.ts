@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect, inject } from 'vitest';
+
+const SHOTS = join(import.meta.dirname, '../../test-results/screenshots');
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Opens the mock build; `query` selects the fake backend's starting state. */
+export async function open(browser: Browser, query = ''): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  // Media in the seed data points at example.org; answer locally so no test touches the network.
+  await page.route('https://example.org/**', (route) =>
+    route.fulfill({
+      contentType: 'image/svg+xml',
+      body: '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="160"><rect width="320" height="160" fill="#cde"/><text x="20" y="90" font-size="24">whiteboard</text></svg>',
+    }),
+  );
+  await page.goto(inject('baseUrl') + (query ? `?${query}` : ''));
+  return { page, errors };
+}
+
+export async function shot(page: Page, name: string) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+/** Polls until fn returns true (for things measured in the page, like DOM counts). */
+export async function until(fn: () => Promise<boolean>, ms = 5000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(await fn(), 'condition not met in time').toBe(true);
+}
+
+export async function mockCalls(page: Page, cmd: string): Promise<number> {
+  return page.evaluate(
+    (c) => (window as unknown as { __lodestarMock: { calls: Array<{ cmd: string }> } }).__lodestarMock.calls.filter((x) => x.cmd === c).length,
+    cmd,
+  );
+}

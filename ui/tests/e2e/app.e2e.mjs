@@ -1,0 +1,163 @@
+// The real app, end to end: the Tauri binary in a real window (Xvfb), driven through
+// tauri-driver and WebKitWebDriver, against a real lodestar-server, with the lodestar CLI as the
+// other person and the session bus watched for desktop notifications.
+// Run by scripts/e2e.sh (which provides the display, the bus and the binaries).
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { AppDriver, ARTIFACTS, Cli, eventually, freePort, NotificationWatch, scratch, Server } from './harness.mjs';
+
+const PASSWORD = 'correct horse battery';
+const dir = scratch();
+let server, maya, watch, driver, browser;
+
+/** A screenshot of the whole display: the real window as a user sees it. */
+function shoot(name) {
+  execFileSync('import', ['-window', 'root', join(ARTIFACTS, `${name}.png`)]);
+}
+
+const $ = (sel) => browser.$(sel);
+async function click(sel) {
+  const el = await $(sel);
+  await el.waitForClickable({ timeout: 15000 });
+  await el.click();
+}
+async function typeInto(sel, text) {
+  const el = await $(sel);
+  await el.waitForDisplayed({ timeout: 15000 });
+  await el.setValue(text);
+}
+/** The status of the message whose text contains `text`, or null when it is not shown. */
+async function statusOf(text) {
+  return browser.execute((t) => {
+    const rows = [...document.querySelectorAll('[data-message-id]')];
+    const row = rows.find((r) => r.textContent.includes(t));
+    return row ? row.getAttribute('data-status') : null;
+  }, text);
+}
+async function openConversation(title) {
+  await click('button*=Chats');
+  await eventually(`the conversation with ${title} in the list`, () =>
+    browser.execute((t) => {
+      const row = [...document.querySelectorAll('[role="option"]')].find((r) => r.textContent.includes(t));
+      row?.click();
+      return Boolean(row);
+    }, title),
+  );
+}
+
+before(async () => {
+  mkdirSync(join(dir, 'app'), { recursive: true });
+  server = new Server(dir, await freePort());
+  await server.start();
+  maya = new Cli(join(dir, 'maya'), server);
+  await maya.run(['register', '--username', 'maya.mentor', '--email', 'maya@example.com', '--date-of-birth', '1984-02-29'], PASSWORD);
+  await maya.run(['profile', '--set', 'mentor_status=true', '--set', 'job_title=Staff engineer', '--set', 'industry=Software', '--set', 'skills=rust,distributed systems', '--set', 'state=CA']);
+  watch = new NotificationWatch();
+  driver = new AppDriver({ LODESTAR_DATA_DIR: join(dir, 'app'), LODESTAR_SERVER: server.url, LODESTAR_TOKEN_STORE: 'file', RUST_LOG: 'info' });
+  await driver.start();
+  ({ browser } = await driver.open());
+});
+
+// A failing step leaves a picture of the window behind it.
+afterEach((t) => {
+  try {
+    shoot(`last-${t.name.replace(/[^a-z]+/gi, '-').slice(0, 40)}`);
+  } catch {
+    // No display left to capture.
+  }
+});
+
+after(async () => {
+  await browser?.deleteSession().catch(() => {});
+  driver?.stop();
+  watch?.stop();
+  await server?.stop();
+});
+
+test('a newcomer signs up', async () => {
+  await click('button=Create account');
+  shoot('sign-up');
+  await typeInto('#su-username', 'ella.e2e');
+  await typeInto('#su-email', 'ella@example.com');
+  await typeInto('#su-password', 'short');
+  // The field's own rule shows beside it before anything is sent.
+  await eventually('the password rule beside the field', async () => (await $('#su-password-error')).isDisplayed());
+  await typeInto('#su-password', PASSWORD);
+  await browser.execute(() => {
+    const dob = document.querySelector('#su-dob');
+    dob.value = '1999-05-17';
+    dob.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await browser.execute(() => {
+    const box = [...document.querySelectorAll('label')].find((l) => l.textContent.trim() === 'a mentee')?.querySelector('input');
+    if (box && !box.checked) box.click();
+  });
+  await click('form[aria-label="Create account"] button[type="submit"]');
+  await eventually('the signed-in shell', async () => (await $('nav[aria-label="Main"]')).isDisplayed());
+});
+
+test('finds a mentor in the directory and messages her', async () => {
+  await click('button*=Find a mentor');
+  const card = await $('button[aria-label="View profile of maya.mentor"]');
+  await card.waitForClickable({ timeout: 15000 });
+  shoot('directory');
+  await card.click();
+  const message = await (await $('section[aria-label="Profile of maya.mentor"]')).$('button*=Message');
+  await message.waitForClickable({ timeout: 15000 });
+  await message.click();
+  await typeInto('#composer-text', 'Hello Maya, could you mentor me on Rust?');
+  await browser.keys('Enter');
+  await eventually('the message to reach the server', async () => {
+    const s = await statusOf('could you mentor me on Rust');
+    return s === 'sent' || s === 'read';
+  });
+});
+
+test("the mentor's reply arrives with a desktop notification, and the read receipt shows", async () => {
+  // Away from the conversation, so the reply deserves a notification.
+  await click('button*=Find a mentor');
+  await maya.run(['sync']);
+  await maya.run(['send', '@ella.e2e', 'Happy to help! Send me your repo.']);
+  await eventually('a Notify call on the session bus', async () => watch.text.includes('Happy to help'), 20000);
+  assert.match(watch.text, /maya\.mentor/, 'the notification names the sender');
+
+  await openConversation('maya.mentor');
+  await eventually('the reply in the conversation', async () => (await statusOf('Send me your repo')) === 'received');
+  await maya.run(['sync']);
+  await maya.run(['read', '@ella.e2e']);
+  await eventually('the read receipt on our message', async () => (await statusOf('could you mentor me on Rust')) === 'read');
+  shoot('conversation');
+});
+
+test('offline: the draft and the queued message survive a restart and are delivered once', async () => {
+  await server.stop();
+  await eventually('the app to notice it is offline', async () => (await browser.$('body').getText()).match(/offline/i));
+  await typeInto('#composer-text', 'Queued while the server was down');
+  await browser.keys('Enter');
+  await eventually('the queued message, pending', async () => (await statusOf('Queued while the server was down')) === 'pending');
+  await typeInto('#composer-text', 'a draft nobody sent');
+  await browser.pause(1200); // longer than the draft's save debounce: what a user typing then quitting does
+
+  await browser.deleteSession();
+  ({ browser } = await driver.open());
+  await openConversation('maya.mentor');
+  await eventually('the queued message after the restart', async () => (await statusOf('Queued while the server was down')) === 'pending');
+  const draft = await eventually('the restored draft', async () => {
+    const v = await (await $('#composer-text')).getValue();
+    return v || null;
+  });
+  assert.equal(draft, 'a draft nobody sent');
+
+  await server.start();
+  await eventually('delivery once the server is back', async () => {
+    const s = await statusOf('Queued while the server was down');
+    return s === 'sent' || s === 'read';
+  }, 60000);
+  await maya.run(['sync']);
+  const page = await maya.run(['messages', '@ella.e2e', '--limit', '50']);
+  const copies = JSON.stringify(page).split('Queued while the server was down').length - 1;
+  assert.equal(copies, 1, 'delivered exactly once');
+});
