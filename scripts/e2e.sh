@@ -2,6 +2,8 @@
 # The real app end to end (ui/tests/e2e): each run gets its own X display (xvfb-run) and its own
 # session bus (dbus-run-session), so a notification daemon and the keychain fallback behave as on
 # a fresh desktop. Needs the workspace's binaries (cargo build --workspace --bins) and ui/dist.
+#   scripts/e2e.sh                 the end-to-end tests (ui/tests/e2e/app.e2e.mjs)
+#   scripts/e2e.sh SCRIPT.mjs      another script in the same setting (e.g. the screenshots)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/env.sh
@@ -11,5 +13,9 @@ ensure_ui_deps
 ensure_tauri_driver
 cargo build --workspace --bins
 export LODESTAR_BIN_DIR="$CARGO_TARGET_DIR/debug"
-exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
-	dbus-run-session -- node --test --test-reporter=spec ui/tests/e2e/app.e2e.mjs
+if [ $# -gt 0 ]; then
+	command=(node "$@")
+else
+	command=(node --test --test-reporter=spec ui/tests/e2e/app.e2e.mjs)
+fi
+exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- "${command[@]}"

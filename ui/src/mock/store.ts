@@ -59,6 +59,7 @@ export class ConvStore {
       conversation_id: this.seed.id,
       kind: this.seed.kind,
       title: this.seed.title,
+      avatar_url: null,
       last_message: this.last()?.message ?? null,
       unread_count: this.seed.unread,
       pending_count: own.filter((m) => m.status.state === 'pending' || m.status.state === 'sending').length,

@@ -77,7 +77,19 @@ after(async () => {
   await server?.stop();
 });
 
+/** Whether a top-level window carries exactly this title (the native title, not the page's). */
+function windowTitled(title) {
+  try {
+    execFileSync('xdotool', ['search', '--name', `^${title.replace(/[()]/g, '\\$&')}$`], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 test('a newcomer signs up', async () => {
+  await eventually('the sign-in screen', async () => (await $('button=Create account')).isDisplayed());
+  shoot('sign-in');
   await click('button=Create account');
   shoot('sign-up');
   await typeInto('#su-username', 'ella.e2e');
@@ -123,9 +135,13 @@ test("the mentor's reply arrives with a desktop notification, and the read recei
   await maya.run(['send', '@ella.e2e', 'Happy to help! Send me your repo.']);
   await eventually('a Notify call on the session bus', async () => watch.text.includes('Happy to help'), 20000);
   assert.match(watch.text, /maya\.mentor/, 'the notification names the sender');
+  await eventually('the unread count in the window title', async () => windowTitled('Lodestar (1)'));
 
-  await openConversation('maya.mentor');
-  await eventually('the reply in the conversation', async () => (await statusOf('Send me your repo')) === 'received');
+  // Clicking the notification (its default action) opens the conversation.
+  await eventually('dunst to show the notification', async () => execFileSync('dunstctl', ['count', 'displayed']).toString().trim() !== '0');
+  execFileSync('dunstctl', ['action', '0']);
+  await eventually('the reply, opened by the notification', async () => (await statusOf('Send me your repo')) === 'received');
+  await eventually('the title without unread messages', async () => windowTitled('Lodestar'));
   await maya.run(['sync']);
   await maya.run(['read', '@ella.e2e']);
   await eventually('the read receipt on our message', async () => (await statusOf('could you mentor me on Rust')) === 'read');

@@ -11,6 +11,8 @@ import { remote } from 'webdriverio';
 
 const run = promisify(execFile);
 export const BIN = process.env.LODESTAR_BIN_DIR ?? '/work/target/debug';
+/** The app under test (LODESTAR_APP_BIN picks another build, e.g. the release one). */
+export const APP_BIN = process.env.LODESTAR_APP_BIN ?? join(BIN, 'lodestar-app');
 export const TAURI_DRIVER = process.env.TAURI_DRIVER ?? 'tauri-driver';
 export const ARTIFACTS = process.env.LODESTAR_E2E_ARTIFACTS ?? new URL('../../test-results/e2e', import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -49,7 +51,8 @@ export const scratch = () => mkdtempSync(join(tmpdir(), 'lodestar-e2e-'));
 
 /** A lodestar-server that can be stopped and started again on the same port and database. */
 export class Server {
-  constructor(dir, port) {
+  constructor(dir, port, extraArgs = []) {
+    this.extraArgs = extraArgs;
     this.db = `sqlite://${join(dir, 'server.db')}`;
     this.port = port;
     this.url = `http://127.0.0.1:${port}`;
@@ -57,7 +60,7 @@ export class Server {
   }
 
   async start() {
-    this.proc = spawn(join(BIN, 'lodestar-server'), ['--listen', `127.0.0.1:${this.port}`, '--database', this.db], {
+    this.proc = spawn(join(BIN, 'lodestar-server'), ['--listen', `127.0.0.1:${this.port}`, '--database', this.db, ...this.extraArgs], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, RUST_LOG: 'warn' },
     });
@@ -134,7 +137,7 @@ export class AppDriver {
       logLevel: 'warn',
       capabilities: {
         'wdio:enforceWebDriverClassic': true,
-        'tauri:options': { application: join(BIN, 'lodestar-app') },
+        'tauri:options': { application: APP_BIN },
       },
     });
     return { browser, ms: Date.now() - started };

@@ -186,6 +186,7 @@ impl Worker {
                 }
                 Err(e) => {
                     let wait = backoff + jitter(backoff / 2);
+                    tracing::info!(error = %e, retry_in_ms = wait.as_millis() as u64, "sync paused");
                     self.emit(Event::Sync(SyncState::Offline {
                         reason: e.to_string(),
                         retry_in_ms: wait.as_millis() as u64,

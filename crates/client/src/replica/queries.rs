@@ -19,6 +19,8 @@ pub struct ConversationItem {
     pub kind: ConversationType,
     /// The other person's username, or the group's name.
     pub title: String,
+    /// The other person's picture, for a direct conversation.
+    pub avatar_url: Option<String>,
     /// The newest message, pending ones included.
     pub last_message: Option<Message>,
     /// Messages from others not read by the user.
@@ -139,14 +141,14 @@ impl Replica {
         for (conversation_id, kind, group_id, created_at) in rows {
             let kind = ConversationType::parse(&kind)
                 .ok_or_else(|| ClientError::Corrupt(format!("conversation type {kind}")))?;
-            let title: Option<String> = match kind {
-                ConversationType::Group => sqlx::query_scalar("SELECT group_name FROM groups WHERE group_id = $1")
+            let named: Option<(String, Option<String>)> = match kind {
+                ConversationType::Group => sqlx::query_as("SELECT group_name, NULL FROM groups WHERE group_id = $1")
                     .bind(group_id)
                     .fetch_optional(pool)
                     .await?,
-                ConversationType::Direct => sqlx::query_scalar(
-                    "SELECT u.username FROM direct_conversation_participants p JOIN users u ON u.user_id = p.user_id \
-                     WHERE p.conversation_id = $1 AND p.user_id <> $2",
+                ConversationType::Direct => sqlx::query_as(
+                    "SELECT u.username, u.profile_picture_url FROM direct_conversation_participants p \
+                     JOIN users u ON u.user_id = p.user_id WHERE p.conversation_id = $1 AND p.user_id <> $2",
                 )
                 .bind(conversation_id)
                 .bind(me)
@@ -172,12 +174,14 @@ impl Replica {
             .bind(me)
             .fetch_one(pool)
             .await?;
+            let (title, avatar_url) = named.unwrap_or_else(|| ("(unknown)".to_owned(), None));
             items.push((
                 created_at,
                 ConversationItem {
                     conversation_id,
                     kind,
-                    title: title.unwrap_or_else(|| "(unknown)".to_owned()),
+                    title,
+                    avatar_url,
                     last_message: last.map(message),
                     unread_count,
                     pending_count,

@@ -223,6 +223,10 @@ kind: ConversationType,
  */
 title: string, 
 /**
+ * The other person's picture, for a direct conversation.
+ */
+avatar_url: string | null, 
+/**
  * The newest message, pending ones included.
  */
 last_message: Message | null, 

@@ -1,0 +1,163 @@
+// The desktop app's figures on this machine (issue notes, BENCHMARKS.md): cold start to the
+// conversation list, idle memory of the whole process tree, and a 100k-message conversation in
+// the real window. Run by `make measure-app` (scripts/e2e.sh gives it a display and a bus).
+//   MESSAGES   messages in the big conversation (default 100000)
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { APP_BIN, AppDriver, Cli, eventually, freePort, scratch, Server, sleep } from './harness.mjs';
+
+const TOTAL = Number(process.env.MESSAGES ?? 100000);
+const PASSWORD = 'correct horse battery';
+const dir = scratch();
+const server = new Server(dir, await freePort());
+await server.start();
+
+async function api(method, path, token, body) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : res.json();
+}
+const register = async (username) =>
+  api('POST', '/v1/auth/register', null, { username, email: `${username}@example.com`, password: PASSWORD, date_of_birth: '1990-01-01', mentor_status: username === 'ann' });
+const ann = await register('ann');
+const ben = await register('ben');
+const conv = await api('POST', '/v1/conversations/direct', ann.token, { user_id: ben.user.user_id });
+
+// The big conversation, through the real API with 32 senders at a time.
+let next = 0;
+const seeded = Date.now();
+await Promise.all(
+  Array.from({ length: 32 }, async () => {
+    while (next < TOTAL) {
+      const i = next++;
+      const from = i % 2 ? ben : ann;
+      await api('POST', '/v1/messages', from.token, {
+        message_id: crypto.randomUUID(),
+        conversation_id: conv.conversation_id,
+        content: `message number ${i} about rust, sql and mentoring`,
+        sent_at: new Date().toISOString(),
+      });
+    }
+  }),
+);
+console.log(`seeded ${TOTAL} messages in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
+
+// Ben's app data folder, signed in by the CLI (the app then starts signed in, as after a restart).
+const appDir = join(dir, 'app');
+await new Cli(appDir, server).run(['login', 'ben'], PASSWORD);
+const env = { ...process.env, LODESTAR_DATA_DIR: appDir, LODESTAR_SERVER: server.url, LODESTAR_TOKEN_STORE: 'file', RUST_LOG: 'info' };
+
+/** Starts the app binary directly; resolves with the process and the ms until it said "ui ready". */
+function launch() {
+  const started = process.hrtime.bigint();
+  const child = spawn(APP_BIN, [], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d.toString();
+      if (err.includes('ui ready')) resolve({ child, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+    });
+    child.once('exit', (code) => reject(new Error(`the app exited (${code}) before it was ready:\n${err}`)));
+  });
+}
+async function quit(child) {
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await gone;
+}
+/** Proportional set size of a process and all its descendants, in MiB. */
+function treePssMiB(root) {
+  const kids = new Map();
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const ppid = Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(p)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  let kb = 0;
+  const names = [];
+  const walk = (pid) => {
+    try {
+      const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
+      kb += Number(m?.[1] ?? 0);
+      names.push(readFileSync(`/proc/${pid}/comm`, 'utf8').trim());
+    } catch {
+      // Gone meanwhile.
+    }
+    for (const k of kids.get(pid) ?? []) walk(k);
+  };
+  walk(root);
+  return { mib: kb / 1024, names };
+}
+
+// 1. First start: the first sync of the whole conversation into an empty replica, in the window.
+const first = await launch();
+const firstSyncStarted = Date.now();
+const replica = join(appDir, `${ben.user.user_id}.db`);
+await eventually('the first sync to finish', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const n = execFileSync('sqlite3', [replica, 'SELECT count(*) FROM messages'], { encoding: 'utf8' }).trim();
+  return Number(n) >= TOTAL;
+}, 600000).catch(async (e) => {
+  console.log(`(no sqlite3 to watch the replica: ${e.message.split('\n')[0]})`);
+  await sleep(30000);
+});
+console.log(`first start: ui ready after ${first.ms.toFixed(0)} ms; first sync of ${TOTAL} messages in the app ~${((Date.now() - firstSyncStarted) / 1000).toFixed(1)} s`);
+await sleep(10000);
+const idle = treePssMiB(first.child.pid);
+console.log(`idle memory after the first sync: ${idle.mib.toFixed(0)} MiB PSS over ${idle.names.length} processes (${idle.names.join(', ')})`);
+await quit(first.child);
+
+// 2. Cold starts with a synced replica (median of 5).
+const starts = [];
+for (let i = 0; i < 5; i++) {
+  const { child, ms } = await launch();
+  starts.push(ms);
+  await quit(child);
+}
+starts.sort((a, b) => a - b);
+console.log(`cold start to the conversation list: median ${starts[2].toFixed(0)} ms (runs: ${starts.map((s) => s.toFixed(0)).join(', ')})`);
+
+// 3. The 100k conversation in the window, through WebDriver.
+const driver = new AppDriver(env);
+await driver.start();
+const { browser } = await driver.open();
+try {
+  const t0 = Date.now();
+  await eventually('the conversation row', () =>
+    browser.execute(() => {
+      const row = [...document.querySelectorAll('[role="option"]')].find((r) => r.textContent.includes('ann'));
+      row?.click();
+      return Boolean(row);
+    }),
+  );
+  await eventually('the newest messages', () => browser.execute((n) => document.body.textContent.includes(`message number ${n - 1} `) || document.body.textContent.includes(`message number ${n - 2} `), TOTAL));
+  console.log(`open the ${TOTAL}-message conversation: newest shown ${Date.now() - t0} ms after the click`);
+  const scrolls = [];
+  for (let i = 0; i < 20; i++) {
+    const r = await browser.execute(async () => {
+      const list = document.querySelector('[data-message-id]')?.closest('[style*="overflow"], .scroller, [role="log"]') ?? document.querySelector('[role="log"]');
+      const before = document.querySelectorAll('[data-message-id]').length;
+      const t = performance.now();
+      if (list) list.scrollTop = 0;
+      await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
+      return { frame: performance.now() - t, rows: before };
+    });
+    scrolls.push(r);
+    await sleep(300);
+  }
+  const rows = await browser.execute(() => document.querySelectorAll('[data-message-id]').length);
+  const frames = scrolls.map((s) => s.frame).sort((a, b) => a - b);
+  console.log(`scrolled to the top 20 times (older history loads each time): frame after a jump median ${frames[10].toFixed(1)} ms, max ${frames[19].toFixed(1)} ms; message rows in the DOM at the end: ${rows}`);
+} finally {
+  await browser.deleteSession().catch(() => {});
+  driver.stop();
+  await server.stop();
+}

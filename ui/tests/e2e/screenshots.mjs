@@ -1,0 +1,53 @@
+// The README's screenshots of the real window: the app against a `--demo` server, signed in
+// through its own sign-in screen as a demo mentee. Run by `make screenshots`.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppDriver, eventually, freePort, scratch, Server, sleep } from './harness.mjs';
+
+const OUT = process.env.LODESTAR_SCREENSHOTS ?? new URL('../../../docs/screenshots', import.meta.url).pathname;
+mkdirSync(OUT, { recursive: true });
+const shoot = (name) => execFileSync('import', ['-window', 'root', join(OUT, `${name}.png`)]);
+/** Toasts ("Welcome, …") would cover part of the picture. */
+const dismissToasts = (browser) =>
+  browser.execute(() => document.querySelectorAll('button[aria-label="Dismiss"]').forEach((b) => b.click()));
+
+const dir = scratch();
+const server = new Server(dir, await freePort(), ['--demo']);
+await server.start();
+const driver = new AppDriver({ LODESTAR_DATA_DIR: join(dir, 'app'), LODESTAR_SERVER: server.url, LODESTAR_TOKEN_STORE: 'file' });
+await driver.start();
+const { browser } = await driver.open();
+try {
+  const $ = (sel) => browser.$(sel);
+  await (await $('#si-login')).waitForDisplayed({ timeout: 20000 });
+  await (await $('#si-login')).setValue('owen.fischer');
+  await (await $('#si-password')).setValue('lodestar-demo');
+  await sleep(500);
+  shoot('sign-in');
+  await (await $('form button[type="submit"]')).click();
+  await (await $('nav[aria-label="Main"]')).waitForDisplayed({ timeout: 20000 });
+
+  await (await $('button*=Find a mentor')).click();
+  await eventually('suggested mentors', () => browser.execute(() => document.querySelectorAll('button[aria-label^="View profile of"]').length > 3));
+  await dismissToasts(browser);
+  await sleep(500);
+  shoot('directory');
+
+  await (await $('button*=Chats')).click();
+  await eventually('a conversation with messages', () =>
+    browser.execute(() => {
+      const row = [...document.querySelectorAll('[role="option"]')].find((r) => !r.textContent.includes('No messages'));
+      row?.click();
+      return Boolean(row) && document.querySelectorAll('[data-message-id]').length > 2;
+    }),
+  );
+  await dismissToasts(browser);
+  await sleep(800);
+  shoot('conversation');
+  console.log(`screenshots in ${OUT}`);
+} finally {
+  await browser.deleteSession().catch(() => {});
+  driver.stop();
+  await server.stop();
+}
