@@ -50,8 +50,15 @@ on_exit() {
 	if [ "$rc" -eq 0 ]; then
 		print_summary "all checks passed"
 		if [ -n "${test_log:-}" ] && [ -f "$test_log" ]; then
-			# Sum every target's "test result: ok. N passed; M failed" into the closing line.
-			awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$test_log"
+			# One closing line: cargo's "test result: ok. N passed; M failed" lines, Vitest's
+			# "Tests  N passed" lines and node:test's "pass N" / "fail N", summed.
+			sed 's/\x1b\[[0-9;]*m//g' "$test_log" | awk '
+				/^test result:/ { p += $4; f += $6 }
+				/^ +Tests +[0-9]+ passed/ { p += $2 }
+				/^ +Tests +[0-9]+ failed/ { f += $2 }
+				/^(ℹ|#) pass [0-9]+$/ { p += $3 }
+				/^(ℹ|#) fail [0-9]+$/ { f += $3 }
+				END { printf "tests: %d passed, %d failed (Rust, UI components and browser, real-app end to end)\n", p, f }'
 			rm -f "$test_log"
 		fi
 	else
@@ -111,32 +118,37 @@ run_step() {
 	fi
 }
 
+# Steps of several commands chain them with &&: run_step calls a function in an `||` context,
+# where `set -e` does not stop at a failing command.
 setup() {
-	lodestar_prepare rustfmt clippy
-	ensure_ui_deps
-	ensure_tauri_driver
+	lodestar_prepare rustfmt clippy &&
+		ensure_ui_deps &&
+		ensure_tauri_driver
 }
 run_step setup setup
 run_step ui npm --prefix ui run --silent build
 run_step fmt cargo fmt --all -- --check
 run_step clippy cargo clippy --workspace --all-targets -- -D warnings
 ui_lint() {
-	npm --prefix ui run --silent check
-	npm --prefix ui run --silent lint
+	npm --prefix ui run --silent check &&
+		npm --prefix ui run --silent lint
 }
 run_step ui-lint ui_lint
+test_log=$(mktemp)
 ui_test() {
-	npm --prefix ui run --silent test
-	npm --prefix ui run --silent test:browser
+	npm --prefix ui run --silent test 2>&1 | tee -a "$test_log" &&
+		npm --prefix ui run --silent test:browser 2>&1 | tee -a "$test_log"
 }
 run_step ui-test ui_test
 # The tests, with their output kept so the run can end on one total line (cargo's own last line
 # is a doc-test target that has no tests, which would read as "no test ran").
-test_log=$(mktemp)
 run_tests() {
 	# The CLI tests run the real `lodestar` binary, which `cargo test` alone does not build.
-	cargo build --workspace --bins
-	bash scripts/with-postgres.sh cargo test --workspace 2>&1 | tee "$test_log"
+	cargo build --workspace --bins &&
+		bash scripts/with-postgres.sh cargo test --workspace 2>&1 | tee -a "$test_log"
 }
 run_step test run_tests
-run_step e2e bash scripts/e2e.sh
+e2e() {
+	bash scripts/e2e.sh 2>&1 | tee -a "$test_log"
+}
+run_step e2e e2e
