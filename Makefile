@@ -1,5 +1,5 @@
 # Lodestar: one line of intent per target; the work is in scripts/.
-.PHONY: run server test e2e bundle bindings screenshots measure-app fmt lint
+.PHONY: run server test bench e2e bundle bindings screenshots measure-app fmt lint
 
 # The desktop app, signed in to a local demo program (the server stops when the window closes).
 run:
@@ -12,6 +12,10 @@ server:
 # Every check CI runs: formatting, lints, the UI's tests, all Rust tests, the real app end to end.
 test:
 	bash scripts/test.sh
+
+# Every DESIGN.md budget measured beside this machine's limits (BENCHMARKS.md); QUICK=1: small sizes.
+bench:
+	QUICK=$(if $(QUICK),1,0) bash scripts/bench.sh
 
 # Only the real-app end-to-end run (Xvfb, tauri-driver, a real server and the CLI).
 e2e:

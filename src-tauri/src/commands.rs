@@ -105,6 +105,7 @@ crate::commands! {
     fn settings(app) -> Settings { app.settings().await }
     /// Turns desktop notifications on or off.
     fn set_notifications(app, on: bool) -> () { app.set_notifications(on) }
-    /// The window painted its first screen (the cold-start mark).
-    fn ui_ready(app) -> () { app.ui_ready(); Ok(()) }
+    /// The window painted its first screen (the cold-start mark); `page_ms` is the page's own
+    /// clock then (milliseconds since its navigation started).
+    fn ui_ready(app, page_ms: f64) -> () { app.ui_ready(page_ms); Ok(()) }
 }

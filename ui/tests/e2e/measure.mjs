@@ -1,13 +1,15 @@
 // The desktop app's figures on this machine (issue notes, BENCHMARKS.md): cold start to the
 // conversation list, idle memory of the whole process tree, and a 100k-message conversation in
 // the real window. Run by `make measure-app` (scripts/e2e.sh gives it a display and a bus).
-//   MESSAGES   messages in the big conversation (default 100000)
+//   MESSAGES               messages in the big conversation (default 100000)
+//   LODESTAR_MEASURE_OUT   also write the figures there as JSON (lodestar-bench reads them)
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_BIN, AppDriver, Cli, eventually, freePort, scratch, Server, sleep } from './harness.mjs';
 
 const TOTAL = Number(process.env.MESSAGES ?? 100000);
+const figures = { messages: TOTAL };
 const PASSWORD = 'correct horse battery';
 const dir = scratch();
 const server = new Server(dir, await freePort());
@@ -86,8 +88,9 @@ function treePssMiB(root) {
   const walk = (pid) => {
     try {
       const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
-      kb += Number(m?.[1] ?? 0);
-      names.push(readFileSync(`/proc/${pid}/comm`, 'utf8').trim());
+      const own = Number(m?.[1] ?? 0);
+      kb += own;
+      names.push(`${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()} ${(own / 1024).toFixed(0)} MiB`);
     } catch {
       // Gone meanwhile.
     }
@@ -109,9 +112,13 @@ await eventually('the first sync to finish', async () => {
   console.log(`(no sqlite3 to watch the replica: ${e.message.split('\n')[0]})`);
   await sleep(30000);
 });
+figures.first_start_ms = first.ms;
+figures.first_sync_s = (Date.now() - firstSyncStarted) / 1000;
 console.log(`first start: ui ready after ${first.ms.toFixed(0)} ms; first sync of ${TOTAL} messages in the app ~${((Date.now() - firstSyncStarted) / 1000).toFixed(1)} s`);
 await sleep(10000);
 const idle = treePssMiB(first.child.pid);
+figures.idle_pss_mib = idle.mib;
+figures.processes = idle.names;
 console.log(`idle memory after the first sync: ${idle.mib.toFixed(0)} MiB PSS over ${idle.names.length} processes (${idle.names.join(', ')})`);
 await quit(first.child);
 
@@ -123,6 +130,7 @@ for (let i = 0; i < 5; i++) {
   await quit(child);
 }
 starts.sort((a, b) => a - b);
+figures.cold_start_ms = starts;
 console.log(`cold start to the conversation list: median ${starts[2].toFixed(0)} ms (runs: ${starts.map((s) => s.toFixed(0)).join(', ')})`);
 
 // 3. The 100k conversation in the window, through WebDriver.
@@ -139,6 +147,7 @@ try {
     }),
   );
   await eventually('the newest messages', () => browser.execute((n) => document.body.textContent.includes(`message number ${n - 1} `) || document.body.textContent.includes(`message number ${n - 2} `), TOTAL));
+  figures.open_conversation_ms = Date.now() - t0;
   console.log(`open the ${TOTAL}-message conversation: newest shown ${Date.now() - t0} ms after the click`);
   const scrolls = [];
   for (let i = 0; i < 20; i++) {
@@ -155,9 +164,11 @@ try {
   }
   const rows = await browser.execute(() => document.querySelectorAll('[data-message-id]').length);
   const frames = scrolls.map((s) => s.frame).sort((a, b) => a - b);
+  Object.assign(figures, { scroll_frame_median_ms: frames[10], scroll_frame_max_ms: frames[19], dom_rows: rows });
   console.log(`scrolled to the top 20 times (older history loads each time): frame after a jump median ${frames[10].toFixed(1)} ms, max ${frames[19].toFixed(1)} ms; message rows in the DOM at the end: ${rows}`);
 } finally {
   await browser.deleteSession().catch(() => {});
   driver.stop();
   await server.stop();
 }
+if (process.env.LODESTAR_MEASURE_OUT) writeFileSync(process.env.LODESTAR_MEASURE_OUT, JSON.stringify(figures, null, 2));

@@ -211,11 +211,12 @@ impl App {
     }
 
     /// The window painted its first screen: logged once (target `lodestar::ready`), with the
-    /// time since the engine opened; benchmarks time the whole start up to this line.
-    pub fn ui_ready(&self) {
+    /// time since the engine opened and the page's own time since its navigation began;
+    /// benchmarks time the whole start up to this line.
+    pub fn ui_ready(&self, page_ms: f64) {
         self.ready.call_once(|| {
             let ms = self.opened_at.elapsed().as_secs_f64() * 1000.0;
-            tracing::info!(target: "lodestar::ready", ms, "ui ready");
+            tracing::info!(target: "lodestar::ready", ms, page_ms, "ui ready");
         });
     }
 

@@ -12,7 +12,7 @@ export async function reportFirstPaint(): Promise<void> {
   reported = true;
   await tick();
   requestAnimationFrame(() => {
-    commands.uiReady().catch(() => {
+    commands.uiReady(performance.now()).catch(() => {
       // Cold-start measurement is best effort; never bother the user with it.
     });
   });

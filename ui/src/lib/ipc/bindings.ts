@@ -772,6 +772,7 @@ export const commands = {
   settings: () => invoke<Settings>("settings"),
   /** Turns desktop notifications on or off. */
   setNotifications: (on: boolean) => invoke<null>("set_notifications", { on }),
-  /** The window painted its first screen (the cold-start mark). */
-  uiReady: () => invoke<null>("ui_ready"),
+  /** The window painted its first screen (the cold-start mark); `page_ms` is the page's own */
+  /** clock then (milliseconds since its navigation started). */
+  uiReady: (pageMs: number) => invoke<null>("ui_ready", { pageMs }),
 };

@@ -1,0 +1,87 @@
+//! The desktop app's budgets: cold start to the conversation list painted, and idle memory of
+//! the whole process tree after the first sync. The measuring is done by
+//! `ui/tests/e2e/measure.mjs`, which starts the real release binary in a real window (the
+//! display and session bus come from scripts/bench.sh): spawn → the UI's `ui_ready` (sent after
+//! the first screen is painted) for the cold start, PSS from `/proc/*/smaps_rollup` over the
+//! app and its WebKit processes for memory. This group runs it and turns its figures into rows.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use crate::report::{Budget, Row};
+
+#[derive(Deserialize)]
+struct Figures {
+    messages: u64,
+    first_sync_s: f64,
+    idle_pss_mib: f64,
+    cold_start_ms: Vec<f64>,
+    open_conversation_ms: f64,
+    scroll_frame_median_ms: f64,
+    dom_rows: u64,
+}
+
+/// The workspace root (this crate lives in crates/bench).
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs the app measurements; an info row explains a skip when there is no display.
+pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
+    if std::env::var_os("DISPLAY").is_none() {
+        return Ok(vec![Row::info("app: skipped, no display (make bench provides one)", 0.0, "-")]);
+    }
+    let bin =
+        std::env::current_exe()?.parent().context("no folder for the bench binary")?.to_owned();
+    let out = tempfile::NamedTempFile::new()?;
+    let messages = if quick { 2_000 } else { 100_000 };
+    let status = tokio::process::Command::new("node")
+        .arg(root().join("ui/tests/e2e/measure.mjs"))
+        .env("MESSAGES", messages.to_string())
+        .env("LODESTAR_MEASURE_OUT", out.path())
+        .env("LODESTAR_BIN_DIR", &bin)
+        .env("LODESTAR_APP_BIN", bin.join("lodestar-app"))
+        .stdout(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .await
+        .context("node (ui/tests/e2e/measure.mjs)")?;
+    anyhow::ensure!(status.success(), "measure.mjs failed: {status}");
+    let f: Figures = serde_json::from_slice(&std::fs::read(out.path())?)?;
+    let mut cold = f.cold_start_ms.clone();
+    cold.sort_by(f64::total_cmp);
+    let median = cold.get(cold.len() / 2).copied().unwrap_or(0.0);
+    let mb = f.idle_pss_mib * 1.048_576;
+    Ok(vec![
+        Row::budgeted(
+            "app: cold start to the conversation list (median of 5)",
+            median,
+            "ms",
+            Budget::AtMost(400.0),
+        ),
+        Row::budgeted(
+            format!("app: idle memory, whole process tree, after syncing {}", f.messages),
+            mb,
+            "MB",
+            Budget::AtMost(200.0),
+        ),
+        Row::info(
+            format!("app: first sync of {} messages in the app", f.messages),
+            f.first_sync_s,
+            "s",
+        ),
+        Row::info(
+            format!("app: open the {}-message conversation (through WebDriver)", f.messages),
+            f.open_conversation_ms,
+            "ms",
+        ),
+        Row::info(
+            "app: frame after jumping to the top (older history loads)",
+            f.scroll_frame_median_ms,
+            "ms",
+        ),
+        Row::info("app: message rows in the DOM after 20 jumps", f.dom_rows as f64, "rows"),
+    ])
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `make bench` (and `make bench QUICK=1`): builds the workspace (release unless BENCH_PROFILE=debug),
+# then runs lodestar-bench with everything its groups need: a throwaway PostgreSQL
+# (scripts/with-postgres.sh), a display and a session bus for the real app (xvfb-run,
+# dbus-run-session), tauri-driver. Rows go to the table and to BENCH_OUT as JSON.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+lodestar_prepare
+ensure_ui_deps
+ensure_tauri_driver
+profile=${BENCH_PROFILE:-release}
+flags=()
+[ "$profile" = release ] && flags=(--release)
+npm --prefix ui run --silent build
+cargo build "${flags[@]}" --workspace --bins
+bin="$CARGO_TARGET_DIR/$profile"
+export LODESTAR_BIN_DIR="$bin" LODESTAR_APP_BIN="$bin/lodestar-app"
+export BENCH_OUT="${BENCH_OUT:-$CARGO_TARGET_DIR/bench-results.json}"
+exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- \
+	bash scripts/with-postgres.sh "$bin/lodestar-bench" "$@"
