@@ -7,6 +7,8 @@
 # Otherwise a throwaway cluster is created in a temporary folder (initdb, trust auth, superuser
 # `postgres`), started on a free port on 127.0.0.1 with durability off (it is only for tests),
 # and COMMAND runs with LODESTAR_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:PORT/postgres.
+# LODESTAR_PG_DURABLE=1 keeps PostgreSQL's durability on (fsync, synchronous commit): what
+# `make bench` measures, since a message counts only once it is durable.
 # Tests create their own databases with CREATE DATABASE through that URL.
 # The server is stopped and the folder removed however COMMAND ends (exit, Ctrl-C, TERM), and
 # COMMAND's exit status is ours.
@@ -210,7 +212,10 @@ port=
 for attempt in 1 2 3 4 5; do
 	candidate=$(pick_port)
 	opts="-p $candidate -k '$base' -c listen_addresses=127.0.0.1"
-	opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400"
+	opts+=" -c max_connections=400"
+	if [ "${LODESTAR_PG_DURABLE:-0}" != 1 ]; then
+		opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	fi
 	if pg "$bindir/pg_ctl" -D "$data" -l "$base/postgres.log" -o "$opts" -w -t 60 start >"$base/pg_ctl.log" 2>&1; then
 		port=$candidate
 		break

@@ -1018,6 +1018,78 @@ async fn send_message_is_idempotent_by_id(backend: Backend) {
     assert_eq!(s.messages(a, ab, None, 10).await.unwrap().0, [first, m2, m4]);
 }
 
+/// A batch (the server's group commit) answers each message as it would have been answered
+/// alone, in order, and writes the new ones with consecutive seqs in one go.
+async fn a_batch_answers_each_message_as_if_alone(backend: Backend) {
+    let f = fx(backend).await;
+    let s = &*f.s;
+    let a = user(s, "ann").await;
+    let b = user(s, "ben").await;
+    let c = user(s, "cat").await;
+    let ab = direct(s, a, b, t(1)).await;
+    let circle = s.create_group(a, group_named("circle"), &[c], t(1)).await.unwrap();
+    let g = circle.conversation_id;
+    let before = send(s, a, ab, "already stored", t(2)).await;
+    let start = s.latest_seq().await.unwrap();
+
+    let new_ab = text(ab, "new in ab", t(3));
+    let new_g = text(g, "new in the group", t(3));
+    let retry_in_batch = new_ab.clone();
+    let conflict_in_batch = NewMessage { conversation_id: g, ..new_ab.clone() };
+    let stored_again =
+        NewMessage { message_id: before.message_id, ..text(ab, "already stored", t(2)) };
+    let stored_other = NewMessage { message_id: before.message_id, ..text(ab, "different", t(2)) };
+    let batch = vec![
+        (a, new_ab.clone()),
+        (b, text(g, "ben is not in the group", t(3))),
+        (c, new_g.clone()),
+        (a, retry_in_batch),
+        (c, conflict_in_batch),
+        (a, stored_again),
+        (a, stored_other),
+        (c, text(ab, "cat is not in ab", t(3))),
+        (a, text(Uuid::new_v4(), "nowhere", t(3))),
+    ];
+    let out = s.send_messages(&batch).await.unwrap();
+    assert_eq!(out.len(), batch.len());
+    let mut out = out.into_iter();
+    let m1 = created(out.next().unwrap().unwrap());
+    assert_not_found(out.next().unwrap(), "a non-member in a batch");
+    let m2 = created(out.next().unwrap().unwrap());
+    assert_eq!(
+        out.next().unwrap().unwrap(),
+        SendOutcome::Existing(m1.clone()),
+        "a retry in the same batch"
+    );
+    assert_eq!(
+        out.next().unwrap().unwrap(),
+        SendOutcome::IdConflict,
+        "an id reused in the same batch"
+    );
+    assert_eq!(out.next().unwrap().unwrap(), SendOutcome::Existing(before.clone()));
+    assert_eq!(out.next().unwrap().unwrap(), SendOutcome::IdConflict);
+    assert_not_found(out.next().unwrap(), "a stranger in a batch");
+    assert_not_found(out.next().unwrap(), "no such conversation in a batch");
+
+    assert_eq!((m1.seq, m2.seq), (start + 1, start + 2), "new messages take consecutive seqs");
+    assert_eq!(s.latest_seq().await.unwrap(), start + 2, "only the two new messages were logged");
+    assert_eq!((m1.sender_id, m1.content.as_deref()), (Some(a), Some("new in ab")));
+    assert_eq!(s.messages(b, ab, None, 10).await.unwrap().0, [before, m1.clone()]);
+    assert_eq!(s.messages(c, g, None, 10).await.unwrap().0, [m2.clone()]);
+    let (changes, _) = sync_all(s, b, start, 100).await;
+    assert_eq!(message_changes(&changes, m1.message_id), 1);
+    assert_eq!(message_changes(&changes, m2.message_id), 0, "ben sees nothing of the group");
+
+    // A batch where nothing is new writes nothing; an empty batch answers nothing.
+    let again = s.send_messages(&[(a, new_ab), (c, new_g)]).await.unwrap();
+    assert_eq!(
+        again.into_iter().map(Result::unwrap).collect::<Vec<_>>(),
+        [SendOutcome::Existing(m1), SendOutcome::Existing(m2)]
+    );
+    assert!(s.send_messages(&[]).await.unwrap().is_empty());
+    assert_eq!(s.latest_seq().await.unwrap(), start + 2);
+}
+
 /// Times come back exactly as they were given (what a retry, `messages()`, `reads()` and sync
 /// answer agree to the nanosecond with what the first answer said).
 async fn times_round_trip_exactly(backend: Backend) {
@@ -1670,6 +1742,41 @@ async fn latest_seq_and_subscribe_follow_every_write(backend: Backend) {
     }
 }
 
+/// The live feed's view of the log: every change after a seq, in order, with who it is for;
+/// and the conversations a user is in.
+async fn change_scopes_say_who_each_change_is_for(backend: Backend) {
+    let f = fx(backend).await;
+    let s = &*f.s;
+    let a = user(s, "ann").await;
+    let b = user(s, "ben").await;
+    let c = user(s, "cat").await;
+    let ab = direct(s, a, b, t(1)).await;
+    let circle = s.create_group(a, group_named("circle"), &[c], t(1)).await.unwrap();
+    let start = s.latest_seq().await.unwrap();
+    let m = send(s, b, ab, "scoped", t(2)).await;
+    let g = send(s, c, circle.conversation_id, "in the group", t(3)).await;
+
+    let scopes = s.change_scopes(start, 100).await.unwrap();
+    assert_eq!(scopes.iter().map(|c| c.seq).collect::<Vec<_>>(), [m.seq, g.seq]);
+    assert_eq!(scopes[0].kind, ChangeKind::Message);
+    assert_eq!(scopes[0].conversation_id, Some(ab));
+    assert_eq!((scopes[0].subject_user_id, scopes[0].target_user_id), (None, None));
+    assert_eq!(scopes[1].conversation_id, Some(circle.conversation_id));
+    assert_eq!(s.change_scopes(start, 1).await.unwrap().len(), 1, "the limit holds");
+    assert!(s.change_scopes(g.seq, 100).await.unwrap().is_empty());
+    let all = s.change_scopes(0, 1000).await.unwrap();
+    assert!(all.windows(2).all(|w| w[0].seq < w[1].seq), "oldest first");
+    assert!(all.iter().any(|c| c.target_user_id.is_some() || c.subject_user_id.is_some()));
+
+    assert_eq!(
+        sorted(s.conversation_ids(a).await.unwrap()),
+        sorted(vec![ab, circle.conversation_id])
+    );
+    assert_eq!(s.conversation_ids(b).await.unwrap(), [ab]);
+    assert_eq!(s.conversation_ids(c).await.unwrap(), [circle.conversation_id]);
+    assert!(s.conversation_ids(Uuid::new_v4()).await.unwrap().is_empty());
+}
+
 /// Several requests marking the same message read at once: each read reaches sync once.
 async fn concurrent_reads_are_logged_once(backend: Backend) {
     let f = fx(backend).await;
@@ -1694,6 +1801,7 @@ async fn concurrent_reads_are_logged_once(backend: Backend) {
 
 lodestar_tests::on_both_backends!(
     concurrent_reads_are_logged_once,
+    change_scopes_say_who_each_change_is_for,
     a_fresh_store_is_empty,
     create_user_round_trips_every_field,
     create_user_names_each_taken_field,
@@ -1711,6 +1819,7 @@ lodestar_tests::on_both_backends!(
     conversations_are_listed_most_recent_first_with_unread_counts,
     messages_page_backwards_oldest_first,
     send_message_is_idempotent_by_id,
+    a_batch_answers_each_message_as_if_alone,
     times_round_trip_exactly,
     mark_read_is_idempotent_and_all_or_nothing,
     racing_writers_make_one_conversation_and_one_message,

@@ -4,9 +4,11 @@
 //! from this code.
 
 pub mod auth;
+pub mod commit;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod feed;
 pub mod live;
 pub mod matching;
 pub mod routes;
@@ -39,6 +41,10 @@ const DRAIN_LIMIT: usize = 1024 * 1024;
 pub struct AppState {
     /// The database.
     pub store: Arc<dyn Store>,
+    /// Message writes, committed in batches.
+    pub messages: commit::MessageCommitter,
+    /// Who each new change is for, read once for every socket.
+    pub feed: feed::Feed,
     /// argon2id, bounded.
     pub hasher: PasswordHasher,
     /// Flips to true when the server shuts down, so WebSocket tasks close.
@@ -203,6 +209,8 @@ pub async fn start_with(
     let (shutdown, shutdown_rx) = watch::channel(false);
     let state = AppState {
         store: store.clone(),
+        messages: commit::MessageCommitter::spawn(store.clone()),
+        feed: feed::Feed::spawn(store.clone()),
         hasher,
         shutdown: shutdown_rx.clone(),
         openapi: Arc::new(OnceLock::new()),

@@ -1,16 +1,20 @@
-//! One WebSocket per connected client: wait for the store's seq to move, pull what this user
-//! may see since the socket's cursor, and send it as a frame.
+//! One WebSocket per connected client: follow the instance's live feed, and when a batch may
+//! concern this user (see [`crate::feed`]), pull what they may see since the socket's cursor and
+//! send it as a frame.
 //!
 //! A frame is only a shortcut: the client stores the cursor it carries and, after any drop,
 //! catches up with `GET /v1/sync`, so a lost frame loses nothing.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use lodestar_protocol::{format_cursor, EventFrame};
+use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
+use crate::feed::{assess, Verdict};
 use crate::AppState;
 
 /// How often the server pings an idle socket.
@@ -21,26 +25,28 @@ const FRAME_LIMIT: i64 = 500;
 /// Serves one socket until the client leaves, the server shuts down, or a send fails.
 pub async fn serve(socket: WebSocket, state: AppState, user: Uuid, mut cursor: i64) {
     let (mut tx, mut rx) = socket.split();
-    let mut seqs = state.store.subscribe();
+    // Subscribed before the first pull, so no batch falls between the two.
+    let mut feed = state.feed.subscribe();
     let mut shutdown = state.shutdown.clone();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
+    let mut mine = HashSet::new();
     // Anything after the starting cursor is sent at once.
-    seqs.mark_changed();
+    let mut next = Verdict::Pull { reload: true };
     loop {
-        tokio::select! {
-            changed = seqs.changed() => {
-                if changed.is_err() {
-                    break;
-                }
-                match push(&state, user, &mut cursor, &mut tx).await {
-                    Ok(()) => {}
-                    Err(e) => {
-                        tracing::debug!(%user, error = %e, "closing socket");
-                        break;
-                    }
-                }
+        if let Verdict::Pull { reload } = next {
+            if let Err(e) = pull(&state, user, reload, &mut mine, &mut cursor, &mut tx).await {
+                tracing::debug!(%user, error = %e, "closing socket");
+                break;
             }
+        }
+        next = Verdict::Skip(cursor);
+        tokio::select! {
+            batch = feed.recv() => match batch {
+                Ok(batch) => next = assess(&batch, user, cursor, &mine),
+                Err(RecvError::Lagged(_)) => next = Verdict::Pull { reload: true },
+                Err(RecvError::Closed) => break,
+            },
             _ = ping.tick() => {
                 if tx.send(Message::Ping(Vec::new().into())).await.is_err() {
                     break;
@@ -55,7 +61,35 @@ pub async fn serve(socket: WebSocket, state: AppState, user: Uuid, mut cursor: i
                 break;
             }
         }
+        if let Verdict::Skip(seq) = next {
+            cursor = cursor.max(seq);
+        }
     }
+}
+
+/// Reads the user's conversations again if asked, then sends what is new since the cursor.
+async fn pull<S>(
+    state: &AppState,
+    user: Uuid,
+    reload: bool,
+    mine: &mut HashSet<Uuid>,
+    cursor: &mut i64,
+    tx: &mut S,
+) -> Result<(), String>
+where
+    S: SinkExt<Message> + Unpin,
+    S::Error: std::fmt::Display,
+{
+    if reload {
+        *mine = state
+            .store
+            .conversation_ids(user)
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .collect();
+    }
+    push(state, user, cursor, tx).await
 }
 
 async fn push<S>(state: &AppState, user: Uuid, cursor: &mut i64, tx: &mut S) -> Result<(), String>

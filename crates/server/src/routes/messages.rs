@@ -33,7 +33,7 @@ pub async fn send(
         body,
         sent_at: req.sent_at.unwrap_or_else(Utc::now),
     };
-    match s.store.send_message(caller.user_id, message).await? {
+    match s.messages.send(caller.user_id, message).await? {
         SendOutcome::Created(m) => Ok((StatusCode::CREATED, Json(m))),
         SendOutcome::Existing(m) => Ok((StatusCode::OK, Json(m))),
         SendOutcome::IdConflict => Err(ApiError::Conflict {

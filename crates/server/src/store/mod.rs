@@ -66,6 +66,13 @@ pub enum StoreError {
     /// A stored value could not be read back (a bug or a hand-edited database).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// The batch this request was committed in failed as a whole (every request in it gets
+    /// the same error).
+    #[error("{0}")]
+    Batch(std::sync::Arc<StoreError>),
+    /// The server is shutting down and takes no more writes.
+    #[error("the server is shutting down")]
+    Stopped,
 }
 
 impl StoreError {
@@ -78,6 +85,8 @@ impl StoreError {
             StoreError::Database(_) => "database",
             StoreError::Migrate(_) => "migrate",
             StoreError::Corrupt(_) => "corrupt",
+            StoreError::Batch(e) => e.code(),
+            StoreError::Stopped => "stopped",
         }
     }
 }
@@ -125,6 +134,21 @@ pub struct NewMessage {
     pub body: MessageBody,
     /// When the user sent it.
     pub sent_at: DateTime<Utc>,
+}
+
+/// Who a logged change is for: its `changes` row without the data (see "Who sees a change").
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeScope {
+    /// Its seq.
+    pub seq: i64,
+    /// What changed.
+    pub kind: lodestar_protocol::ChangeKind,
+    /// Every member of this conversation sees it.
+    pub conversation_id: Option<Uuid>,
+    /// Everyone sharing a conversation with this user sees it.
+    pub subject_user_id: Option<Uuid>,
+    /// Only this user sees it.
+    pub target_user_id: Option<Uuid>,
 }
 
 /// What a login needs to check a password.

@@ -2,7 +2,9 @@
 //!
 //! Writes go through a pool of exactly one connection, which serialises writers (SQLite allows
 //! one at a time anyway) and so makes seqs commit in order; reads use their own pool and never
-//! wait for a writer under WAL.
+//! wait for a writer under WAL. Commits are durable (`synchronous = FULL`: the WAL is synced at
+//! every commit), because a message is acknowledged only once it survives a power cut; the group
+//! commit in `crate::commit` pays that sync once per batch.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -35,7 +37,7 @@ impl SqliteStore {
         let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
         let write =

@@ -9,7 +9,10 @@ use lodestar_protocol::{
 };
 use uuid::Uuid;
 
-use super::{LoginRecord, NewAccount, NewMessage, OpenedDirect, SendOutcome, StoreResult};
+use super::{
+    ChangeScope, LoginRecord, NewAccount, NewMessage, OpenedDirect, SendOutcome, StoreError,
+    StoreResult,
+};
 
 /// Accounts, sessions and login throttling.
 #[async_trait]
@@ -109,7 +112,20 @@ pub trait ConversationStore: Send + Sync + 'static {
         limit: i64,
     ) -> StoreResult<(Vec<Message>, bool)>;
     /// Stores a message from `sender`, idempotently by its id.
-    async fn send_message(&self, sender: Uuid, message: NewMessage) -> StoreResult<SendOutcome>;
+    async fn send_message(&self, sender: Uuid, message: NewMessage) -> StoreResult<SendOutcome> {
+        let mut outcomes = self.send_messages(&[(sender, message)]).await?;
+        outcomes
+            .pop()
+            .unwrap_or_else(|| Err(StoreError::Corrupt("a batch of one answered nothing".into())))
+    }
+    /// Group commit: stores messages `(sender, message)` in one transaction, answering each one's
+    /// outcome in order, exactly as `send_message` would have one by one (`NotFound` for a
+    /// conversation its sender may not see, a repeated id as the retry or the conflict it is).
+    /// The outer error means nothing was written.
+    async fn send_messages(
+        &self,
+        batch: &[(Uuid, NewMessage)],
+    ) -> StoreResult<Vec<StoreResult<SendOutcome>>>;
     /// Marks messages read by `user`; `NotFound` (and nothing written) if any is not visible.
     async fn mark_read(
         &self,
@@ -170,6 +186,11 @@ pub trait SyncStore: Send + Sync + 'static {
         since: i64,
         limit: i64,
     ) -> StoreResult<(Vec<Change>, i64, bool)>;
+    /// Who each change after `since` is for (at most `limit`, oldest first), without its data:
+    /// what the live feed reads once per commit for every socket of this instance.
+    async fn change_scopes(&self, since: i64, limit: i64) -> StoreResult<Vec<ChangeScope>>;
+    /// The ids of the conversations `user` takes part in (direct and through groups).
+    async fn conversation_ids(&self, user: Uuid) -> StoreResult<Vec<Uuid>>;
 }
 
 /// The storage behind the server: every domain's trait. Every method that names a

@@ -145,61 +145,22 @@ macro_rules! sql_conversations {
                 Ok((rows.into_iter().map(Message::from).collect(), has_more))
             }
 
-            async fn send_message(&self, sender: Uuid, m: NewMessage) -> StoreResult<SendOutcome> {
-                let mut tx = self.writer().begin().await?;
-                let existing = sqlx::query_as::<_, MessageRow>(concat!("SELECT ", message_columns!(), " FROM messages WHERE message_id = $1"))
-                    .bind(m.message_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if let Some(e) = existing {
-                    let same = e.sender_id == Some(sender)
-                        && e.conversation_id == m.conversation_id
-                        && e.content == m.body.content
-                        && e.media_url == m.body.media_url;
-                    return Ok(if same { SendOutcome::Existing(e.into()) } else { SendOutcome::IdConflict });
+            async fn send_messages(&self, batch: &[(Uuid, NewMessage)]) -> StoreResult<Vec<StoreResult<SendOutcome>>> {
+                if batch.is_empty() {
+                    return Ok(Vec::new());
                 }
-                if !can_see_conversation(&mut *tx, sender, m.conversation_id).await? {
-                    return Err(StoreError::NotFound);
+                // Another instance may insert one of these ids between the read and the insert
+                // (PostgreSQL): the batch is then rolled back and read again, where that id
+                // answers as the retry (or conflict) it has become.
+                for _ in 0..3 {
+                    if let Some((outcomes, last_seq)) = send_batch(self.writer(), batch).await? {
+                        if let Some(seq) = last_seq {
+                            self.after_commit(seq).await;
+                        }
+                        return Ok(outcomes);
+                    }
                 }
-                let seq = alloc_seqs(&mut tx, 1).await?;
-                let message = Message {
-                    message_id: m.message_id,
-                    conversation_id: m.conversation_id,
-                    sender_id: Some(sender),
-                    content: m.body.content,
-                    media_url: m.body.media_url,
-                    sent_at: micros(m.sent_at),
-                    seq,
-                };
-                let inserted = sqlx::query(
-                    "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING",
-                )
-                .bind(message.message_id)
-                .bind(message.conversation_id)
-                .bind(sender)
-                .bind(&message.content)
-                .bind(&message.media_url)
-                .bind(message.sent_at)
-                .bind(seq)
-                .execute(&mut *tx)
-                .await?;
-                if inserted.rows_affected() == 0 {
-                    // The same id committed concurrently (another instance); answer as a retry.
-                    tx.rollback().await?;
-                    let e = sqlx::query_as::<_, MessageRow>(concat!("SELECT ", message_columns!(), " FROM messages WHERE message_id = $1"))
-                        .bind(m.message_id)
-                        .fetch_one(self.writer())
-                        .await?;
-                    let same = e.sender_id == Some(sender) && e.conversation_id == message.conversation_id
-                        && e.content == message.content && e.media_url == message.media_url;
-                    return Ok(if same { SendOutcome::Existing(e.into()) } else { SendOutcome::IdConflict });
-                }
-                let change = NewChange::in_conversation(message.conversation_id, ChangeKind::Message, ChangeOp::Upsert, &message);
-                insert_changes(&mut tx, seq, &[change]).await?;
-                tx.commit().await?;
-                self.after_commit(seq).await;
-                Ok(SendOutcome::Created(message))
+                Err(StoreError::Corrupt("message ids kept colliding with another writer's".into()))
             }
 
             async fn mark_read(&self, user: Uuid, message_ids: &[Uuid], now: DateTime<Utc>) -> StoreResult<()> {

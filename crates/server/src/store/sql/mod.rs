@@ -59,6 +59,8 @@ mod conversations;
 #[macro_use]
 mod groups;
 #[macro_use]
+mod messages;
+#[macro_use]
 mod profiles;
 #[macro_use]
 mod sync;
@@ -70,6 +72,7 @@ macro_rules! impl_store {
         sql_helpers!($store, $db);
         sql_accounts!($store, $db);
         sql_profiles!($store, $db);
+        sql_messages!($store, $db);
         sql_conversations!($store, $db);
         sql_groups!($store, $db);
         sql_sync!($store, $db);

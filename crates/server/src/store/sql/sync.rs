@@ -43,6 +43,33 @@ macro_rules! sql_sync {
                 let changes = rows.into_iter().map(ChangeRow::into_change).collect::<StoreResult<Vec<_>>>()?;
                 Ok((changes, cursor, has_more))
             }
+
+            async fn change_scopes(&self, since: i64, limit: i64) -> StoreResult<Vec<$crate::store::ChangeScope>> {
+                let rows: Vec<(i64, String, Option<Uuid>, Option<Uuid>, Option<Uuid>)> = sqlx::query_as(
+                    "SELECT seq, kind, conversation_id, subject_user_id, target_user_id FROM changes \
+                     WHERE seq > $1 ORDER BY seq LIMIT $2",
+                )
+                .bind(since)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter()
+                    .map(|(seq, kind, conversation_id, subject_user_id, target_user_id)| {
+                        Ok($crate::store::ChangeScope {
+                            seq,
+                            kind: ChangeKind::parse(&kind)
+                                .ok_or_else(|| StoreError::Corrupt(format!("changes {seq}: kind")))?,
+                            conversation_id,
+                            subject_user_id,
+                            target_user_id,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn conversation_ids(&self, user: Uuid) -> StoreResult<Vec<Uuid>> {
+                Ok(sqlx::query_scalar::<_, Uuid>(my_conversations!()).bind(user).fetch_all(self.reader()).await?)
+            }
         }
     };
 }

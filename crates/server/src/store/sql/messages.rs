@@ -1,0 +1,175 @@
+//! Storing messages in batches: the store's half of the server's group commit.
+//!
+//! One transaction per batch instead of one per message: a batch costs one `BEGIN`, one lookup
+//! of the ids already stored, one visibility query for all its senders, one take from the seq
+//! counter, one multi-row insert of the messages and one of their changes, and one durable
+//! commit (one WAL sync) however many messages it holds. Each message still answers exactly as
+//! it would alone.
+
+/// Expands `send_batch` for one backend (see `super::impl_store!`).
+macro_rules! sql_messages {
+    ($store:ty, $db:ty) => {
+        /// Where one message of a batch stands while the batch is worked out.
+        enum Slot {
+            /// Answered without writing (a retry, a conflict, a conversation the sender may not see).
+            Done(StoreResult<SendOutcome>),
+            /// Written by this batch: the index into the new messages.
+            New(usize),
+            /// The same id as the new message at this index, earlier in the batch.
+            Repeat(usize),
+        }
+
+        /// Whether `m` from `sender` is the request that stored `stored` (a retry), rather than
+        /// another message reusing its id.
+        fn is_retry(stored: &Message, sender: Uuid, m: &NewMessage) -> bool {
+            stored.sender_id == Some(sender)
+                && stored.conversation_id == m.conversation_id
+                && stored.content == m.body.content
+                && stored.media_url == m.body.media_url
+        }
+
+        fn retry_or_conflict(stored: &Message, sender: Uuid, m: &NewMessage) -> SendOutcome {
+            if is_retry(stored, sender, m) {
+                SendOutcome::Existing(stored.clone())
+            } else {
+                SendOutcome::IdConflict
+            }
+        }
+
+        /// Which of `pairs` (conversation, user) are a user taking part in that conversation.
+        async fn taking_part(conn: &mut Conn, pairs: &HashSet<(Uuid, Uuid)>) -> StoreResult<HashSet<(Uuid, Uuid)>> {
+            if pairs.is_empty() {
+                return Ok(HashSet::new());
+            }
+            let convs: HashSet<Uuid> = pairs.iter().map(|p| p.0).collect();
+            let users: HashSet<Uuid> = pairs.iter().map(|p| p.1).collect();
+            let mut qb = QueryBuilder::<$db>::new(
+                "SELECT conversation_id, user_id FROM direct_conversation_participants WHERE conversation_id IN (",
+            );
+            let list = |qb: &mut QueryBuilder<'_, $db>, ids: &HashSet<Uuid>| {
+                let mut sep = qb.separated(", ");
+                for id in ids {
+                    sep.push_bind(*id);
+                }
+            };
+            list(&mut qb, &convs);
+            qb.push(") AND user_id IN (");
+            list(&mut qb, &users);
+            qb.push(
+                ") UNION SELECT c.conversation_id, gm.user_id FROM conversations c \
+                 JOIN group_members gm ON gm.group_id = c.group_id WHERE c.conversation_id IN (",
+            );
+            list(&mut qb, &convs);
+            qb.push(") AND gm.user_id IN (");
+            list(&mut qb, &users);
+            qb.push(")");
+            let found: Vec<(Uuid, Uuid)> = qb.build_query_as().fetch_all(conn).await?;
+            Ok(found.into_iter().filter(|p| pairs.contains(p)).collect())
+        }
+
+        /// Stores `batch` in one transaction. Answers each message's outcome and the last seq
+        /// written (none if nothing was), or `None` (and nothing written) when another writer
+        /// took one of the ids meanwhile, so the caller reads the batch again.
+        async fn send_batch(
+            pool: &sqlx::Pool<$db>,
+            batch: &[(Uuid, NewMessage)],
+        ) -> StoreResult<Option<(Vec<StoreResult<SendOutcome>>, Option<i64>)>> {
+            let mut tx = pool.begin().await?;
+            let ids: HashSet<Uuid> = batch.iter().map(|(_, m)| m.message_id).collect();
+            let mut qb = QueryBuilder::<$db>::new(concat!("SELECT ", message_columns!(), " FROM messages WHERE message_id IN ("));
+            let mut sep = qb.separated(", ");
+            for id in &ids {
+                sep.push_bind(*id);
+            }
+            qb.push(")");
+            let stored: HashMap<Uuid, Message> = qb
+                .build_query_as::<MessageRow>()
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|r| (r.message_id, Message::from(r)))
+                .collect();
+            let wanted: HashSet<(Uuid, Uuid)> = batch
+                .iter()
+                .filter(|(_, m)| !stored.contains_key(&m.message_id))
+                .map(|(sender, m)| (m.conversation_id, *sender))
+                .collect();
+            let allowed = taking_part(&mut *tx, &wanted).await?;
+
+            let mut slots = Vec::with_capacity(batch.len());
+            let mut fresh: Vec<(Uuid, &NewMessage)> = Vec::new();
+            let mut claimed: HashMap<Uuid, usize> = HashMap::new();
+            for (sender, m) in batch {
+                let slot = if let Some(s) = stored.get(&m.message_id) {
+                    Slot::Done(Ok(retry_or_conflict(s, *sender, m)))
+                } else if !allowed.contains(&(m.conversation_id, *sender)) {
+                    Slot::Done(Err(StoreError::NotFound))
+                } else if let Some(&at) = claimed.get(&m.message_id) {
+                    Slot::Repeat(at)
+                } else {
+                    claimed.insert(m.message_id, fresh.len());
+                    fresh.push((*sender, m));
+                    Slot::New(fresh.len() - 1)
+                };
+                slots.push(slot);
+            }
+
+            let mut last_seq = None;
+            let mut written: Vec<Message> = Vec::with_capacity(fresh.len());
+            if fresh.is_empty() {
+                tx.rollback().await?;
+            } else {
+                let first = alloc_seqs(&mut tx, fresh.len()).await?;
+                written = fresh
+                    .iter()
+                    .zip(first..)
+                    .map(|((sender, m), seq)| Message {
+                        message_id: m.message_id,
+                        conversation_id: m.conversation_id,
+                        sender_id: Some(*sender),
+                        content: m.body.content.clone(),
+                        media_url: m.body.media_url.clone(),
+                        sent_at: micros(m.sent_at),
+                        seq,
+                    })
+                    .collect();
+                let mut qb = QueryBuilder::<$db>::new(
+                    "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) ",
+                );
+                qb.push_values(&written, |mut b, m| {
+                    b.push_bind(m.message_id)
+                        .push_bind(m.conversation_id)
+                        .push_bind(m.sender_id)
+                        .push_bind(&m.content)
+                        .push_bind(&m.media_url)
+                        .push_bind(m.sent_at)
+                        .push_bind(m.seq);
+                });
+                qb.push(" ON CONFLICT (message_id) DO NOTHING RETURNING message_id");
+                let inserted = qb.build_query_scalar::<Uuid>().fetch_all(&mut *tx).await?;
+                if inserted.len() != written.len() {
+                    tx.rollback().await?;
+                    return Ok(None);
+                }
+                let changes: Vec<NewChange> = written
+                    .iter()
+                    .map(|m| NewChange::in_conversation(m.conversation_id, ChangeKind::Message, ChangeOp::Upsert, m))
+                    .collect();
+                insert_changes(&mut tx, first, &changes).await?;
+                tx.commit().await?;
+                last_seq = Some(first + written.len() as i64 - 1);
+            }
+
+            let outcomes = slots
+                .into_iter()
+                .zip(batch)
+                .map(|(slot, (sender, m))| match slot {
+                    Slot::Done(outcome) => outcome,
+                    Slot::New(i) => Ok(SendOutcome::Created(written[i].clone())),
+                    Slot::Repeat(i) => Ok(retry_or_conflict(&written[i], *sender, m)),
+                })
+                .collect();
+            Ok(Some((outcomes, last_seq)))
+        }
+    };
+}
