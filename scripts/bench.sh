@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench` (and `make bench QUICK=1`): builds the workspace (release unless BENCH_PROFILE=debug),
+# `make bench` (and `make bench QUICK=1`): builds the workspace (release, or BENCH_PROFILE: debug for
+# `make test`'s quick pass, profiling for perf with symbols),
 # then runs lodestar-bench with everything its groups need: a throwaway PostgreSQL
 # (scripts/with-postgres.sh), a display and a session bus for the real app (xvfb-run,
 # dbus-run-session), tauri-driver. Rows go to the table and to BENCH_OUT as JSON.
@@ -12,7 +13,7 @@ ensure_ui_deps
 ensure_tauri_driver
 profile=${BENCH_PROFILE:-release}
 flags=()
-[ "$profile" = release ] && flags=(--release)
+[ "$profile" = debug ] || flags=(--profile "$profile")
 npm --prefix ui run --silent build
 cargo build "${flags[@]}" --workspace --bins
 bin="$CARGO_TARGET_DIR/$profile"

@@ -11,6 +11,8 @@
 #            LODESTAR_TEST_DATABASE_URL names one (scripts/with-postgres.sh)
 #   e2e      the real app in a real window (Xvfb, its own session bus, a notification daemon)
 #            driven by WebDriver against a real server and the real CLI (scripts/e2e.sh)
+#   bench    `make bench QUICK=1` on the debug build: every measurement at a small size, so the
+#            harness never rots (no timing is asserted; rows in $CARGO_TARGET_DIR/bench-quick.json)
 # Stops at the first failing step, naming it, and prints how long each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -152,3 +154,7 @@ e2e() {
 	bash scripts/e2e.sh 2>&1 | tee -a "$test_log"
 }
 run_step e2e e2e
+quick_bench() {
+	BENCH_PROFILE=debug BENCH_OUT="$CARGO_TARGET_DIR/bench-quick.json" bash scripts/bench.sh --quick
+}
+run_step bench quick_bench

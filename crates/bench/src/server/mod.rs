@@ -2,7 +2,7 @@
 //!
 //! The server runs as its own process (the `lodestar-server` binary beside this harness) on a
 //! fresh database, so the load generator does not share its runtime; both still share this
-//! machine's cores, which the row names say. `SENDERS` users, each in a direct conversation
+//! machine's cores, which the row names say. `senders` users, each in a direct conversation
 //! with one recipient, post `POST /v1/messages` back to back over HTTP/1.1 keep-alive on
 //! loopback; a message counts once the server answered 201, which it does only after the
 //! message's transaction committed. Rate = messages / wall time of the whole burst. The
@@ -26,15 +26,23 @@ use crate::report::{Budget, Row};
 use process::{cpu_of, ServerProcess};
 use seed::Seeder;
 
-/// Concurrent senders (each one user, one keep-alive connection at a time).
-const SENDERS: usize = 64;
+/// Concurrent senders (each one user, one keep-alive connection at a time): the budget's
+/// figure, and a smaller crowd beside it (fewer requests in flight make smaller commit batches).
+const SENDERS: usize = 256;
+/// The smaller crowd.
+const FEW_SENDERS: usize = 64;
 
 /// Runs the group.
 pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     let total = if quick { 2_000 } else { 30_000 };
-    let mut rows = throughput(Backend::Sqlite, total).await?;
+    let mut rows = Vec::new();
+    for senders in [SENDERS, FEW_SENDERS] {
+        rows.extend(throughput(Backend::Sqlite, total, senders).await?);
+    }
     if std::env::var_os("LODESTAR_TEST_DATABASE_URL").is_some() {
-        rows.extend(throughput(Backend::Postgres, total).await?);
+        for senders in [SENDERS, FEW_SENDERS] {
+            rows.extend(throughput(Backend::Postgres, total, senders).await?);
+        }
     } else {
         rows.push(Row::info(
             "server: PostgreSQL msg/s SKIPPED: LODESTAR_TEST_DATABASE_URL unset (run under \
@@ -46,7 +54,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     Ok(rows)
 }
 
-async fn throughput(backend: Backend, total: usize) -> anyhow::Result<Vec<Row>> {
+async fn throughput(backend: Backend, total: usize, senders_n: usize) -> anyhow::Result<Vec<Row>> {
     let (label, budget) = match backend {
         Backend::Sqlite => ("SQLite", 10_000.0),
         Backend::Postgres => ("PostgreSQL", 5_000.0),
@@ -55,14 +63,14 @@ async fn throughput(backend: Backend, total: usize) -> anyhow::Result<Vec<Row>> 
     let logs = tempfile::tempdir()?;
     let seeder = Seeder::open(&db.url).await?;
     let recipient = seeder.users("inbox", 1).await?.remove(0);
-    let senders = seeder.users("sender", SENDERS).await?;
+    let senders = seeder.users("sender", senders_n).await?;
     let mut convs = Vec::new();
     for s in &senders {
         convs.push(seeder.direct(s, &recipient).await?);
     }
     drop(seeder);
     let server = ServerProcess::start(&db.url, logs.path()).await?;
-    let http = reqwest::Client::builder().no_proxy().pool_max_idle_per_host(SENDERS).build()?;
+    let http = reqwest::Client::builder().no_proxy().pool_max_idle_per_host(senders_n).build()?;
     let url = Arc::new(format!("{}/v1/messages", server.base));
 
     // One message per sender first: connections open, caches and statements warm.
@@ -74,8 +82,8 @@ async fn throughput(backend: Backend, total: usize) -> anyhow::Result<Vec<Row>> 
         w.await??;
     }
 
-    let per = total / SENDERS;
-    let extra = total % SENDERS;
+    let per = total / senders_n;
+    let extra = total % senders_n;
     let (cpu_server, cpu_self) = (server.cpu()?, cpu_of("self")?);
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -102,22 +110,26 @@ async fn throughput(backend: Backend, total: usize) -> anyhow::Result<Vec<Row>> 
     server.stop().await?;
 
     let rate = total as f64 / took.as_secs_f64();
-    let what = format!("{SENDERS} senders, HTTP loopback, server process, {total} msgs");
+    let what = format!("{senders_n} senders, HTTP loopback, server process, {total} msgs");
     let pct = |d: Duration| 100.0 * d.as_secs_f64() / took.as_secs_f64();
     Ok(vec![
-        Row::budgeted(
-            format!("server: msgs accepted durably/s, {label}, {what}"),
-            rate,
-            "msg/s",
-            Budget::AtLeast(budget),
-        ),
+        if senders_n == SENDERS {
+            Row::budgeted(
+                format!("server: msgs accepted durably/s, {label}, {what}"),
+                rate,
+                "msg/s",
+                Budget::AtLeast(budget),
+            )
+        } else {
+            Row::info(format!("server: msgs accepted durably/s, {label}, {what}"), rate, "msg/s")
+        },
         Row::info(
-            format!("server: POST /v1/messages p50, {label}, {SENDERS} senders"),
+            format!("server: POST /v1/messages p50, {label}, {senders_n} senders"),
             lat.value_at_quantile(0.5) as f64 / 1000.0,
             "ms",
         ),
         Row::info(
-            format!("server: POST /v1/messages p99, {label}, {SENDERS} senders"),
+            format!("server: POST /v1/messages p99, {label}, {senders_n} senders"),
             lat.value_at_quantile(0.99) as f64 / 1000.0,
             "ms",
         ),
