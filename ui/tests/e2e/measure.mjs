@@ -62,7 +62,8 @@ function launch() {
     let err = '';
     child.stderr.on('data', (d) => {
       err += d.toString();
-      const line = err.match(/ui ready[^\n]*\n/)?.[0];
+      // eslint-disable-next-line no-control-regex -- the log's colours
+      const line = err.replace(/\x1b\[[0-9;]*m/g, '').match(/ui ready[^\n]*\n/)?.[0];
       if (line) {
         // The app's own split: from the engine opening to ready, and the page's share of it.
         const field = (name) => Number(line.match(new RegExp(`\\b${name}=([\\d.]+)`))?.[1] ?? NaN);
@@ -90,11 +91,13 @@ function treePssMiB(root) {
   }
   let kb = 0;
   const names = [];
+  const pids = [];
   const walk = (pid) => {
     try {
       const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
       const own = Number(m?.[1] ?? 0);
       kb += own;
+      pids.push(pid);
       names.push(`${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()} ${(own / 1024).toFixed(0)} MiB`);
     } catch {
       // Gone meanwhile.
@@ -102,7 +105,7 @@ function treePssMiB(root) {
     for (const k of kids.get(pid) ?? []) walk(k);
   };
   walk(root);
-  return { mib: kb / 1024, names };
+  return { mib: kb / 1024, names, pids };
 }
 
 // 1. First start: the first sync of the whole conversation into an empty replica, in the window.
@@ -125,6 +128,21 @@ const idle = treePssMiB(first.child.pid);
 figures.idle_pss_mib = idle.mib;
 figures.processes = idle.names;
 console.log(`idle memory after the first sync: ${idle.mib.toFixed(0)} MiB PSS over ${idle.names.length} processes (${idle.names.join(', ')})`);
+if (process.env.LODESTAR_MEASURE_SMAPS) {
+  // Where each process's memory is: PSS by mapping (a file, [heap], or anonymous), biggest first.
+  for (const pid of idle.pids) {
+    const byMap = new Map();
+    let name = 'anon';
+    for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+      const head = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/);
+      if (head) name = head[1] || 'anon';
+      const pss = line.match(/^Pss:\s+(\d+) kB/);
+      if (pss) byMap.set(name, (byMap.get(name) ?? 0) + Number(pss[1]));
+    }
+    const top = [...byMap].sort((a, b) => b[1] - a[1]).slice(0, 12);
+    console.log(`smaps ${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}: ${top.map(([n, kb]) => `${n.split('/').pop()} ${(kb / 1024).toFixed(1)}`).join(', ')}`);
+  }
+}
 await quit(first.child);
 
 // 2. Cold starts with a synced replica (median of 5).

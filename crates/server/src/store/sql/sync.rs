@@ -24,18 +24,32 @@ macro_rules! sql_sync {
                 // order), so when this page is the last one the cursor may jump to it and skip
                 // the invisible rows for good.
                 let latest: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1").fetch_one(&mut *conn).await?;
-                let mut rows = sqlx::query_as::<_, ChangeRow>(concat!(
-                    "SELECT seq, kind, op, data FROM changes WHERE seq > $2 AND (target_user_id = $1 OR \
-                     (target_user_id IS NULL AND (subject_user_id IS NULL OR subject_user_id <> $1) AND \
-                     (conversation_id IN (", my_conversations!(), ") OR \
-                     (conversation_id IS NULL AND subject_user_id IN (", my_peers!(), "))))) \
-                     ORDER BY seq LIMIT $3"
-                ))
-                .bind(user)
-                .bind(since)
-                .bind(limit + 1)
-                .fetch_all(&mut *conn)
-                .await?;
+                // The visible rows come from several indexes (one per scope) merged and sorted,
+                // so one unbounded query would sort everything after `since` to answer a page:
+                // a first sync of 100k changes sorted ~50k rows per page. Seq windows keep each
+                // sort near the page size; a window that comes back short doubles, so a user
+                // who sees little of a long gap still needs only a few queries.
+                let mut rows: Vec<ChangeRow> = Vec::new();
+                let (mut low, mut width) = (since, (2 * limit).max(64));
+                while rows.len() as i64 <= limit && low < latest {
+                    let high = low.saturating_add(width).min(latest);
+                    let more = sqlx::query_as::<_, ChangeRow>(concat!(
+                        "SELECT seq, kind, op, data FROM changes WHERE seq > $2 AND seq <= $4 AND (target_user_id = $1 OR \
+                         (target_user_id IS NULL AND (subject_user_id IS NULL OR subject_user_id <> $1) AND \
+                         (conversation_id IN (", my_conversations!(), ") OR \
+                         (conversation_id IS NULL AND subject_user_id IN (", my_peers!(), "))))) \
+                         ORDER BY seq LIMIT $3"
+                    ))
+                    .bind(user)
+                    .bind(low)
+                    .bind(limit + 1 - rows.len() as i64)
+                    .bind(high)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    rows.extend(more);
+                    low = high;
+                    width = width.saturating_mul(2);
+                }
                 let has_more = rows.len() as i64 > limit;
                 rows.truncate(limit as usize);
                 let last = rows.last().map_or(since, |r| r.seq);
