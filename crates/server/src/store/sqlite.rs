@@ -21,6 +21,7 @@ pub struct SqliteStore {
     read: SqlitePool,
     write: SqlitePool,
     watch: watch::Sender<i64>,
+    checkpointer: tokio::task::JoinHandle<()>,
 }
 
 impl SqliteStore {
@@ -40,14 +41,42 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let write =
-            SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        // The writer never checkpoints: at every ~4 MB of WAL that would copy pages into the
+        // database and sync it inside some request's commit, stalling every message queued
+        // behind it. A background task checkpoints instead (see `checkpoints`).
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
+            .await?;
         sqlx::migrate!("../../migrations/server-sqlite").run(&write).await?;
         let read = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         let latest: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1")
             .fetch_one(&read)
             .await?;
-        Ok(SqliteStore { read, write, watch: watch::Sender::new(latest) })
+        let checkpointer = tokio::spawn(checkpoints(read.clone()));
+        Ok(SqliteStore { read, write, watch: watch::Sender::new(latest), checkpointer })
+    }
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        self.checkpointer.abort();
+    }
+}
+
+/// How often the WAL is copied back into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// Checkpoints the WAL beside the writer, never blocking it (`PASSIVE`), so the WAL stays small
+/// without any commit paying for it.
+async fn checkpoints(read: SqlitePool) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&read).await {
+            tracing::warn!(error = %e, "WAL checkpoint failed; retrying");
+        }
     }
 }
 
