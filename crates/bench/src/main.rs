@@ -66,6 +66,8 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     }
+    let against_limits = report::ratios(&rows);
+    rows.extend(against_limits);
     report::print(&rows);
     let out = args.out.clone().unwrap_or_else(|| {
         let target = std::env::var_os("CARGO_TARGET_DIR")

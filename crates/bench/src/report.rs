@@ -78,6 +78,35 @@ pub fn quantile(samples: &[Duration], q: f64) -> Duration {
     sorted[rank - 1]
 }
 
+/// Which figure is read against which limit, by the start of their row names, and whether the
+/// ratio is figure / limit (times, latencies) or limit / figure (rates): either way, how many
+/// times the physical floor the figure costs.
+const AGAINST: &[(&str, &str, bool)] = &[
+    ("first sync: ", "limit: raw SQLite insert rate", false),
+    ("server: msgs accepted durably/s, SQLite, 256", "limit: raw SQLite insert rate", false),
+    ("server: msgs accepted durably/s, PostgreSQL, 256", "limit: raw SQLite insert rate", false),
+    ("live: seen in recipient's replica p50", "limit: WebSocket echo round trip p50", true),
+    ("live: seen in recipient's replica p99", "limit: WebSocket echo round trip p99", true),
+    ("live: WS frame arrival p50", "limit: WebSocket echo round trip p50", true),
+];
+
+/// The ratio rows: each figure of [`AGAINST`] present in `rows` beside its limit.
+pub fn ratios(rows: &[Row]) -> Vec<Row> {
+    let find = |start: &str, unit: Option<&str>| {
+        rows.iter().find(|r| r.name.starts_with(start) && unit.is_none_or(|u| r.unit == u))
+    };
+    AGAINST
+        .iter()
+        .filter_map(|&(figure, limit, figure_over_limit)| {
+            // First-sync and server figures compare as rates (their sizes differ in --quick).
+            let unit = (!figure_over_limit).then_some("msg/s");
+            let (f, l) = (find(figure, unit)?, find(limit, None)?);
+            let ratio = if figure_over_limit { f.value / l.value } else { l.value / f.value };
+            ratio.is_finite().then(|| Row::info(format!("ratio: {} vs {}", f.name, l.name), ratio, "x"))
+        })
+        .collect()
+}
+
 /// Prints the table.
 pub fn print(rows: &[Row]) {
     let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
@@ -119,6 +148,23 @@ mod tests {
         assert_eq!(quantile(&s, 0.99), Duration::from_millis(99));
         assert_eq!(quantile(&s, 1.0), Duration::from_millis(100));
         assert_eq!(quantile(&[], 0.5), Duration::ZERO);
+    }
+
+    #[test]
+    fn ratios_read_rates_and_latencies_against_their_floors() {
+        let rows = [
+            Row::info("limit: raw SQLite insert rate (5k rows)", 50_000.0, "rows/s"),
+            Row::info("first sync: 5k messages, rate", 25_000.0, "msg/s"),
+            Row::info("first sync: seed server", 3.0, "s"),
+            Row::info("limit: WebSocket echo round trip p50", 0.1, "ms"),
+            Row::info("live: seen in recipient's replica p50, 50 clients", 4.0, "ms"),
+        ];
+        let r = ratios(&rows);
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert!(r[0].name.contains("first sync: 5k messages, rate"));
+        assert!((r[0].value - 2.0).abs() < 1e-9, "a rate half the limit's is 2x");
+        assert!((r[1].value - 40.0).abs() < 1e-9, "a latency 40 times the echo is 40x");
+        assert!(r.iter().all(|r| r.unit == "x" && r.ok.is_none()));
     }
 
     #[test]
