@@ -102,7 +102,9 @@ pub fn ratios(rows: &[Row]) -> Vec<Row> {
             let unit = (!figure_over_limit).then_some("msg/s");
             let (f, l) = (find(figure, unit)?, find(limit, None)?);
             let ratio = if figure_over_limit { f.value / l.value } else { l.value / f.value };
-            ratio.is_finite().then(|| Row::info(format!("ratio: {} vs {}", f.name, l.name), ratio, "x"))
+            ratio
+                .is_finite()
+                .then(|| Row::info(format!("ratio: {} vs {}", f.name, l.name), ratio, "x"))
         })
         .collect()
 }
