@@ -1045,6 +1045,7 @@ async fn a_batch_answers_each_message_as_if_alone(backend: Backend) {
         (c, new_g.clone()),
         (a, retry_in_batch),
         (c, conflict_in_batch),
+        (b, NewMessage { conversation_id: g, ..new_ab.clone() }),
         (a, stored_again),
         (a, stored_other),
         (c, text(ab, "cat is not in ab", t(3))),
@@ -1065,6 +1066,11 @@ async fn a_batch_answers_each_message_as_if_alone(backend: Backend) {
         out.next().unwrap().unwrap(),
         SendOutcome::IdConflict,
         "an id reused in the same batch"
+    );
+    assert_eq!(
+        out.next().unwrap().unwrap(),
+        SendOutcome::IdConflict,
+        "a taken id answers before the conversation is checked, as it would alone"
     );
     assert_eq!(out.next().unwrap().unwrap(), SendOutcome::Existing(before.clone()));
     assert_eq!(out.next().unwrap().unwrap(), SendOutcome::IdConflict);

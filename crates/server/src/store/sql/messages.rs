@@ -100,12 +100,14 @@ macro_rules! sql_messages {
             let mut fresh: Vec<(Uuid, &NewMessage)> = Vec::new();
             let mut claimed: HashMap<Uuid, usize> = HashMap::new();
             for (sender, m) in batch {
+                // In the order a lone request checks: an id already stored (here: earlier in
+                // the batch) answers before the conversation is looked at.
                 let slot = if let Some(s) = stored.get(&m.message_id) {
                     Slot::Done(Ok(retry_or_conflict(s, *sender, m)))
-                } else if !allowed.contains(&(m.conversation_id, *sender)) {
-                    Slot::Done(Err(StoreError::NotFound))
                 } else if let Some(&at) = claimed.get(&m.message_id) {
                     Slot::Repeat(at)
+                } else if !allowed.contains(&(m.conversation_id, *sender)) {
+                    Slot::Done(Err(StoreError::NotFound))
                 } else {
                     claimed.insert(m.message_id, fresh.len());
                     fresh.push((*sender, m));
