@@ -380,6 +380,57 @@ async fn search_is_fast_on_a_large_replica() {
     assert!(newest[0].snippet.contains("[mentoring]"), "{newest:?}");
 }
 
+/// A last word longer than the indexed prefixes is searched by its start and checked word by
+/// word; whether that path answers or gives way to FTS5's own prefix query, the hits are the
+/// messages with a word starting with it, newest first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_prefix_finds_whole_words_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let replica = Replica::open(&dir.path().join("prefix.db")).await.unwrap();
+    let (other, conv) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    let texts: Vec<String> = ["Meetings moved to Friday", "the premeeting chat", "meeting notes"]
+        .into_iter()
+        .map(str::to_owned)
+        // More near misses ("mee…" but not "meeting…") than the narrowed path checks.
+        .chain((0..2_500).map(|i| format!("we meet at noon, {i}")))
+        .chain(["meeting at 5, the newest".to_owned()])
+        .collect();
+    let messages: Vec<lodestar_protocol::Message> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| lodestar_protocol::Message {
+            message_id: uuid::Uuid::new_v4(),
+            conversation_id: conv,
+            sender_id: Some(other),
+            content: Some(text.clone()),
+            media_url: None,
+            sent_at: Utc::now(),
+            seq: i as i64 + 1,
+        })
+        .collect();
+    replica.store_messages(&messages).await.unwrap();
+    let id = |text: &str| {
+        messages.iter().find(|m| m.content.as_deref() == Some(text)).unwrap().message_id
+    };
+    let ids = |hits: Vec<lodestar_client::replica::SearchHit>| {
+        hits.into_iter().map(|h| h.message_id).collect::<Vec<_>>()
+    };
+
+    // The newest candidate passes the check at once.
+    let first = replica.search("MEETIN", 1).await.unwrap();
+    assert_eq!(ids(first.clone()), [id("meeting at 5, the newest")]);
+    assert!(first[0].snippet.contains("[meeting]"), "{first:?}");
+    // Past 2,000 near misses: FTS5's own prefix query, same answer in the same order.
+    assert_eq!(
+        ids(replica.search("meeting", 10).await.unwrap()),
+        [id("meeting at 5, the newest"), id("meeting notes"), id("Meetings moved to Friday")]
+    );
+    // Other words still count, and a short prefix needs no narrowing.
+    assert_eq!(ids(replica.search("notes meet", 10).await.unwrap()), [id("meeting notes")]);
+    assert_eq!(replica.search("noon mee", 3).await.unwrap().len(), 3);
+    assert!(replica.search("meetingroom", 10).await.unwrap().is_empty());
+}
+
 lodestar_tests::on_both_backends!(
     a_long_first_sync_reports_progress_toward_a_total,
     scrolling_back_past_the_replica_fetches_older_history,

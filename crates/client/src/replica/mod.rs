@@ -10,6 +10,7 @@ mod groups;
 mod local;
 mod outbox;
 mod queries;
+mod search;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -23,7 +24,8 @@ use uuid::Uuid;
 pub use apply::ApplyStats;
 pub use groups::GroupRows;
 pub use outbox::{OutboxEntry, OutboxKind, OutboxState};
-pub use queries::{ConversationItem, MessageItem, MessageStatus, SearchHit};
+pub use queries::{ConversationItem, MessageItem, MessageStatus};
+pub use search::SearchHit;
 
 use crate::error::{ClientError, ClientResult};
 

@@ -1,5 +1,5 @@
-//! What the UI and the CLI read: the conversation list, a page of messages with their status
-//! and read receipts, and full-text search. Everything comes from the replica, so it works
+//! What the UI and the CLI read: the conversation list, and a page of messages with their status
+//! and read receipts (search is in `search`). Everything comes from the replica, so it works
 //! offline and unread counts agree with the server after a sync.
 
 use chrono::{DateTime, Utc};
@@ -72,18 +72,6 @@ pub struct MessageItem {
     pub status: MessageStatus,
 }
 
-/// A search result.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct SearchHit {
-    /// The message found.
-    pub message_id: Uuid,
-    /// Where it is.
-    pub conversation_id: Uuid,
-    /// The content around the match, the match in `[` `]`.
-    pub snippet: String,
-}
-
 type MessageRow =
     (Uuid, Uuid, Option<Uuid>, Option<String>, Option<String>, DateTime<Utc>, Option<i64>);
 
@@ -107,27 +95,6 @@ const MESSAGE_COLUMNS: &str =
 const PARTICIPANTS: &str = "SELECT user_id FROM direct_conversation_participants WHERE conversation_id = $1 \
      UNION SELECT gm.user_id FROM conversations c JOIN group_members gm ON gm.group_id = c.group_id \
      WHERE c.conversation_id = $1";
-
-/// Turns what a person types into an FTS5 query: every word must appear, the last as a prefix.
-fn fts_query(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split_whitespace()
-        .map(|w| {
-            w.chars().filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '-').collect::<String>()
-        })
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-        .collect();
-    let last = words.len().checked_sub(1)?;
-    Some(
-        words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| if i == last { format!("{w}*") } else { w.clone() })
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
-}
 
 impl Replica {
     /// The conversation list, most recent activity first.
@@ -282,43 +249,5 @@ impl Replica {
                 },
             )
             .collect())
-    }
-
-    /// Full-text search over every message in the replica, queued ones included, newest first
-    /// (FTS5 walks its index in rowid order and stops at the limit, however common the word).
-    pub async fn search(&self, text: &str, limit: i64) -> ClientResult<Vec<SearchHit>> {
-        let Some(query) = fts_query(text) else { return Ok(Vec::new()) };
-        let rows: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
-            "SELECT m.message_id, m.conversation_id, snippet(messages_fts, 0, '[', ']', '…', 12) \
-             FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid \
-             WHERE messages_fts MATCH $1 ORDER BY messages_fts.rowid DESC LIMIT $2",
-        )
-        .bind(query)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(message_id, conversation_id, snippet)| SearchHit {
-                message_id,
-                conversation_id,
-                snippet,
-            })
-            .collect())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fts_query;
-
-    #[test]
-    fn typed_text_becomes_a_safe_fts_query() {
-        assert_eq!(fts_query("rust meetup").as_deref(), Some("\"rust\" \"meetup\"*"));
-        assert_eq!(
-            fts_query("  \"quoted\" AND (x* ").as_deref(),
-            Some("\"quoted\" \"AND\" \"x\"*")
-        );
-        assert_eq!(fts_query(" \"* ( "), None);
     }
 }
