@@ -2,12 +2,13 @@
 //! the person types: every word must appear, the last one as a prefix of a word.
 //!
 //! FTS5 walks a word's (or an indexed prefix's) list of messages newest first and stops at the
-//! limit, however common the word. A prefix longer than the index's prefixes (2 and 3 letters)
-//! is different: FTS5 first merges the lists of every word starting with it, ~17 ms for a word in
+//! limit, however common the word. A prefix the index does not keep (it keeps 3-letter ones) is
+//! different: FTS5 first merges the lists of every word starting with it, ~17 ms for a word in
 //! most of a million messages. So a longer last word is searched by its first three letters
 //! (an indexed prefix, walked newest first) and each candidate checked for a word that really
 //! starts with the whole of it; only when candidates keep failing the check (a rare word with a
-//! common start) does the search fall back to FTS5's own prefix query.
+//! common start) does the search fall back to FTS5's own prefix query. One- and two-letter
+//! prefixes, typed on the way to a word, take FTS5's merge too.
 
 use uuid::Uuid;
 
@@ -26,7 +27,7 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
-/// The longest prefix the FTS index keeps (migration `0003_search_prefixes`).
+/// The prefix length the FTS index keeps (migration `0004_search_prefix_three`).
 const INDEXED_PREFIX: usize = 3;
 /// Candidates read per query on the narrowed path.
 const CHUNK: i64 = 200;
