@@ -18,4 +18,4 @@ if [ $# -gt 0 ]; then
 else
 	command=(node --test --test-reporter=spec ui/tests/e2e/app.e2e.mjs)
 fi
-exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- "${command[@]}"
+on_fresh_desktop "${command[@]}"

@@ -116,6 +116,12 @@ ensure_tauri_driver() {
 	export TAURI_DRIVER
 }
 
+# Runs a command on a fresh desktop of its own: an X display (Xvfb) and a D-Bus session bus,
+# so notifications, the keychain fallback and the window behave as they would for a new user.
+on_fresh_desktop() {
+	exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- "$@"
+}
+
 # Everything above; extra arguments are rustup components to make sure of.
 # (Each step checks its own errors: callers may run this where `set -e` does not apply.)
 # shellcheck disable=SC2120 # the arguments are optional
