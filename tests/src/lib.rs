@@ -332,26 +332,45 @@ impl Api {
     }
 }
 
+/// A raw `/v1/events` WebSocket.
+pub type EventSocket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// `ws://…/v1/events` of a server at `base` (`http://…`), from a cursor if given.
+pub fn events_url(base: &str, since: Option<&str>) -> String {
+    let ws = base.replacen("http://", "ws://", 1);
+    match since {
+        Some(s) => format!("{ws}/v1/events?since={s}"),
+        None => format!("{ws}/v1/events"),
+    }
+}
+
+/// Opens `user`'s event socket as the app does (the bearer token in the upgrade request).
+pub async fn open_events(
+    base: &str,
+    user: &User,
+    since: Option<&str>,
+) -> Result<EventSocket, tokio_tungstenite::tungstenite::Error> {
+    let mut req = events_url(base, since).into_client_request()?;
+    let bearer = format!("Bearer {}", user.token).parse().map_err(|e| {
+        tokio_tungstenite::tungstenite::Error::HttpFormat(
+            tokio_tungstenite::tungstenite::http::Error::from(e),
+        )
+    })?;
+    req.headers_mut().insert("authorization", bearer);
+    let (stream, _) = tokio_tungstenite::connect_async(req).await?;
+    Ok(stream)
+}
+
 /// A live `/v1/events` socket.
 pub struct Events {
-    stream: tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
+    stream: EventSocket,
 }
 
 impl Events {
     /// Connects as `user`, optionally from a cursor.
     pub async fn connect(base: &str, user: &User, since: Option<&str>) -> Events {
-        let ws = base.replacen("http://", "ws://", 1);
-        let url = match since {
-            Some(s) => format!("{ws}/v1/events?since={s}"),
-            None => format!("{ws}/v1/events"),
-        };
-        let mut req = url.into_client_request().expect("ws request");
-        req.headers_mut()
-            .insert("authorization", format!("Bearer {}", user.token).parse().expect("header"));
-        let (stream, _) = tokio_tungstenite::connect_async(req).await.expect("websocket connects");
-        Events { stream }
+        Events { stream: open_events(base, user, since).await.expect("websocket connects") }
     }
 
     /// The next `changes` frame, within `wait`.

@@ -24,7 +24,8 @@ use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use uuid::Uuid;
 
-use super::{connect, events_url, Rng, Socket};
+use super::{connect, Socket};
+use crate::replica::Text;
 use crate::report::{Budget, Row};
 use crate::server::process::ServerProcess;
 use crate::server::seed::Seeder;
@@ -58,7 +59,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     let seeded = Instant::now();
     let seeder = Seeder::open(&db.url).await?;
     let users = seeder.users("live", n).await?;
-    let mut rng = Rng::new(0x10de_57a4);
+    let mut rng = Text::new(0x10de_57a4);
     let mut schedule = Vec::with_capacity(total);
     let mut convs: HashMap<(usize, usize), Uuid> = HashMap::new();
     for i in 0..total {
@@ -101,7 +102,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
             api,
             replica.clone(),
             user.id,
-            events_url(&server.base),
+            lodestar_tests::events_url(&server.base, None),
             user.token.clone(),
         );
         let mut events = engine.subscribe();
