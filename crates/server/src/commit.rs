@@ -54,20 +54,21 @@ impl MessageCommitter {
 async fn commit_loop(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Pending>) {
     let mut pending = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut pending, MAX_BATCH).await > 0 {
-        let batch: Vec<(Uuid, NewMessage)> =
-            pending.iter().map(|p| (p.sender, p.message.clone())).collect();
+        // Moved out, not copied: the messages go to the store, the replies stay here.
+        let (batch, replies): (Vec<(Uuid, NewMessage)>, Vec<_>) =
+            pending.drain(..).map(|p| ((p.sender, p.message), p.reply)).unzip();
         match store.send_messages(&batch).await {
             Ok(outcomes) => {
-                for (p, outcome) in pending.drain(..).zip(outcomes) {
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
                     // The client may have gone; its message is stored all the same.
-                    let _ = p.reply.send(outcome);
+                    let _ = reply.send(outcome);
                 }
             }
             Err(e) => {
                 tracing::error!(error = %e, code = e.code(), messages = batch.len(), "a message batch failed");
                 let e = Arc::new(e);
-                for p in pending.drain(..) {
-                    let _ = p.reply.send(Err(StoreError::Batch(e.clone())));
+                for reply in replies {
+                    let _ = reply.send(Err(StoreError::Batch(e.clone())));
                 }
             }
         }
