@@ -6,6 +6,7 @@
 mod bindings;
 mod commands;
 mod events;
+mod first_show;
 mod ipc;
 mod notify;
 mod paths;
@@ -41,6 +42,7 @@ pub fn run() {
     let built = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(commands::handler())
+        .on_page_load(first_show::on_page_load)
         .setup(|app| {
             let dir = paths::data_dir(app.handle())?;
             let core = tauri::async_runtime::block_on(App::open(&dir, paths::server_override()))?;
@@ -48,6 +50,7 @@ pub fn run() {
             app.manage(core);
             events::forward(app.handle().clone());
             tray::install(app.handle());
+            first_show::fallback(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!());

@@ -51,7 +51,7 @@ async fn show_unread<R: Runtime>(handle: &AppHandle<R>) {
     // Signed out counts as nothing unread.
     let unread = handle.state::<App>().unread_total().await.unwrap_or(0);
     let text = title(unread);
-    if let Some(window) = handle.get_webview_window("main") {
+    if let Some(window) = handle.get_webview_window(crate::first_show::MAIN) {
         if let Err(e) = window.set_title(&text) {
             tracing::debug!(error = %e, "title not set");
         }
@@ -76,7 +76,7 @@ pub fn install<R: Runtime>(handle: &AppHandle<R>) {
         }
         tray.on_menu_event(|app, event| match event.id.as_ref() {
             "open" => {
-                if let Some(w) = app.get_webview_window("main") {
+                if let Some(w) = app.get_webview_window(crate::first_show::MAIN) {
                     let _ = w.show();
                     let _ = w.set_focus();
                 }
