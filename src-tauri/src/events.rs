@@ -44,6 +44,7 @@ pub fn forward<R: Runtime>(handle: AppHandle<R>) {
     let mut rx = handle.state::<App>().subscribe();
     tauri::async_runtime::spawn(async move {
         let title = crate::tray::TitleUpdater::new(handle.clone());
+        let mut heap = crate::heap::Trimmer::default();
         loop {
             let event = match rx.recv().await {
                 Ok(e) => e,
@@ -53,7 +54,10 @@ pub fn forward<R: Runtime>(handle: AppHandle<R>) {
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             };
             let sent = match &event {
-                Event::Sync(state) => handle.emit(names::SYNC, state),
+                Event::Sync(state) => {
+                    heap.observe(state);
+                    handle.emit(names::SYNC, state)
+                }
                 Event::ConversationsChanged => {
                     title.poke();
                     handle.emit(names::CONVERSATIONS, ())

@@ -7,6 +7,7 @@ mod bindings;
 mod commands;
 mod events;
 mod first_show;
+mod heap;
 mod ipc;
 mod notify;
 mod paths;
@@ -17,14 +18,27 @@ use tauri::{Manager, RunEvent};
 
 pub use bindings::typescript as typescript_bindings;
 
-/// WebKitGTK's accelerated compositing buys nothing for a page of plain DOM like ours and costs
-/// memory: measured on this machine (Xvfb, software GL), the web process held 179 MiB with it and
-/// 106 MiB without, and a frame after jumping through history took 68 ms with it, 34 ms without.
-/// Off unless the user's environment says otherwise. Must run before any thread starts.
+/// WebKitGTK settings for a page of plain DOM like ours, each measured on this machine (Xvfb,
+/// software GL; BENCHMARKS.md), each left as the user's environment sets it:
+/// - accelerated compositing off: the web process held 179 MiB with it and 106 MiB without, and a
+///   frame after jumping through history took 68 ms with it, 34 ms without;
+/// - without compositing the DMA-BUF renderer is never used, yet setting it up keeps ~5 MiB in
+///   the UI process.
+///
+/// Tried and left out: JavaScriptCore without its JIT (`JSC_useJIT=0`) saves 8 MiB in the web
+/// process but made the frame after a jump through history 42 ms instead of 27.
+#[cfg(target_os = "linux")]
+const LINUX_WEBVIEW_DEFAULTS: [(&str, &str); 2] =
+    [("WEBKIT_DISABLE_COMPOSITING_MODE", "1"), ("WEBKIT_DISABLE_DMABUF_RENDERER", "1")];
+
+/// Applies `LINUX_WEBVIEW_DEFAULTS` (the web processes inherit them). Must run before any thread
+/// starts.
 fn linux_webview_defaults() {
     #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    for (name, value) in LINUX_WEBVIEW_DEFAULTS {
+        if std::env::var_os(name).is_none() {
+            std::env::set_var(name, value);
+        }
     }
 }
 

@@ -67,7 +67,13 @@ pub async fn serve(socket: WebSocket, state: AppState, user: Uuid, mut cursor: i
     }
 }
 
-/// Reads the user's conversations again if asked, then sends what is new since the cursor.
+/// Sends what is new since the cursor, then reads the user's conversations again if asked.
+///
+/// In that order: `mine` must know every conversation the user joined up to the cursor. Read
+/// first, a conversation created between the read and the sync query reached the client, moved
+/// the cursor past its membership changes (so no later batch would reload), and left `mine`
+/// without it: every message in it was then skipped until the socket reconnected (seen as a
+/// message that never arrived in the desktop tests under load).
 async fn pull<S>(
     state: &AppState,
     user: Uuid,
@@ -80,6 +86,7 @@ where
     S: SinkExt<Message> + Unpin,
     S::Error: std::fmt::Display,
 {
+    push(state, user, cursor, tx).await?;
     if reload {
         *mine = state
             .store
@@ -89,7 +96,7 @@ where
             .into_iter()
             .collect();
     }
-    push(state, user, cursor, tx).await
+    Ok(())
 }
 
 async fn push<S>(state: &AppState, user: Uuid, cursor: &mut i64, tx: &mut S) -> Result<(), String>

@@ -10,6 +10,10 @@ class Presence {
     const onVisibility = () => (this.visible = document.visibilityState !== 'hidden');
     const onFocus = () => (this.focused = true);
     const onBlur = () => (this.focused = false);
+    // The window starts hidden and is shown once the page has loaded (src-tauri first_show.rs),
+    // possibly before this runs: read the state now rather than trust the one at module load.
+    onVisibility();
+    this.focused = document.hasFocus();
     document.addEventListener('visibilitychange', onVisibility);
     window.addEventListener('focus', onFocus);
     window.addEventListener('blur', onBlur);
