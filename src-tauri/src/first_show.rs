@@ -8,6 +8,7 @@
 //! ~500 ms longer (measured: 922–955 ms vs 426–448 ms). Shown after the load, the first draw
 //! gets its frame at once. Elsewhere it spares the user a blank white window.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tauri::webview::{PageLoadEvent, PageLoadPayload};
@@ -15,6 +16,10 @@ use tauri::{AppHandle, Manager, Runtime, Webview};
 
 /// The main window's label.
 pub const MAIN: &str = "main";
+
+/// Whichever of the page load and the fallback comes first shows the window; after that neither
+/// does anything (a reload, or a window the user has since hidden, stays as it is).
+static SHOWN: AtomicBool = AtomicBool::new(false);
 
 /// A page that never finishes loading (a broken build, a stuck script) must still give the user
 /// a window to look at and close.
@@ -40,8 +45,7 @@ fn show<R: Runtime>(handle: &AppHandle<R>) {
     let Some(window) = handle.get_webview_window(MAIN) else {
         return;
     };
-    // Showing a visible window again would raise it over whatever the user moved on to.
-    if window.is_visible().unwrap_or(false) {
+    if SHOWN.swap(true, Ordering::SeqCst) {
         return;
     }
     tracing::debug!("showing the main window");
