@@ -88,12 +88,7 @@ pub fn forward<R: Runtime>(handle: AppHandle<R>) {
 
 /// Brings the window forward and shows a conversation (a notification was clicked).
 pub fn open_conversation<R: Runtime>(handle: &AppHandle<R>, conversation_id: Uuid) {
-    if let Some(window) = handle.get_webview_window(crate::first_show::MAIN) {
-        // Best effort: some window managers refuse focus requests.
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
+    crate::first_show::bring_forward(handle);
     if let Err(e) = handle.emit(names::OPEN, ConversationRef { conversation_id }) {
         tracing::warn!(error = %e, "could not open the conversation");
     }

@@ -1,4 +1,5 @@
-//! The main window is created hidden (tauri.conf.json) and shown once its page has loaded.
+//! The main window is created hidden (tauri.conf.json) and shown once its page has loaded; and
+//! brought forward on request.
 //!
 //! Why: without accelerated compositing (our Linux default, see `linux_webview_defaults`),
 //! WebKitGTK answers the window's first draw by asking the web process for a frame and blocking
@@ -52,4 +53,17 @@ fn show<R: Runtime>(handle: &AppHandle<R>) {
     if let Err(e) = window.show() {
         tracing::warn!(error = %e, "cannot show the main window");
     }
+}
+
+/// Brings the main window in front of the user (the tray's "Open Lodestar", a notification
+/// clicked): out of the taskbar, shown, focused. It counts as the first show if none came yet.
+pub fn bring_forward<R: Runtime>(handle: &AppHandle<R>) {
+    let Some(window) = handle.get_webview_window(MAIN) else {
+        return;
+    };
+    SHOWN.store(true, Ordering::SeqCst);
+    // Best effort: some window managers refuse focus requests.
+    let _ = window.unminimize();
+    let _ = window.show();
+    let _ = window.set_focus();
 }

@@ -75,12 +75,7 @@ pub fn install<R: Runtime>(handle: &AppHandle<R>) {
             tray = tray.icon(icon.clone());
         }
         tray.on_menu_event(|app, event| match event.id.as_ref() {
-            "open" => {
-                if let Some(w) = app.get_webview_window(crate::first_show::MAIN) {
-                    let _ = w.show();
-                    let _ = w.set_focus();
-                }
-            }
+            "open" => crate::first_show::bring_forward(app),
             "quit" => app.exit(0),
             _ => {}
         })
