@@ -388,9 +388,10 @@ async fn login_failures_count_the_window_and_clear(backend: Backend) {
     let f = fx(backend).await;
     let s = &*f.s;
     let both = ["user:ann".to_owned(), "ip:10.0.0.1".to_owned()];
-    s.record_login_failure(&both, t(-600)).await.unwrap();
-    s.record_login_failure(&both[..1], t(-300)).await.unwrap();
-    s.record_login_failure(&both, t(-60)).await.unwrap();
+    s.record_attempt(&both, Uuid::new_v4(), t(-600)).await.unwrap();
+    s.record_attempt(&both[..1], Uuid::new_v4(), t(-300)).await.unwrap();
+    let last = Uuid::new_v4();
+    s.record_attempt(&both, last, t(-60)).await.unwrap();
 
     assert_eq!(s.login_failures("user:ann", t(-900)).await.unwrap(), (3, Some(t(-600))));
     assert_eq!(s.login_failures("user:ann", t(-400)).await.unwrap(), (2, Some(t(-300))));
@@ -410,6 +411,57 @@ async fn login_failures_count_the_window_and_clear(backend: Backend) {
         "clearing one key keeps the others"
     );
     s.clear_login_failures("never-failed").await.unwrap();
+    // Forgetting an attempt removes its rows under every key, and nothing else.
+    s.forget_attempt(last).await.unwrap();
+    assert_eq!(s.login_failures("ip:10.0.0.1", t(-900)).await.unwrap(), (1, Some(t(-600))));
+    s.forget_attempt(Uuid::new_v4()).await.unwrap();
+    assert_eq!(s.login_failures("ip:10.0.0.1", t(-900)).await.unwrap(), (1, Some(t(-600))));
+}
+
+async fn taken_names_each_taken_field_before_any_write(backend: Backend) {
+    let f = fx(backend).await;
+    let s = &*f.s;
+    let mut with_phone = new_user("ann");
+    with_phone.profile.phone_number = Some("+15550100".into());
+    let ann = create(s, with_phone, t(0)).await;
+    assert_eq!(s.taken("ANN", "other@example.com", None).await.unwrap(), vec!["username"]);
+    assert_eq!(s.taken("other", "Ann@Example.com", None).await.unwrap(), vec!["email"]);
+    assert_eq!(s.taken("other", "other@example.com", Some("+15550100")).await.unwrap(), vec!["phone_number"]);
+    assert!(s.taken("other", "other@example.com", Some("+15550199")).await.unwrap().is_empty());
+    assert_eq!(s.me(ann.profile.user_id, today()).await.unwrap().profile.username, "ann");
+}
+
+async fn valid_sessions_are_the_unexpired_unrevoked_ones(backend: Backend) {
+    let f = fx(backend).await;
+    let s = &*f.s;
+    let ann = user(s, "ann").await;
+    s.create_session(ann, "live", t(0), t(100)).await.unwrap();
+    s.create_session(ann, "expired", t(0), t(5)).await.unwrap();
+    s.create_session(ann, "revoked", t(0), t(100)).await.unwrap();
+    s.delete_session("revoked").await.unwrap();
+    let asked: Vec<String> = ["live", "expired", "revoked", "never"].map(String::from).into();
+    assert_eq!(s.valid_sessions(&asked, t(10)).await.unwrap(), vec!["live".to_owned()]);
+    assert!(s.valid_sessions(&[], t(10)).await.unwrap().is_empty());
+    // More than one query's worth of hashes.
+    let many: Vec<String> = (0..2_500).map(|i| format!("h{i}")).chain(["live".to_owned()]).collect();
+    assert_eq!(s.valid_sessions(&many, t(10)).await.unwrap(), vec!["live".to_owned()]);
+}
+
+async fn conversation_members_lists_direct_and_group_members(backend: Backend) {
+    let f = fx(backend).await;
+    let s = &*f.s;
+    let (a, b, c) = (user(s, "ann").await, user(s, "ben").await, user(s, "cat").await);
+    let ab = direct(s, a, b, t(1)).await;
+    let group = s
+        .create_group(a, NewGroup { group_name: "cohort".into(), description: None }, &[c], t(2))
+        .await
+        .unwrap();
+    let mut members = s.conversation_members(&[ab, group.conversation_id, Uuid::new_v4()]).await.unwrap();
+    members.sort();
+    let mut expected = vec![(ab, a), (ab, b), (group.conversation_id, a), (group.conversation_id, c)];
+    expected.sort();
+    assert_eq!(members, expected);
+    assert!(s.conversation_members(&[]).await.unwrap().is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1815,6 +1867,9 @@ lodestar_tests::on_both_backends!(
     sessions_expire_and_can_be_revoked,
     set_password_hash_revokes_every_other_session,
     login_failures_count_the_window_and_clear,
+    taken_names_each_taken_field_before_any_write,
+    valid_sessions_are_the_unexpired_unrevoked_ones,
+    conversation_members_lists_direct_and_group_members,
     update_me_patches_clears_and_leaves,
     update_me_refuses_taken_values,
     search_users_applies_each_filter,

@@ -396,7 +396,8 @@ async fn ten_failures_lock_the_account(backend: Backend) {
     let retry = a.headers.get("retry-after").expect("a Retry-After header").to_str().unwrap();
     let secs: u64 = retry.parse().expect("Retry-After is a number of seconds");
     assert!((1..=900).contains(&secs), "Retry-After {secs} within the 15-minute window");
-    // Still locked, also by email.
+    // This address spent its budget too, so the email is refused from here as well (from
+    // another address it would answer as an unknown email does: see hostile_auth.rs).
     let a = login(&s.api, "alice@example.com", PASSWORD).await;
     assert_eq!(a.status, 429, "{}", a.body);
     s.server.stop().await;

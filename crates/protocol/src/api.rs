@@ -385,7 +385,7 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
-    /// `payload_too_large`, `validation_failed`, `rate_limited`, `internal`.
+    /// `payload_too_large`, `validation_failed`, `rate_limited`, `unavailable`, `timeout`, `internal`.
     pub code: String,
     /// For people.
     pub message: String,

@@ -58,19 +58,37 @@ async fn commit_loop(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Pending>) {
         let (batch, replies): (Vec<(Uuid, NewMessage)>, Vec<_>) =
             pending.drain(..).map(|p| ((p.sender, p.message), p.reply)).unzip();
         match store.send_messages(&batch).await {
-            Ok(outcomes) => {
-                for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                    // The client may have gone; its message is stored all the same.
+            Ok(outcomes) => answer(replies, outcomes),
+            Err(e) if batch.len() > 1 => {
+                // One message the database refuses (a value the rules let through, a row that
+                // breaks a constraint) must not fail the others it was batched with: commit each
+                // on its own, so only the bad one fails and its sender alone sees why.
+                tracing::warn!(error = %e, code = e.code(), messages = batch.len(), "a message batch failed; committing its messages one by one");
+                for ((sender, message), reply) in batch.into_iter().zip(replies) {
+                    let outcome = store.send_message(sender, message).await;
+                    if let Err(e) = &outcome {
+                        tracing::error!(error = %e, code = e.code(), "a message failed on its own");
+                    }
                     let _ = reply.send(outcome);
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, code = e.code(), messages = batch.len(), "a message batch failed");
+                tracing::error!(error = %e, code = e.code(), "a message failed");
                 let e = Arc::new(e);
                 for reply in replies {
                     let _ = reply.send(Err(StoreError::Batch(e.clone())));
                 }
             }
         }
+    }
+}
+
+/// Hands each request its outcome; a client that has gone loses nothing (its message is stored).
+fn answer(
+    replies: Vec<oneshot::Sender<StoreResult<SendOutcome>>>,
+    outcomes: Vec<StoreResult<SendOutcome>>,
+) {
+    for (reply, outcome) in replies.into_iter().zip(outcomes) {
+        let _ = reply.send(outcome);
     }
 }

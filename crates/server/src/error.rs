@@ -48,6 +48,16 @@ pub enum ApiError {
         /// Seconds until a retry may succeed.
         retry_after: u64,
     },
+    /// 503: the server is saturated (the password hasher's queue, requests in flight); the
+    /// request did nothing and may be retried after `retry_after` seconds.
+    #[error("the server is busy; retry in {retry_after} seconds")]
+    Unavailable {
+        /// Seconds until a retry may succeed.
+        retry_after: u64,
+    },
+    /// 408: the request (its body included) took longer than the server waits.
+    #[error("the request took too long to arrive or to answer; retry")]
+    Timeout,
     /// 500: a bug or a failing database. Logged; the client learns only that it failed.
     #[error("internal error")]
     Internal(String),
@@ -66,6 +76,8 @@ impl ApiError {
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::Validation(_) => "validation_failed",
             ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::Unavailable { .. } => "unavailable",
+            ApiError::Timeout => "timeout",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -82,6 +94,8 @@ impl ApiError {
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -134,7 +148,8 @@ impl IntoResponse for ApiError {
             error: ErrorDetail { code: self.code().to_owned(), message: self.to_string(), fields },
         };
         let mut response = (self.status(), Json(body)).into_response();
-        if let ApiError::RateLimited { retry_after } = self {
+        if let ApiError::RateLimited { retry_after } | ApiError::Unavailable { retry_after } = self
+        {
             if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
             }

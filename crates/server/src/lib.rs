@@ -12,11 +12,12 @@ pub mod feed;
 pub mod live;
 pub mod matching;
 pub mod routes;
+pub mod serve;
+pub mod sockets;
 pub mod store;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub messages: commit::MessageCommitter,
     /// Who each new change is for, read once for every socket.
     pub feed: feed::Feed,
+    /// The open event sockets: closed when their token goes, at most a few per user.
+    pub sockets: sockets::Sockets,
     /// argon2id, bounded.
     pub hasher: PasswordHasher,
     /// Flips to true when the server shuts down, so WebSocket tasks close.
@@ -154,6 +157,32 @@ async fn limit_body(
     }
 }
 
+/// A database URL fit for a log line: no password, in the user part or in the query string
+/// (`?password=`, `sslpassword=`, ...). A URL that does not parse is not shown at all.
+pub fn redact_database_url(database_url: &str) -> String {
+    let Ok(mut url) = url::Url::parse(database_url) else {
+        return "<a database URL that does not parse>".to_owned();
+    };
+    if url.password().is_some() {
+        let _ = url.set_password(Some("REDACTED"));
+    }
+    let secret = |key: &std::borrow::Cow<'_, str>| {
+        let key = key.to_ascii_lowercase();
+        ["password", "secret", "token", "key"].iter().any(|s| key.contains(s))
+    };
+    if url.query_pairs().any(|(k, _)| secret(&k)) {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if secret(&k) { "REDACTED".to_owned() } else { v.into_owned() };
+                (k.into_owned(), v)
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    url.to_string()
+}
+
 /// A server running in this process.
 pub struct RunningServer {
     /// The bound address.
@@ -195,12 +224,23 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     start_with(config.listen, store, hasher, config.trust_proxy).await
 }
 
-/// Serves an already opened store.
+/// Serves an already opened store, with the default [`serve::Limits`].
 pub async fn start_with(
     listen: String,
     store: Arc<dyn Store>,
     hasher: PasswordHasher,
     trust_proxy: bool,
+) -> Result<RunningServer, StartError> {
+    start_with_limits(listen, store, hasher, trust_proxy, serve::Limits::default()).await
+}
+
+/// Serves an already opened store with the given timeouts and bound on requests in flight.
+pub async fn start_with_limits(
+    listen: String,
+    store: Arc<dyn Store>,
+    hasher: PasswordHasher,
+    trust_proxy: bool,
+    limits: serve::Limits,
 ) -> Result<RunningServer, StartError> {
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
@@ -211,22 +251,35 @@ pub async fn start_with(
         store: store.clone(),
         messages: commit::MessageCommitter::spawn(store.clone()),
         feed: feed::Feed::spawn(store.clone()),
+        sockets: sockets::Sockets::spawn(store.clone()),
         hasher,
         shutdown: shutdown_rx.clone(),
         openapi: Arc::new(OnceLock::new()),
         trust_proxy,
     };
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let mut stop = shutdown_rx;
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop.wait_for(|v| *v).await;
-                // Give WebSocket tasks a moment to send their close frames.
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            })
-            .await
-    });
+    let app = serve::limit(app(state), limits);
+    let task = tokio::spawn(serve::run(listener, app, limits, shutdown_rx));
     tracing::info!(%addr, backend = store.backend(), "lodestar-server listening");
     Ok(RunningServer { addr, store, shutdown, task })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_database_url;
+
+    #[test]
+    fn database_urls_are_logged_without_passwords() {
+        let shown = redact_database_url("postgres://app:hunter2hunter2@db.example:5432/lodestar");
+        assert_eq!(shown, "postgres://app:REDACTED@db.example:5432/lodestar");
+        let shown = redact_database_url(
+            "postgres://db.example/lodestar?user=app&password=hunter2&sslmode=require",
+        );
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("sslmode=require") && shown.contains("user=app"), "{shown}");
+        assert_eq!(
+            redact_database_url("sqlite:///var/lib/lodestar/server.db"),
+            "sqlite:///var/lib/lodestar/server.db"
+        );
+        assert!(!redact_database_url("not a url with hunter2").contains("hunter2"));
+    }
 }

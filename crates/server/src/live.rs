@@ -8,13 +8,14 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket};
+use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use lodestar_protocol::{format_cursor, EventFrame};
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
 use crate::feed::{assess, Verdict};
+use crate::sockets::{Closed, Registration};
 use crate::AppState;
 
 /// How often the server pings an idle socket.
@@ -22,8 +23,11 @@ const PING_EVERY: Duration = Duration::from_secs(20);
 /// Changes per frame.
 const FRAME_LIMIT: i64 = 500;
 
-/// Serves one socket until the client leaves, the server shuts down, or a send fails.
-pub async fn serve(socket: WebSocket, state: AppState, user: Uuid, mut cursor: i64) {
+/// Serves one socket until the client leaves, the server shuts down, a send fails, or the
+/// registry closes it (its token was revoked or expired; the user opened too many).
+pub async fn serve(socket: WebSocket, state: AppState, reg: Registration, mut cursor: i64) {
+    let user = reg.user();
+    let mut closed = reg.closed.clone();
     let (mut tx, mut rx) = socket.split();
     // Subscribed before the first pull, so no batch falls between the two.
     let mut feed = state.feed.subscribe();
@@ -35,9 +39,16 @@ pub async fn serve(socket: WebSocket, state: AppState, user: Uuid, mut cursor: i
     let mut next = Verdict::Pull { reload: true };
     loop {
         if let Verdict::Pull { reload } = next {
-            if let Err(e) = pull(&state, user, reload, &mut mine, &mut cursor, &mut tx).await {
-                tracing::debug!(%user, error = %e, "closing socket");
-                break;
+            match pull(&state, &reg, reload, &mut mine, &mut cursor, &mut tx).await {
+                Ok(None) => {}
+                Ok(Some(why)) => {
+                    close(&mut tx, why).await;
+                    break;
+                }
+                Err(e) => {
+                    tracing::debug!(%user, error = %e, "closing socket");
+                    break;
+                }
             }
         }
         next = Verdict::Skip(cursor);
@@ -56,6 +67,12 @@ pub async fn serve(socket: WebSocket, state: AppState, user: Uuid, mut cursor: i
                 None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
                 Some(Ok(_)) => {}
             },
+            why = async { closed.wait_for(Option::is_some).await.ok().and_then(|why| *why) } => {
+                if let Some(why) = why {
+                    close(&mut tx, why).await;
+                }
+                break;
+            }
             _ = async { shutdown.wait_for(|v| *v).await.map(|_| ()) } => {
                 let _ = tx.send(Message::Close(None)).await;
                 break;
@@ -67,6 +84,15 @@ pub async fn serve(socket: WebSocket, state: AppState, user: Uuid, mut cursor: i
     }
 }
 
+/// Says why the server closes the socket: policy violation (1008) with the reason.
+async fn close<S>(tx: &mut S, why: Closed)
+where
+    S: SinkExt<Message> + Unpin,
+{
+    let frame = CloseFrame { code: close_code::POLICY, reason: why.reason().into() };
+    let _ = tx.send(Message::Close(Some(frame))).await;
+}
+
 /// Sends what is new since the cursor, then reads the user's conversations again if asked.
 ///
 /// In that order: `mine` must know every conversation the user joined up to the cursor. Read
@@ -76,45 +102,74 @@ pub async fn serve(socket: WebSocket, state: AppState, user: Uuid, mut cursor: i
 /// message that never arrived in the desktop tests under load).
 async fn pull<S>(
     state: &AppState,
-    user: Uuid,
+    reg: &Registration,
     reload: bool,
     mine: &mut HashSet<Uuid>,
     cursor: &mut i64,
     tx: &mut S,
-) -> Result<(), String>
+) -> Result<Option<Closed>, String>
 where
     S: SinkExt<Message> + Unpin,
     S::Error: std::fmt::Display,
 {
-    push(state, user, cursor, tx).await?;
+    if let Some(why) = push(state, reg, cursor, tx).await? {
+        return Ok(Some(why));
+    }
     if reload {
         *mine = state
             .store
-            .conversation_ids(user)
+            .conversation_ids(reg.user())
             .await
             .map_err(|e| e.to_string())?
             .into_iter()
             .collect();
     }
-    Ok(())
+    Ok(None)
 }
 
-async fn push<S>(state: &AppState, user: Uuid, cursor: &mut i64, tx: &mut S) -> Result<(), String>
+/// Sends every change after the cursor, a frame per page; stops (answering why) as soon as the
+/// socket's token is no longer valid, checked before every frame: the registry's sweep closes
+/// an idle revoked socket within a moment, and this check makes sure that moment never carries
+/// a change.
+async fn push<S>(
+    state: &AppState,
+    reg: &Registration,
+    cursor: &mut i64,
+    tx: &mut S,
+) -> Result<Option<Closed>, String>
 where
     S: SinkExt<Message> + Unpin,
     S::Error: std::fmt::Display,
 {
     loop {
+        let closed = *reg.closed.borrow();
+        if let Some(why) = closed {
+            return Ok(Some(why));
+        }
         let (changes, next, more) =
-            state.store.sync(user, *cursor, FRAME_LIMIT).await.map_err(|e| e.to_string())?;
-        *cursor = next;
+            state.store.sync(reg.user(), *cursor, FRAME_LIMIT).await.map_err(|e| e.to_string())?;
         if !changes.is_empty() {
+            let valid = state
+                .store
+                .session_user(&reg.token_hash, chrono::Utc::now())
+                .await
+                .map_err(|e| e.to_string())?;
+            if valid != Some(reg.user()) {
+                return Ok(Some(Closed::Revoked));
+            }
+            let (changes, next, more) = crate::routes::fit_page(changes, next, more);
+            *cursor = next;
             let frame = EventFrame::Changes { changes, cursor: format_cursor(next) };
             let text = serde_json::to_string(&frame).map_err(|e| e.to_string())?;
             tx.send(Message::Text(text.into())).await.map_err(|e| e.to_string())?;
-        }
-        if !more {
-            return Ok(());
+            if !more {
+                return Ok(None);
+            }
+        } else {
+            *cursor = next;
+            if !more {
+                return Ok(None);
+            }
         }
     }
 }

@@ -65,7 +65,10 @@ async fn main() -> anyhow::Result<()> {
         Some(url) => url,
         None => default_database()?,
     };
-    tracing::info!(database = %database_url, "opening the database");
+    tracing::info!(
+        database = %lodestar_server::redact_database_url(&database_url),
+        "opening the database"
+    );
     let config = lodestar_server::Config {
         listen: args.listen,
         database_url,

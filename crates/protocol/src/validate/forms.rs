@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 
 use super::rules::{self, *};
-use super::FieldErrors;
+use super::{limits, FieldErrors};
 use crate::api::{
-    CreateGroupRequest, ProfileFields, RegisterRequest, SendMessageRequest, UpdateGroupRequest,
-    UpdateMeRequest,
+    CreateGroupRequest, LoginRequest, ProfileFields, RegisterRequest, SendMessageRequest,
+    UpdateGroupRequest, UpdateMeRequest, UsersQuery,
 };
 
 /// Optional text fields treat an empty string as "no value".
@@ -299,4 +299,41 @@ pub fn group_patch(req: &UpdateGroupRequest) -> Result<GroupPatch, FieldErrors> 
         description: patch_optional(&mut e, "description", &req.description, description),
     };
     e.finish(|| patch)
+}
+
+/// Validates `POST /v1/auth/login` before any lookup: a login no account can have (control
+/// characters, longer than an email may be) is refused, never sent to the database.
+pub fn login(req: &LoginRequest) -> Result<(), FieldErrors> {
+    let mut e = FieldErrors::default();
+    let login = req.login.trim();
+    if login.chars().count() > limits::EMAIL_MAX {
+        e.add("login", "too_long");
+    } else {
+        e.check("login", plain_text(login));
+    }
+    e.finish(|| ())
+}
+
+/// Validates the directory's query (`GET /v1/users`): free text without control characters,
+/// a real state code, years in range.
+pub fn users_query(q: &UsersQuery) -> Result<(), FieldErrors> {
+    let mut e = FieldErrors::default();
+    for (field, value) in [
+        ("username", &q.username),
+        ("q", &q.q),
+        ("skill", &q.skill),
+        ("industry", &q.industry),
+        ("cursor", &q.cursor),
+    ] {
+        if let Some(v) = value {
+            e.check(field, plain_text(v));
+        }
+    }
+    if let Some(v) = q.state.as_deref() {
+        e.check("state", state(v));
+    }
+    if q.min_years.is_some_and(|y| !(limits::YEARS.0..=limits::YEARS.1).contains(&y)) {
+        e.add("min_years", "out_of_range");
+    }
+    e.finish(|| ())
 }

@@ -8,7 +8,31 @@ use crate::model::Role;
 /// A rule's answer: the normalised value, or the rule code it breaks.
 pub type Rule<T> = Result<T, &'static str>;
 
+/// Whether `c` is a control character no text field may hold: every C0 control but tab and
+/// newline, and DEL. PostgreSQL refuses NUL in text outright (a 500, and a failed group commit
+/// for every message beside it), and the others are invisible, break lines in logs and
+/// notifications, or spoof what a reader sees.
+pub fn is_forbidden_control(c: char) -> bool {
+    (c.is_ascii_control() && c != '\t' && c != '\n') || c == '\u{7f}'
+}
+
+/// Text free of [`is_forbidden_control`] characters; `invalid` otherwise.
+pub fn plain_text(s: &str) -> Rule<()> {
+    if s.chars().any(is_forbidden_control) {
+        Err("invalid")
+    } else {
+        Ok(())
+    }
+}
+
+/// Multi-line text as typed on any platform: Windows line ends (`\r\n`) become `\n`, so the
+/// carriage return left in them is not refused as a control character.
+fn lines(s: &str) -> String {
+    s.replace("\r\n", "\n")
+}
+
 fn len_between(s: &str, (min, max): (usize, usize)) -> Rule<()> {
+    plain_text(s)?;
     let n = s.chars().count();
     if n < min {
         Err(if n == 0 { "required" } else { "too_short" })
@@ -20,6 +44,7 @@ fn len_between(s: &str, (min, max): (usize, usize)) -> Rule<()> {
 }
 
 fn at_most(s: &str, max: usize) -> Rule<()> {
+    plain_text(s)?;
     if s.chars().count() > max {
         Err("too_long")
     } else {
@@ -161,8 +186,9 @@ pub fn url(s: &str) -> Rule<String> {
 
 /// A bio: up to 2,000 characters.
 pub fn bio(s: &str) -> Rule<String> {
-    at_most(s, limits::BIO_MAX)?;
-    Ok(s.to_owned())
+    let s = lines(s);
+    at_most(&s, limits::BIO_MAX)?;
+    Ok(s)
 }
 
 /// A job title or industry: up to 100 characters.
@@ -211,14 +237,16 @@ pub fn group_name(s: &str) -> Rule<String> {
 
 /// A group description: up to 2,000 characters.
 pub fn description(s: &str) -> Rule<String> {
-    at_most(s, limits::DESCRIPTION_MAX)?;
-    Ok(s.to_owned())
+    let s = lines(s);
+    at_most(&s, limits::DESCRIPTION_MAX)?;
+    Ok(s)
 }
 
 /// A message's text: up to 10,000 characters.
 pub fn content(s: &str) -> Rule<String> {
-    at_most(s, limits::CONTENT_MAX)?;
-    Ok(s.to_owned())
+    let s = lines(s);
+    at_most(&s, limits::CONTENT_MAX)?;
+    Ok(s)
 }
 
 /// A role: `owner`, `admin` or `member`.

@@ -16,11 +16,17 @@ use crate::error::ApiError;
 const MEMORY_KIB: u32 = 19 * 1024;
 const PASSES: u32 = 2;
 const LANES: u32 = 1;
+/// Hashes that may wait for the hasher beyond those running: a second or two of work on a small
+/// machine, so a request that does get a place is answered in reasonable time.
+pub const MAX_WAITING: usize = 64;
 
 /// Hashes and verifies passwords with argon2id.
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    /// Places for hashes running or waiting: past them a request is refused at once (503 with
+    /// `Retry-After`) instead of queueing without end behind a flood.
+    places: Arc<Semaphore>,
     /// A real hash to verify against when the account does not exist, so an unknown login takes
     /// as long as a wrong password.
     decoy: Arc<String>,
@@ -45,6 +51,7 @@ impl PasswordHasher {
     pub fn new(parallel: usize) -> Result<Self, ApiError> {
         Ok(PasswordHasher {
             permits: Arc::new(Semaphore::new(parallel.max(1))),
+            places: Arc::new(Semaphore::new(parallel.max(1) + MAX_WAITING)),
             decoy: Arc::new(hash_now("decoy password never used")?),
         })
     }
@@ -53,6 +60,11 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
+        let _place = self
+            .places
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| ApiError::Unavailable { retry_after: 1 })?;
         let _permit = self
             .permits
             .acquire()

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use lodestar_protocol::{validate, AuthResponse, ErrorBody, LoginRequest, RegisterRequest};
 use uuid::Uuid;
 
-use crate::auth::{new_token, token_hash, LoginThrottle, TOKEN_LIFETIME};
+use crate::auth::{new_token, token_hash, Throttle, REGISTER_LIMIT, TOKEN_LIFETIME};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, Caller, ClientIp};
 use crate::store::NewAccount;
@@ -23,13 +23,23 @@ async fn issue(s: &AppState, user_id: Uuid, now: DateTime<Utc>) -> ApiResult<Str
 /// Creates an account and signs it in.
 #[utoipa::path(post, path = "/v1/auth/register", tag = "auth", request_body = RegisterRequest,
     responses((status = 201, body = AuthResponse), (status = 400, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "Too many registrations from this address; see Retry-After"),
+        (status = 503, body = ErrorBody, description = "The password hasher is saturated; see Retry-After")))]
 pub async fn register(
     State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
     Body(req): Body<RegisterRequest>,
 ) -> ApiResult<(StatusCode, Json<AuthResponse>)> {
     let now = Utc::now();
     let user = validate::register(&req, now.date_naive())?;
+    // Everything that can refuse the account without a hash comes before the hash.
+    let taken =
+        s.store.taken(&user.username, &user.email, user.profile.phone_number.as_deref()).await?;
+    if !taken.is_empty() {
+        return Err(ApiError::taken(&taken));
+    }
+    Throttle::register(ip, REGISTER_LIMIT).attempt(s.store.as_ref(), now).await?.keep();
     let password_hash = s.hasher.hash(&user.password).await?;
     let me = s.store.create_user(NewAccount { user, password_hash }, now).await?;
     let token = issue(&s, me.profile.user_id, now).await?;
@@ -38,24 +48,27 @@ pub async fn register(
 
 /// Signs in with a username or email and a password.
 #[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = AuthResponse), (status = 401, body = ErrorBody),
-        (status = 429, body = ErrorBody, description = "Too many failures; see Retry-After")))]
+    responses((status = 200, body = AuthResponse), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "Too many failures; see Retry-After"),
+        (status = 503, body = ErrorBody, description = "The password hasher is saturated; see Retry-After")))]
 pub async fn login(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
     Body(req): Body<LoginRequest>,
 ) -> ApiResult<Json<AuthResponse>> {
     let now = Utc::now();
+    validate::login(&req)?;
+    // Counted before anything is looked up or verified (auth/throttle.rs).
+    let attempt = Throttle::login(&req.login, ip).attempt(s.store.as_ref(), now).await?;
     let record = s.store.find_login(&req.login).await?;
-    let throttle = LoginThrottle::new(&req.login, record.as_ref().map(|r| r.user_id), ip);
-    throttle.check(s.store.as_ref(), now).await?;
     let ok =
         s.hasher.verify(&req.password, record.as_ref().map(|r| r.password_hash.as_str())).await?;
     let Some(record) = record.filter(|_| ok) else {
-        throttle.failed(s.store.as_ref(), now).await?;
+        attempt.keep();
         return Err(ApiError::Unauthorized("wrong login or password"));
     };
-    throttle.succeeded(s.store.as_ref()).await?;
+    attempt.succeeded(s.store.as_ref()).await?;
     let token = issue(&s, record.user_id, now).await?;
     let user = s.store.me(record.user_id, now.date_naive()).await?;
     Ok(Json(AuthResponse { token, user }))

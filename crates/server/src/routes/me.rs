@@ -6,8 +6,9 @@ use axum::Json;
 use chrono::Utc;
 use lodestar_protocol::{validate, ChangePasswordRequest, ErrorBody, Me, UpdateMeRequest};
 
+use crate::auth::Throttle;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Body, Caller};
+use crate::extract::{Body, Caller, ClientIp};
 use crate::AppState;
 
 /// The caller's full record.
@@ -33,17 +34,26 @@ pub async fn patch_me(
 /// Changes the password and revokes every other token of the user.
 #[utoipa::path(post, path = "/v1/me/password", tag = "me", security(("bearer" = [])),
     request_body = ChangePasswordRequest,
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "Too many wrong passwords; see Retry-After"),
+        (status = 503, body = ErrorBody, description = "The password hasher is saturated; see Retry-After")))]
 pub async fn change_password(
     State(s): State<AppState>,
     caller: Caller,
+    ClientIp(ip): ClientIp,
     Body(req): Body<ChangePasswordRequest>,
 ) -> ApiResult<StatusCode> {
-    let me = s.store.me(caller.user_id, Utc::now().date_naive()).await?;
+    let now = Utc::now();
+    let me = s.store.me(caller.user_id, now.date_naive()).await?;
+    let attempt =
+        Throttle::password_change(caller.user_id, ip).attempt(s.store.as_ref(), now).await?;
     let current = s.store.password_hash(caller.user_id).await?;
     if !s.hasher.verify(&req.current_password, Some(&current)).await? {
+        attempt.keep();
         return Err(ApiError::Unauthorized("the current password is wrong"));
     }
+    attempt.succeeded(s.store.as_ref()).await?;
     let mut errors = lodestar_protocol::FieldErrors::default();
     errors.check(
         "new_password",

@@ -7,6 +7,7 @@ mod groups;
 mod me;
 mod messages;
 mod meta;
+mod statuses;
 mod sync;
 mod users;
 
@@ -16,6 +17,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+
+pub(crate) use sync::fit_page;
+pub use sync::PAGE_BYTES;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -39,7 +43,7 @@ impl Modify for BearerAuth {
 
 /// The API's routes with their OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(meta::health))
         .routes(routes!(meta::openapi))
         .routes(routes!(auth::register))
@@ -62,7 +66,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::read))
         .routes(routes!(messages::reads))
         .routes(routes!(sync::sync))
-        .routes(routes!(sync::events))
+        .routes(routes!(sync::events));
+    statuses::complete(router.get_openapi_mut());
+    router
 }
 
 /// Checks an optional `limit` against `1..=max`, defaulting to `default`.

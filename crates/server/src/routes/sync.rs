@@ -4,7 +4,7 @@ use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
-use lodestar_protocol::{format_cursor, parse_cursor, ErrorBody, SyncPage, SyncQuery};
+use lodestar_protocol::{format_cursor, parse_cursor, Change, ErrorBody, SyncPage, SyncQuery};
 
 use super::limit;
 use crate::error::{ApiError, ApiResult};
@@ -27,9 +27,46 @@ pub async fn sync(
     let limit = limit(q.limit, 500, 1000)?;
     let since = since(q.since.as_deref())?.unwrap_or(0);
     let (changes, cursor, has_more) = s.store.sync(caller.user_id, since, limit).await?;
+    let (changes, cursor, has_more) = fit_page(changes, cursor, has_more);
     let estimated_remaining =
         if has_more { (s.store.latest_seq().await? - cursor).max(0) } else { 0 };
     Ok(Json(SyncPage { changes, cursor: format_cursor(cursor), has_more, estimated_remaining }))
+}
+
+/// The most bytes of change data one page or event frame carries: a page of 1,000 maximal
+/// messages would be ~40 MB, which a client must hold whole before it can store any of it.
+pub const PAGE_BYTES: usize = 1 << 20;
+
+/// Cuts a page of changes (and its cursor) where its data passes [`PAGE_BYTES`]; the first
+/// change always stays, so a page always makes progress.
+pub(crate) fn fit_page(
+    mut changes: Vec<Change>,
+    cursor: i64,
+    has_more: bool,
+) -> (Vec<Change>, i64, bool) {
+    let mut total = 0;
+    for (i, change) in changes.iter().enumerate() {
+        total += approx_json_len(&change.data) + 64;
+        if total > PAGE_BYTES && i > 0 {
+            let cut = changes[i - 1].seq;
+            changes.truncate(i);
+            return (changes, cut, true);
+        }
+    }
+    (changes, cursor, has_more)
+}
+
+/// About how many bytes `v` takes as JSON (strings and keys counted whole, escapes not).
+fn approx_json_len(v: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    match v {
+        Value::Null | Value::Bool(_) | Value::Number(_) => 8,
+        Value::String(s) => s.len() + 2,
+        Value::Array(a) => 2 + a.iter().map(|x| approx_json_len(x) + 1).sum::<usize>(),
+        Value::Object(o) => {
+            2 + o.iter().map(|(k, x)| k.len() + 4 + approx_json_len(x)).sum::<usize>()
+        }
+    }
 }
 
 /// The event socket's read buffer.
@@ -60,5 +97,6 @@ pub async fn events(
         .read_buffer_size(READ_BUFFER)
         .max_message_size(MAX_INCOMING)
         .max_frame_size(MAX_INCOMING);
-    Ok(ws.on_upgrade(move |socket| live::serve(socket, s, caller.user_id, start)))
+    let registration = s.sockets.register(caller.user_id, caller.token_hash);
+    Ok(ws.on_upgrade(move |socket| live::serve(socket, s, registration, start)))
 }

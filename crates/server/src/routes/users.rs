@@ -8,7 +8,7 @@ use lodestar_protocol::{
 };
 
 use super::limit;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{Caller, Id, QueryOf};
 use crate::matching;
 use crate::AppState;
@@ -34,12 +34,7 @@ pub async fn list_users(
     QueryOf(q): QueryOf<UsersQuery>,
 ) -> ApiResult<Json<UsersPage>> {
     let limit = limit(q.limit, 20, 100)?;
-    if let Some(state) = q.state.as_deref() {
-        validate::state(state).map_err(|code| ApiError::field("state", code))?;
-    }
-    if q.min_years.is_some_and(|y| !(0..=70).contains(&y)) {
-        return Err(ApiError::field("min_years", "out_of_range"));
-    }
+    validate::users_query(&q)?;
     let mut users = s.store.search_users(&q, limit + 1, Utc::now().date_naive()).await?;
     let next_cursor = if users.len() as i64 > limit {
         users.truncate(limit as usize);

@@ -19,6 +19,15 @@ use super::{
 pub trait AccountStore: Send + Sync + 'static {
     /// Whether the database holds no user yet (for `--demo`).
     async fn is_empty(&self) -> StoreResult<bool>;
+    /// Which of a new account's unique fields are already taken (`username`, `email`,
+    /// `phone_number`): checked before the password is hashed, so a registration that cannot
+    /// succeed costs no hash.
+    async fn taken(
+        &self,
+        username: &str,
+        email: &str,
+        phone: Option<&str>,
+    ) -> StoreResult<Vec<String>>;
     /// Creates an account; `Conflict` names each taken field.
     async fn create_user(&self, account: NewAccount, now: DateTime<Utc>) -> StoreResult<Me>;
     /// Finds an account by username or email, ignoring case.
@@ -43,11 +52,26 @@ pub trait AccountStore: Send + Sync + 'static {
     /// The user of an unexpired session.
     async fn session_user(&self, token_hash: &str, now: DateTime<Utc>)
         -> StoreResult<Option<Uuid>>;
+    /// Which of `token_hashes` are sessions still valid at `now` (the rest were revoked, by a
+    /// logout or a password change on any instance, or expired): what the live sockets check.
+    async fn valid_sessions(
+        &self,
+        token_hashes: &[String],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<String>>;
     /// Revokes one session.
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
-    /// Records a failed login under each key.
-    async fn record_login_failure(&self, keys: &[String], at: DateTime<Utc>) -> StoreResult<()>;
-    /// Failures under `key` since `since`: how many, and the oldest.
+    /// Records one throttled attempt under each key (committed before this returns, so every
+    /// later count on any instance sees it).
+    async fn record_attempt(
+        &self,
+        keys: &[String],
+        attempt: Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Removes every row of one attempt (it succeeded, or the throttle refused it).
+    async fn forget_attempt(&self, attempt: Uuid) -> StoreResult<()>;
+    /// Attempts counted under `key` since `since`: how many, and the oldest.
     async fn login_failures(
         &self,
         key: &str,
@@ -135,6 +159,13 @@ pub trait ConversationStore: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// The reads of a message `user` may see.
     async fn reads(&self, user: Uuid, message_id: Uuid) -> StoreResult<Vec<Read>>;
+    /// `(conversation_id, user_id)` for every member of each of `conversation_ids` now (direct
+    /// participants and group members): what the live feed reads once per batch so that a
+    /// change to a conversation wakes only the sockets of its members.
+    async fn conversation_members(
+        &self,
+        conversation_ids: &[Uuid],
+    ) -> StoreResult<Vec<(Uuid, Uuid)>>;
 }
 
 /// Groups and their members. The roles are checked by the routes; the store keeps `groups.members` in step and logs every change.

@@ -109,6 +109,8 @@ export function errorText(err: IpcError, ctx: ErrorContext = {}): string {
     }
     case 'rate_limited':
       return 'Too many attempts. Wait a moment and try again.';
+    case 'unavailable':
+      return 'The server is busy. Wait a few seconds and try again.';
     case 'not_signed_in':
       return 'You are signed out. Please sign in again.';
     case 'database':

@@ -10,6 +10,11 @@ macro_rules! sql_accounts {
                 Ok(n == 0)
             }
 
+            async fn taken(&self, username: &str, email: &str, phone: Option<&str>) -> StoreResult<Vec<String>> {
+                let mut conn = self.reader().acquire().await?;
+                taken_fields(&mut conn, None, Some(username), Some(email), phone).await
+            }
+
             async fn create_user(&self, account: NewAccount, now: DateTime<Utc>) -> StoreResult<Me> {
                 let now = micros(now);
                 let u = &account.user;
@@ -21,6 +26,9 @@ macro_rules! sql_accounts {
                 if !taken.is_empty() {
                     return Err(StoreError::Conflict(taken));
                 }
+                // The counter before the insert's unique-index entries, which a profile edit
+                // holding the counter may wait for (see "Lock order" in store/mod.rs).
+                lock_seq_counter(&mut tx).await?;
                 let user_id = Uuid::new_v4();
                 let inserted = sqlx::query(
                     "INSERT INTO users (user_id, username, email, phone_number, password_hash, date_of_birth, \
@@ -130,18 +138,35 @@ macro_rules! sql_accounts {
                     .await?)
             }
 
+            async fn valid_sessions(&self, token_hashes: &[String], now: DateTime<Utc>) -> StoreResult<Vec<String>> {
+                let mut valid = Vec::with_capacity(token_hashes.len());
+                // Bounded lists: SQLite and PostgreSQL both take this many parameters at once.
+                for chunk in token_hashes.chunks(1_000) {
+                    let mut qb = QueryBuilder::<$db>::new("SELECT token_hash FROM sessions WHERE expires_at > ");
+                    qb.push_bind(micros(now)).push(" AND token_hash IN (");
+                    let mut list = qb.separated(", ");
+                    for hash in chunk {
+                        list.push_bind(hash);
+                    }
+                    qb.push(")");
+                    valid.extend(qb.build_query_scalar::<String>().fetch_all(self.reader()).await?);
+                }
+                Ok(valid)
+            }
+
             async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
                 sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(self.writer()).await?;
                 Ok(())
             }
 
-            async fn record_login_failure(&self, keys: &[String], at: DateTime<Utc>) -> StoreResult<()> {
+            async fn record_attempt(&self, keys: &[String], attempt: Uuid, at: DateTime<Utc>) -> StoreResult<()> {
                 let at = micros(at);
                 let mut tx = self.writer().begin().await?;
                 for key in keys {
-                    sqlx::query("INSERT INTO login_failures (key, failed_at) VALUES ($1, $2)")
+                    sqlx::query("INSERT INTO login_failures (key, failed_at, attempt_id) VALUES ($1, $2, $3)")
                         .bind(key)
                         .bind(at)
+                        .bind(attempt)
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -151,6 +176,11 @@ macro_rules! sql_accounts {
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
+                Ok(())
+            }
+
+            async fn forget_attempt(&self, attempt: Uuid) -> StoreResult<()> {
+                sqlx::query("DELETE FROM login_failures WHERE attempt_id = $1").bind(attempt).execute(self.writer()).await?;
                 Ok(())
             }
 

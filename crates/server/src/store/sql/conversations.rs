@@ -16,6 +16,7 @@ macro_rules! sql_conversations {
                 if profiles.len() != 2 {
                     return Err(StoreError::NotFound);
                 }
+                lock_seq_counter(&mut tx).await?;
                 let inserted = sqlx::query(
                     "INSERT INTO conversations (conversation_id, type, group_id, created_at) VALUES ($1, 'DIRECT', NULL, $2) \
                      ON CONFLICT (conversation_id) DO NOTHING",
@@ -105,6 +106,19 @@ macro_rules! sql_conversations {
                 for (c, u) in pairs {
                     people.entry(c).or_default().push(u);
                 }
+                // Where each conversation stands in the server's acceptance order when it has
+                // no message yet: the seq of its first change (its creation).
+                let opened: HashMap<Uuid, Option<i64>> = sqlx::query_as::<_, (Uuid, Option<i64>)>(concat!(
+                    "SELECT c.conversation_id, (SELECT min(ch.seq) FROM changes ch WHERE ch.conversation_id = c.conversation_id) \
+                     FROM conversations c WHERE c.conversation_id IN (",
+                    my_conversations!(),
+                    ")"
+                ))
+                .bind(user)
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .collect();
                 let mut last: HashMap<Uuid, Message> = last.into_iter().map(|m| (m.conversation_id, Message::from(m))).collect();
                 let unread: HashMap<Uuid, i64> = unread.into_iter().collect();
                 let mut out = Vec::with_capacity(rows.len());
@@ -118,11 +132,16 @@ macro_rules! sql_conversations {
                         unread_count: unread.get(&id).copied().unwrap_or(0),
                     });
                 }
+                // Most recent first in the server's acceptance order (seq), never by `sent_at`,
+                // which is the sender's to choose: a conversation's last message, else its
+                // creation. A conversation whose creation left no change (written outside the
+                // server) sorts last; ties by creation time, then id, so the order is stable.
                 let activity = |s: &ConversationSummary| {
-                    let created = s.conversation.created_at;
-                    s.last_message.as_ref().map_or(created, |m| m.sent_at.max(created))
+                    let id = s.conversation.conversation_id;
+                    let seq = s.last_message.as_ref().map(|m| m.seq).or_else(|| opened.get(&id).copied().flatten());
+                    (seq.unwrap_or(0), s.conversation.created_at, id)
                 };
-                out.sort_by(|a, b| activity(b).cmp(&activity(a)));
+                out.sort_by_cached_key(|s| std::cmp::Reverse(activity(s)));
                 Ok(out)
             }
 
@@ -209,6 +228,9 @@ macro_rules! sql_conversations {
                 if fresh.is_empty() {
                     return Ok(());
                 }
+                // Before the insert locks the messages (foreign keys): a group's delete holds
+                // the counter and then deletes them (see "Lock order" in store/mod.rs).
+                lock_seq_counter(&mut tx).await?;
                 let mut qb = QueryBuilder::<$db>::new("INSERT INTO message_read_status (message_id, user_id, read_at) ");
                 qb.push_values(&fresh, |mut b, r| {
                     b.push_bind(r.message_id).push_bind(r.user_id).push_bind(r.read_at);
@@ -246,6 +268,28 @@ macro_rules! sql_conversations {
                 .fetch_all(&mut *conn)
                 .await?;
                 Ok(rows.into_iter().map(Read::from).collect())
+            }
+
+            async fn conversation_members(&self, conversation_ids: &[Uuid]) -> StoreResult<Vec<(Uuid, Uuid)>> {
+                let mut out = Vec::new();
+                for chunk in conversation_ids.chunks(500) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "SELECT conversation_id, user_id FROM direct_conversation_participants WHERE conversation_id IN (",
+                    );
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    qb.push(") UNION ALL SELECT c.conversation_id, gm.user_id FROM conversations c \
+                             JOIN group_members gm ON gm.group_id = c.group_id WHERE c.conversation_id IN (");
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    qb.push(")");
+                    out.extend(qb.build_query_as::<(Uuid, Uuid)>().fetch_all(self.reader()).await?);
+                }
+                Ok(out)
             }
 
         }

@@ -1,0 +1,174 @@
+//! The instance's open event sockets: who holds each, with which token, and a way to close it.
+//!
+//! Two rules live here:
+//! - **A socket never outlives its token.** Every [`SWEEP_EVERY`] the sockets' tokens are checked
+//!   against the sessions table ([`Store::valid_sessions`]), so a logout, a password change, an
+//!   expiry (or a revocation made by another instance or another process on the same database)
+//!   closes the socket within that time. The sweep bounds how long an *idle* revoked socket stays
+//!   open; `live` also checks the token before every frame, so a revoked token never receives
+//!   another change however the sweep is timed.
+//! - **A user holds at most [`MAX_PER_USER`] sockets per instance.** A new one closes that user's
+//!   oldest (a client that reconnects in a loop, or a stolen token opening thousands of sockets,
+//!   cannot hold the instance's descriptors and memory).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use crate::store::Store;
+
+/// Event sockets one user may hold open on one instance.
+pub const MAX_PER_USER: usize = 16;
+/// How often open sockets' tokens are checked.
+pub const SWEEP_EVERY: Duration = Duration::from_millis(400);
+
+/// Why the server closed a socket; sent as the close frame's reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closed {
+    /// The token was revoked or expired.
+    Revoked,
+    /// The user opened more than [`MAX_PER_USER`] sockets; this was the oldest.
+    Replaced,
+}
+
+impl Closed {
+    /// The close frame's reason text.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Closed::Revoked => "the session was revoked or expired; sign in again",
+            Closed::Replaced => "too many event sockets for this user; the oldest was closed",
+        }
+    }
+}
+
+struct Entry {
+    id: u64,
+    token_hash: String,
+    close: watch::Sender<Option<Closed>>,
+}
+
+/// The registry; cheap to clone.
+#[derive(Clone, Default)]
+pub struct Sockets {
+    by_user: Arc<Mutex<HashMap<Uuid, Vec<Entry>>>>,
+    next_id: Arc<AtomicU64>,
+}
+
+/// One registered socket: tells it when to close, and unregisters it when dropped.
+pub struct Registration {
+    sockets: Sockets,
+    user: Uuid,
+    id: u64,
+    /// Becomes `Some` when the server wants this socket closed.
+    pub closed: watch::Receiver<Option<Closed>>,
+    /// The SHA-256 of the token the socket was opened with.
+    pub token_hash: String,
+}
+
+impl Sockets {
+    /// Starts the sweep on the current runtime; it ends with the last clone of the registry.
+    pub fn spawn(store: Arc<dyn Store>) -> Sockets {
+        let sockets = Sockets::default();
+        let weak = Arc::downgrade(&sockets.by_user);
+        let next_id = sockets.next_id.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(SWEEP_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(by_user) = weak.upgrade() else { return };
+                let sockets = Sockets { by_user, next_id: next_id.clone() };
+                sockets.sweep(store.as_ref()).await;
+            }
+        });
+        sockets
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Vec<Entry>>> {
+        // Nothing panics while holding the lock, and the map stays consistent if it did.
+        self.by_user.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Registers a socket of `user` opened with `token_hash`, closing the user's oldest when
+    /// they would hold more than [`MAX_PER_USER`].
+    pub fn register(&self, user: Uuid, token_hash: String) -> Registration {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (close, closed) = watch::channel(None);
+        let mut map = self.lock();
+        let mine = map.entry(user).or_default();
+        while mine.len() >= MAX_PER_USER {
+            let oldest = mine.remove(0);
+            let _ = oldest.close.send(Some(Closed::Replaced));
+        }
+        mine.push(Entry { id, token_hash: token_hash.clone(), close });
+        Registration { sockets: self.clone(), user, id, closed, token_hash }
+    }
+
+    /// How many sockets `user` holds on this instance.
+    pub fn count(&self, user: Uuid) -> usize {
+        self.lock().get(&user).map_or(0, Vec::len)
+    }
+
+    /// Closes every socket whose token is no longer a valid session.
+    async fn sweep(&self, store: &dyn Store) {
+        let hashes: Vec<String> = {
+            let map = self.lock();
+            let mut all: Vec<String> =
+                map.values().flatten().map(|e| e.token_hash.clone()).collect();
+            all.sort_unstable();
+            all.dedup();
+            all
+        };
+        if hashes.is_empty() {
+            return;
+        }
+        let valid = match store.valid_sessions(&hashes, chrono::Utc::now()).await {
+            Ok(valid) => valid,
+            Err(e) => {
+                // Frames stay safe meanwhile: live checks the token before each one.
+                tracing::warn!(error = %e, code = e.code(), "cannot check the sockets' sessions");
+                return;
+            }
+        };
+        let valid: std::collections::HashSet<String> = valid.into_iter().collect();
+        self.close_where(|e| !valid.contains(&e.token_hash), Closed::Revoked);
+    }
+
+    fn close_where(&self, mut doomed: impl FnMut(&Entry) -> bool, why: Closed) {
+        let mut map = self.lock();
+        for entries in map.values_mut() {
+            entries.retain(|e| {
+                if doomed(e) {
+                    let _ = e.close.send(Some(why));
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+        map.retain(|_, entries| !entries.is_empty());
+    }
+}
+
+impl Registration {
+    /// The socket's user.
+    pub fn user(&self) -> Uuid {
+        self.user
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        let mut map = self.sockets.lock();
+        if let Some(entries) = map.get_mut(&self.user) {
+            entries.retain(|e| e.id != self.id);
+            if entries.is_empty() {
+                map.remove(&self.user);
+            }
+        }
+    }
+}
