@@ -6,8 +6,22 @@
 //! row lock is held until that transaction commits, so a writer that takes seq N+1 waits until
 //! the writer holding N has committed: seqs become visible strictly in order, and a cursor that
 //! moved past N can never miss a late commit of N. On SQLite there is one writer connection, so
-//! the same holds trivially. Writers do their reads and checks first and take the counter last,
-//! to keep the lock short.
+//! the same holds trivially. The counter also serialises writers' checks: a check made while
+//! holding it (a send's "is the sender a member", a read's "do these messages exist") stays true
+//! until commit, since every writer that could falsify it (a removal, a group's delete) takes the
+//! counter before writing. Checks nothing can falsify that way (is a name taken: the unique
+//! index decides) run before it, to keep the lock short.
+//!
+//! # Lock order
+//! On PostgreSQL every writer that logs a change takes the counter's row lock *before its first
+//! write*, and so before any other row lock: a send takes the counter, then its insert locks the
+//! conversation and sender rows (foreign-key checks); a group's delete, which locks the group and
+//! cascades through its conversation and messages, must therefore hold the counter before it
+//! touches any of them, or each would wait for the other (a deadlock). The same order holds for
+//! every write path: `lock_seq_counter` before the first `INSERT`/`UPDATE`/`DELETE`, and
+//! `lock_group` (where all group writes start) takes the counter first itself. Writes that log
+//! nothing (sessions, throttle counts, password hashes) never take the counter and each holds at
+//! most one user's row, so they may make a writer wait but cannot close a cycle with it.
 //!
 //! # Who sees a change
 //! A change row is scoped in one of three ways: `target_user_id` (only that user: snapshots

@@ -1,6 +1,16 @@
 //! Rows as both backends read them, and the change-log entries both write.
+//!
+//! # Columns that may be NULL
+//! SCHEMA.md leaves ten columns nullable that the server always fills (migration 0004):
+//! `users.mentor_status`, `mentee_status`, `skills`, `interests`, `created_at`,
+//! `groups.members`, `group_members.role`, `joined_at`, `conversations.created_at` and
+//! `message_read_status.read_at`. A NULL written by anything else (an import, a hand edit, a
+//! second program on the same database) is read as the column's neutral value rather than
+//! failing every request that touches the row: `false` for a status, `[]` for tags, `member`
+//! (the least privilege) for a role, and [`UNKNOWN_TIME`] for a time. `groups.members` is
+//! written, never read (members come from `group_members`).
 
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, TimeDelta, Utc};
 use lodestar_protocol::validate::age_on;
 use lodestar_protocol::{
     Change, ChangeKind, ChangeOp, Conversation, ConversationType, GroupMember, Me, Message,
@@ -10,6 +20,61 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{StoreError, StoreResult};
+
+/// The time a NULL time column reads as: the Unix epoch, which sorts before every real time
+/// (a member who joined "at the epoch" is the longest-standing, a conversation created then is
+/// the oldest).
+pub(crate) const UNKNOWN_TIME: DateTime<Utc> = DateTime::UNIX_EPOCH;
+
+/// A nullable column read into a plain value through `#[sqlx(try_from = "Nullable<T>")]`: NULL
+/// becomes the neutral value its `From` impl gives (see the module notes).
+pub(crate) struct Nullable<T>(Option<T>);
+
+impl<DB: sqlx::Database, T: sqlx::Type<DB>> sqlx::Type<DB> for Nullable<T> {
+    fn type_info() -> DB::TypeInfo {
+        T::type_info()
+    }
+
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        T::compatible(ty)
+    }
+}
+
+impl<'r, DB: sqlx::Database, T: sqlx::Decode<'r, DB>> sqlx::Decode<'r, DB> for Nullable<T> {
+    fn decode(
+        value: <DB as sqlx::Database>::ValueRef<'r>,
+    ) -> Result<Self, sqlx::error::BoxDynError> {
+        <Option<T> as sqlx::Decode<'r, DB>>::decode(value).map(Nullable)
+    }
+}
+
+impl From<Nullable<bool>> for bool {
+    fn from(v: Nullable<bool>) -> bool {
+        v.0.unwrap_or(false)
+    }
+}
+
+impl From<Nullable<DateTime<Utc>>> for DateTime<Utc> {
+    fn from(v: Nullable<DateTime<Utc>>) -> DateTime<Utc> {
+        v.0.unwrap_or(UNKNOWN_TIME)
+    }
+}
+
+/// How far ahead of the server's clock a message's `sent_at` may be: the clock skew between a
+/// sender's machine and the server. Later than that, the sender could pin a conversation to the
+/// top of every list (a year-9999 message), so the message is dated when the server accepts it.
+pub(crate) const MAX_CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
+
+/// The `sent_at` a message is stored with when the server accepts it at `now`: the sender's
+/// own time when it is in the past (a message written offline arrives later than it was written)
+/// or within [`MAX_CLOCK_SKEW`] ahead; otherwise `now`.
+pub(crate) fn accepted_sent_at(sent_at: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+    if sent_at > now + MAX_CLOCK_SKEW {
+        now
+    } else {
+        sent_at
+    }
+}
 
 /// A `users` row without the password hash.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -23,13 +88,18 @@ pub(crate) struct UserRow {
     pub state: Option<String>,
     pub profile_picture_url: Option<String>,
     pub bio: Option<String>,
+    #[sqlx(try_from = "Nullable<bool>")]
     pub mentor_status: bool,
+    #[sqlx(try_from = "Nullable<bool>")]
     pub mentee_status: bool,
     pub job_title: Option<String>,
     pub years_of_experience: Option<i32>,
     pub industry: Option<String>,
-    pub skills: String,
-    pub interests: String,
+    /// JSON array; NULL reads as `[]`.
+    pub skills: Option<String>,
+    /// JSON array; NULL reads as `[]`.
+    pub interests: Option<String>,
+    #[sqlx(try_from = "Nullable<DateTime<Utc>>")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -54,7 +124,8 @@ pub(crate) fn search_keys(
     (text.join("\n").to_lowercase(), industry.map(str::to_lowercase))
 }
 
-fn tags(field: &str, json: &str) -> StoreResult<Vec<String>> {
+fn tags(field: &str, json: Option<&str>) -> StoreResult<Vec<String>> {
+    let Some(json) = json else { return Ok(Vec::new()) };
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("users.{field}: {e}")))
 }
 
@@ -64,8 +135,8 @@ impl UserRow {
         Ok(Me {
             profile: Profile {
                 age: Some(age_on(self.date_of_birth, today)),
-                skills: tags("skills", &self.skills)?,
-                interests: tags("interests", &self.interests)?,
+                skills: tags("skills", self.skills.as_deref())?,
+                interests: tags("interests", self.interests.as_deref())?,
                 user_id: self.user_id,
                 username: self.username,
                 city: self.city,
@@ -87,7 +158,7 @@ impl UserRow {
 
     /// The directory's search keys of this row.
     pub fn search_keys(&self) -> StoreResult<(String, Option<String>)> {
-        let skills = tags("skills", &self.skills)?;
+        let skills = tags("skills", self.skills.as_deref())?;
         Ok(search_keys(
             &self.username,
             self.job_title.as_deref(),
@@ -110,6 +181,7 @@ pub(crate) struct ConversationRow {
     #[sqlx(rename = "type")]
     pub kind: String,
     pub group_id: Option<Uuid>,
+    #[sqlx(try_from = "Nullable<DateTime<Utc>>")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -167,19 +239,21 @@ pub(crate) struct GroupRow {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct MemberRow {
     pub user_id: Uuid,
-    pub role: String,
+    /// NULL reads as `member`.
+    pub role: Option<String>,
+    #[sqlx(try_from = "Nullable<DateTime<Utc>>")]
     pub joined_at: DateTime<Utc>,
 }
 
 impl MemberRow {
     /// As the API shows it.
     pub fn into_member(self) -> StoreResult<GroupMember> {
-        Ok(GroupMember {
-            role: Role::parse(&self.role)
-                .ok_or_else(|| StoreError::Corrupt(format!("group_members.role {}", self.role)))?,
-            user_id: self.user_id,
-            joined_at: self.joined_at,
-        })
+        let role = match self.role.as_deref() {
+            None => Role::Member,
+            Some(r) => Role::parse(r)
+                .ok_or_else(|| StoreError::Corrupt(format!("group_members.role {r}")))?,
+        };
+        Ok(GroupMember { role, user_id: self.user_id, joined_at: self.joined_at })
     }
 }
 
@@ -188,6 +262,7 @@ impl MemberRow {
 pub(crate) struct ReadRow {
     pub message_id: Uuid,
     pub user_id: Uuid,
+    #[sqlx(try_from = "Nullable<DateTime<Utc>>")]
     pub read_at: DateTime<Utc>,
     pub conversation_id: Uuid,
 }

@@ -192,6 +192,10 @@ macro_rules! sql_conversations {
                     return Ok(());
                 }
                 let mut tx = self.writer().begin().await?;
+                // The counter before the checks: a group's delete takes it before deleting the
+                // messages, so the messages found here are still there at the insert (see "Lock
+                // order" in store/mod.rs).
+                lock_seq_counter(&mut tx).await?;
                 let mut qb = QueryBuilder::<$db>::new(concat!("SELECT ", message_columns!(), " FROM messages WHERE message_id IN ("));
                 let mut sep = qb.separated(", ");
                 for id in &ids {
@@ -228,9 +232,6 @@ macro_rules! sql_conversations {
                 if fresh.is_empty() {
                     return Ok(());
                 }
-                // Before the insert locks the messages (foreign keys): a group's delete holds
-                // the counter and then deletes them (see "Lock order" in store/mod.rs).
-                lock_seq_counter(&mut tx).await?;
                 let mut qb = QueryBuilder::<$db>::new("INSERT INTO message_read_status (message_id, user_id, read_at) ");
                 qb.push_values(&fresh, |mut b, r| {
                     b.push_bind(r.message_id).push_bind(r.user_id).push_bind(r.read_at);

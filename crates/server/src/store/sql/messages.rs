@@ -75,6 +75,11 @@ macro_rules! sql_messages {
             batch: &[(Uuid, NewMessage)],
         ) -> StoreResult<Option<(Vec<StoreResult<SendOutcome>>, Option<i64>)>> {
             let mut tx = pool.begin().await?;
+            // The counter before the checks: a membership change or a group's delete takes it
+            // before writing too, so what the checks below find stays true until this batch
+            // commits (a conversation deleted meanwhile would otherwise fail the insert), and
+            // locks are taken in one order (see "Lock order" in store/mod.rs).
+            lock_seq_counter(&mut tx).await?;
             let ids: HashSet<Uuid> = batch.iter().map(|(_, m)| m.message_id).collect();
             let mut qb = QueryBuilder::<$db>::new(concat!("SELECT ", message_columns!(), " FROM messages WHERE message_id IN ("));
             let mut sep = qb.separated(", ");
@@ -122,6 +127,8 @@ macro_rules! sql_messages {
                 tx.rollback().await?;
             } else {
                 let first = alloc_seqs(&mut tx, fresh.len()).await?;
+                // Accepted now: a `sent_at` too far ahead of this clock is dated now.
+                let now = Utc::now();
                 written = fresh
                     .iter()
                     .zip(first..)
@@ -131,7 +138,7 @@ macro_rules! sql_messages {
                         sender_id: Some(*sender),
                         content: m.body.content.clone(),
                         media_url: m.body.media_url.clone(),
-                        sent_at: micros(m.sent_at),
+                        sent_at: micros(accepted_sent_at(m.sent_at, now)),
                         seq,
                     })
                     .collect();

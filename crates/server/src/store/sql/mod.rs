@@ -98,7 +98,7 @@ macro_rules! sql_helpers {
         use uuid::Uuid;
 
         use $crate::store::records::{
-            micros, search_keys, ChangeRow, ConversationRow, GroupRow, MemberRow, MessageRow,
+            accepted_sent_at, micros, search_keys, ChangeRow, ConversationRow, GroupRow, MemberRow, MessageRow,
             NewChange, ReadRow, UserRow,
         };
         use $crate::store::{
@@ -121,6 +121,15 @@ macro_rules! sql_helpers {
 
         fn member_data(group_id: Uuid, m: &GroupMember) -> serde_json::Value {
             serde_json::json!({"group_id": group_id, "user_id": m.user_id, "role": m.role, "joined_at": m.joined_at})
+        }
+
+        /// Takes the seq counter's row lock for the rest of the transaction without taking a
+        /// seq: what every writer does before its first write, so that locks are always taken
+        /// in one order, the counter first (see "Lock order" in `store/mod.rs`). Taking seqs
+        /// later in the same transaction (`alloc_seqs`) finds the lock already held.
+        async fn lock_seq_counter(tx: &mut Tx<'_>) -> StoreResult<()> {
+            sqlx::query("UPDATE seq_counter SET value = value WHERE id = 1").execute(&mut **tx).await?;
+            Ok(())
         }
 
         /// Takes `n` seqs from the counter; answers the first. The counter's row lock is held
@@ -235,7 +244,9 @@ macro_rules! sql_helpers {
 
         async fn members_of(conn: &mut Conn, group_id: Uuid) -> StoreResult<Vec<GroupMember>> {
             sqlx::query_as::<_, MemberRow>(
-                "SELECT group_id, user_id, role, joined_at FROM group_members WHERE group_id = $1 ORDER BY joined_at, user_id",
+                // A NULL joined_at reads as the epoch (records.rs): sorted first on both backends.
+                "SELECT group_id, user_id, role, joined_at FROM group_members WHERE group_id = $1 \
+                 ORDER BY joined_at IS NOT NULL, joined_at, user_id",
             )
             .bind(group_id)
             .fetch_all(conn)
@@ -272,7 +283,11 @@ macro_rules! sql_helpers {
         /// Takes the group's row lock for the rest of the transaction (a no-op UPDATE, which
         /// both dialects accept, unlike `FOR UPDATE`), so membership changes of one group run one
         /// at a time and rules such as "a group keeps an owner" hold under concurrent requests.
+        /// The seq counter is locked first: every group write starts here, and a group write
+        /// that held the group's rows while waiting for the counter would deadlock with a send
+        /// into the group that holds the counter (see "Lock order" in `store/mod.rs`).
         async fn lock_group(tx: &mut Tx<'_>, group_id: Uuid) -> StoreResult<()> {
+            lock_seq_counter(tx).await?;
             let locked = sqlx::query("UPDATE groups SET group_id = group_id WHERE group_id = $1")
                 .bind(group_id)
                 .execute(&mut **tx)

@@ -22,6 +22,9 @@ macro_rules! sql_profiles {
                 if !taken.is_empty() {
                     return Err(StoreError::Conflict(taken));
                 }
+                // Before the row lock: a new phone number is a key update, which would wait for a
+                // send that holds the counter and checks this user's row (see store/mod.rs).
+                lock_seq_counter(&mut tx).await?;
                 let mut qb = QueryBuilder::<$db>::new("UPDATE users SET user_id = user_id");
                 push_set!(qb, "username", patch.username.clone());
                 push_set!(qb, "email", patch.email.clone());
@@ -80,11 +83,12 @@ macro_rules! sql_profiles {
                     let pat = format!("%{}%", like_escape(&text.to_lowercase()));
                     qb.push(" AND search_text LIKE ").push_bind(pat).push(" ESCAPE '\\'");
                 }
+                // A NULL status reads as false (records.rs), so it filters as false too.
                 if let Some(m) = q.mentor {
-                    qb.push(" AND mentor_status = ").push_bind(m);
+                    qb.push(" AND coalesce(mentor_status, FALSE) = ").push_bind(m);
                 }
                 if let Some(m) = q.mentee {
-                    qb.push(" AND mentee_status = ").push_bind(m);
+                    qb.push(" AND coalesce(mentee_status, FALSE) = ").push_bind(m);
                 }
                 if let Some(skill) = q.skill.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                     // Tags are stored as a JSON array of lower-case strings: match one whole tag.
@@ -114,9 +118,9 @@ macro_rules! sql_profiles {
 
             async fn profiles_by_role(&self, mentors: bool, exclude: Uuid, today: NaiveDate) -> StoreResult<Vec<Profile>> {
                 let sql = if mentors {
-                    concat!("SELECT ", user_columns!(), " FROM users WHERE mentor_status = $1 AND user_id <> $2 ORDER BY created_at LIMIT 5000")
+                    concat!("SELECT ", user_columns!(), " FROM users WHERE mentor_status = $1 AND user_id <> $2 ORDER BY created_at IS NOT NULL, created_at LIMIT 5000")
                 } else {
-                    concat!("SELECT ", user_columns!(), " FROM users WHERE mentee_status = $1 AND user_id <> $2 ORDER BY created_at LIMIT 5000")
+                    concat!("SELECT ", user_columns!(), " FROM users WHERE mentee_status = $1 AND user_id <> $2 ORDER BY created_at IS NOT NULL, created_at LIMIT 5000")
                 };
                 sqlx::query_as::<_, UserRow>(sql)
                     .bind(true)
