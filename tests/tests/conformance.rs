@@ -1961,7 +1961,42 @@ async fn send_and_read_until_gone(s: &dyn Store, me: Uuid, conv: Uuid) {
     panic!("the group outlived 2,000 messages");
 }
 
+/// A new phone number is a key change of the user's row, which waits for every transaction that
+/// checked that row as a foreign key: a group created with that user as a member must hold the
+/// counter before it checks the row, as the profile edit does, or the two deadlock.
+async fn profile_edits_racing_group_creation_never_deadlock(backend: Backend) {
+    let f = fx(backend).await;
+    let (a, b) = (user(&*f.s, "ann").await, user(&*f.s, "ben").await);
+    let ab = direct(&*f.s, a, b, t(0)).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for worker in 0..2_i64 {
+        let s = f.s.clone();
+        tasks.spawn(async move {
+            for n in 0..60 {
+                let phone = format!("+1555{worker}{n:06}");
+                let patch = ProfilePatch { phone_number: Some(Some(phone)), ..Default::default() };
+                s.update_me(b, patch, today()).await.unwrap();
+            }
+        });
+        let s = f.s.clone();
+        tasks.spawn(async move {
+            for n in 0..60 {
+                s.create_group(a, group_named("circle"), &[b], t(n)).await.unwrap();
+                s.send_message(b, text(ab, "hi", t(n))).await.unwrap();
+            }
+        });
+    }
+    let ended = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(done) = tasks.join_next().await {
+            done.expect("a writer failed");
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the writers did not end: a deadlock");
+}
+
 lodestar_tests::on_both_backends!(
+    profile_edits_racing_group_creation_never_deadlock,
     sent_at_is_the_senders_only_up_to_the_clock_skew,
     writers_racing_a_group_delete_never_deadlock,
     concurrent_reads_are_logged_once,

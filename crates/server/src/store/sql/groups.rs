@@ -53,6 +53,9 @@ macro_rules! sql_groups {
                     }
                 }
                 let mut tx = self.writer().begin().await?;
+                // The counter before the member rows are checked as foreign keys: a profile edit
+                // holding it may change one of them (see "Lock order" in store/mod.rs).
+                lock_seq_counter(&mut tx).await?;
                 sqlx::query(
                     "INSERT INTO groups (group_id, group_name, description, created_by, created_at, members) VALUES ($1, $2, $3, $4, $5, '[]')",
                 )
