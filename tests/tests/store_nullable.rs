@@ -4,9 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use chrono::NaiveDate;
-use lodestar_protocol::direct_conversation_id;
-use lodestar_tests::{Backend, TestServer};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use lodestar_protocol::{direct_conversation_id, group_conversation_id};
+use lodestar_tests::{Backend, Database, TestServer};
 use serde_json::{json, Value};
 use sqlx::Connection;
 use uuid::Uuid;
@@ -19,9 +23,26 @@ enum Db {
 
 impl Db {
     async fn open(server: &TestServer) -> Db {
-        let url = &server.db.url;
+        Db::connect(&server.db.url).await
+    }
+
+    /// How many rows `table` holds.
+    async fn count(&mut self, table: &str) -> i64 {
+        let sql = format!("SELECT count(*) FROM {table}");
+        match self {
+            Db::Sqlite(c) => sqlx::query_scalar(&sql).fetch_one(&mut *c).await.unwrap(),
+            Db::Postgres(c) => sqlx::query_scalar(&sql).fetch_one(&mut *c).await.unwrap(),
+        }
+    }
+
+    /// Connects to `url`, creating a SQLite file that is not there yet.
+    async fn connect(url: &str) -> Db {
         if url.starts_with("sqlite:") {
-            Db::Sqlite(sqlx::SqliteConnection::connect(url).await.unwrap())
+            let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+                .unwrap()
+                .create_if_missing(true)
+                .foreign_keys(true);
+            Db::Sqlite(sqlx::SqliteConnection::connect_with(&options).await.unwrap())
         } else {
             Db::Postgres(sqlx::PgConnection::connect(url).await.unwrap())
         }
@@ -165,4 +186,120 @@ async fn nulls_in_every_nullable_column_read_back_on_every_route(backend: Backen
     api.delete(&format!("/v1/groups/{gid}"), &ann.token).await.expect(204);
 }
 
-lodestar_tests::on_both_backends!(nulls_in_every_nullable_column_read_back_on_every_route);
+/// The migrations before 0004, from this repository, in a folder of their own.
+async fn migrations_before_0004(backend: Backend) -> (tempfile::TempDir, sqlx::migrate::Migrator) {
+    let name = match backend {
+        Backend::Sqlite => "server-sqlite",
+        Backend::Postgres => "server-postgres",
+    };
+    let all = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations").join(name);
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(all).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if file.as_str() < "0004" {
+            std::fs::copy(&path, dir.path().join(file)).unwrap();
+        }
+    }
+    let migrator = sqlx::migrate::Migrator::new(dir.path()).await.unwrap();
+    assert_eq!(migrator.iter().count(), 3);
+    (dir, migrator)
+}
+
+/// A database written before migration 0004 (every table holding rows that refer to each
+/// other) comes through it with every row, foreign key and cascade: rebuilding the tables under
+/// SQLite's enforced foreign keys would have deleted them.
+async fn a_database_from_before_0004_keeps_its_rows_and_keys(backend: Backend) {
+    let db = Database::fresh(backend).await;
+    let (_dir, before) = migrations_before_0004(backend).await;
+    let mut conn = Db::connect(&db.url).await;
+    match &mut conn {
+        Db::Sqlite(c) => before.run(&mut *c).await.unwrap(),
+        Db::Postgres(c) => before.run(&mut *c).await.unwrap(),
+    }
+    let at = Utc.with_ymd_and_hms(2025, 1, 1, 9, 0, 0).unwrap();
+    let dob = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+    let (ann, ben, gid, m1, m2) =
+        (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let (ab, gc) = (direct_conversation_id(ann, ben), group_conversation_id(gid));
+    for (id, name) in [(ann, "ann"), (ben, "ben")] {
+        let user = "INSERT INTO users (user_id, username, email, password_hash, date_of_birth, \
+                    mentor_status, skills, created_at, search_text) \
+                    VALUES ($1, $2, $3, 'x', $4, TRUE, '[\"rust\"]', $5, $2)";
+        exec!(conn, user, id, name, format!("{name}@example.com"), dob, at);
+    }
+    let group = "INSERT INTO groups (group_id, group_name, created_by, created_at, members) \
+                 VALUES ($1, 'circle', $2, $3, '[]')";
+    exec!(conn, group, gid, ann, at);
+    let member =
+        "INSERT INTO group_members (group_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)";
+    exec!(conn, member, gid, ann, "owner", at);
+    exec!(conn, member, gid, ben, "member", at);
+    let conv = "INSERT INTO conversations (conversation_id, type, group_id, created_at) VALUES ($1, $2, $3, $4)";
+    exec!(conn, conv, ab, "DIRECT", None::<Uuid>, at);
+    exec!(conn, conv, gc, "GROUP", Some(gid), at);
+    let part =
+        "INSERT INTO direct_conversation_participants (conversation_id, user_id) VALUES ($1, $2)";
+    exec!(conn, part, ab, ann);
+    exec!(conn, part, ab, ben);
+    let message =
+        "INSERT INTO messages (message_id, conversation_id, sender_id, content, sent_at, seq) \
+                   VALUES ($1, $2, $3, 'hello', $4, $5)";
+    exec!(conn, message, m1, ab, ben, at, 1_i64);
+    exec!(conn, message, m2, gc, ann, at, 2_i64);
+    exec!(conn, "UPDATE seq_counter SET value = 2");
+    let read = "INSERT INTO message_read_status (message_id, user_id, read_at) VALUES ($1, $2, $3)";
+    exec!(conn, read, m1, ann, at);
+    exec!(conn, read, m2, ben, at);
+    let token = "a token from before the upgrade";
+    let session = "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+    let expires = Utc::now() + chrono::TimeDelta::days(1);
+    exec!(conn, session, lodestar_server::auth::token_hash(token), ann, at, expires);
+    drop(conn);
+
+    // The server runs 0004 and the rest.
+    let server = TestServer::spawn_on(Arc::new(db)).await;
+    let mut conn = Db::open(&server).await;
+    for (table, rows) in [
+        ("users", 2),
+        ("groups", 1),
+        ("group_members", 2),
+        ("conversations", 2),
+        ("direct_conversation_participants", 2),
+        ("messages", 2),
+        ("message_read_status", 2),
+        ("sessions", 1),
+    ] {
+        assert_eq!(conn.count(table).await, rows, "{table} after the upgrade");
+    }
+    let api = &server.api;
+    let me = api.get("/v1/me", token).await.expect(200);
+    assert_eq!(
+        (&me["username"], &me["mentor_status"], &me["skills"]),
+        (&json!("ann"), &json!(true), &json!(["rust"]))
+    );
+    let list = api.get("/v1/conversations", token).await.expect(200);
+    assert_eq!(list["conversations"].as_array().unwrap().len(), 2);
+    let g = api.get(&format!("/v1/groups/{gid}"), token).await.expect(200);
+    assert_eq!(g["members"].as_array().unwrap().len(), 2);
+    let reads = api.get(&format!("/v1/messages/{m2}/reads"), token).await.expect(200);
+    assert_eq!(reads["reads"][0]["read_at"], json!(at));
+
+    // The cascades still hold: a group's delete takes its conversation, messages, reads and
+    // members with it, and nothing else.
+    api.delete(&format!("/v1/groups/{gid}"), token).await.expect(204);
+    let mut after = Vec::new();
+    for table in ["messages", "message_read_status", "group_members", "conversations", "sessions"] {
+        after.push(conn.count(table).await);
+    }
+    assert_eq!(after, [1, 1, 0, 1, 1], "messages, reads, members, conversations, sessions");
+    if let Db::Sqlite(c) = &mut conn {
+        let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *c).await.unwrap();
+        assert!(broken.is_empty(), "{} rows break a foreign key", broken.len());
+    }
+}
+
+lodestar_tests::on_both_backends!(
+    nulls_in_every_nullable_column_read_back_on_every_route,
+    a_database_from_before_0004_keeps_its_rows_and_keys,
+);
