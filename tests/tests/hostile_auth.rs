@@ -110,7 +110,7 @@ async fn registrations_are_throttled_per_address_after_conflicts_are_checked(bac
     let s = behind_proxy(backend).await;
     for i in 0..lodestar_server::auth::REGISTER_LIMIT {
         let (status, ..) =
-            post_from(&s, "192.0.2.10", "/v1/auth/register", None, registration(&format!("u{i}"))).await;
+            post_from(&s, "192.0.2.10", "/v1/auth/register", None, registration(&format!("user{i}"))).await;
         assert_eq!(status, 201, "registration {i}");
     }
     let (status, retry, _) =
@@ -118,7 +118,7 @@ async fn registrations_are_throttled_per_address_after_conflicts_are_checked(bac
     assert_eq!(status, 429);
     assert!(retry.is_some(), "429 without Retry-After");
     // A taken name is refused before the throttle and the hasher are reached.
-    let (status, _, body) = post_from(&s, "192.0.2.10", "/v1/auth/register", None, registration("u0")).await;
+    let (status, _, body) = post_from(&s, "192.0.2.10", "/v1/auth/register", None, registration("user0")).await;
     assert_eq!(status, 409, "{body}");
     // Another address is not affected.
     assert_eq!(post_from(&s, "192.0.2.11", "/v1/auth/register", None, registration("other")).await.0, 201);

@@ -8,6 +8,20 @@ import { AppDriver, eventually, freePort, scratch, Server, sleep } from './harne
 const OUT = process.env.LODESTAR_SCREENSHOTS ?? new URL('../../../docs/screenshots', import.meta.url).pathname;
 mkdirSync(OUT, { recursive: true });
 const shoot = (name) => execFileSync('import', ['-window', 'root', join(OUT, `${name}.png`)]);
+/**
+ * The corner must say what is true: online, since the server is up. A picture taken while it
+ * says offline is a bug to find (its reason is in the status's title), never one to publish.
+ */
+const online = async (browser, what) => {
+  try {
+    await eventually(`online before the ${what} picture`, () =>
+      browser.execute(() => document.querySelector('[role="status"][data-state]')?.dataset.state === 'online'),
+    );
+  } catch (e) {
+    const reason = await browser.execute(() => document.querySelector('[role="status"] [title]')?.title ?? '');
+    throw new Error(`${e.message}; the app says offline because: ${reason}`);
+  }
+};
 /** Toasts ("Welcome, …") would cover part of the picture. */
 const dismissToasts = (browser) =>
   browser.execute(() => document.querySelectorAll('button[aria-label="Dismiss"]').forEach((b) => b.click()));
@@ -31,6 +45,7 @@ try {
   await (await $('button*=Find a mentor')).click();
   await eventually('suggested mentors', () => browser.execute(() => document.querySelectorAll('button[aria-label^="View profile of"]').length > 3));
   await dismissToasts(browser);
+  await online(browser, 'directory');
   await sleep(500);
   shoot('directory');
 
@@ -43,6 +58,7 @@ try {
     }),
   );
   await dismissToasts(browser);
+  await online(browser, 'conversation');
   await sleep(800);
   shoot('conversation');
   console.log(`screenshots in ${OUT}`);
