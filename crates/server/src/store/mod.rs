@@ -146,7 +146,9 @@ pub struct NewMessage {
     pub conversation_id: Uuid,
     /// Validated content.
     pub body: MessageBody,
-    /// When the user sent it.
+    /// When the sender says they sent it. Stored as given when it is in the past or within the
+    /// clock skew; later than that it is stored as the time the store accepts it
+    /// (`records::accepted_sent_at`).
     pub sent_at: DateTime<Utc>,
 }
 
