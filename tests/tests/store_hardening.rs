@@ -160,6 +160,14 @@ async fn a_senders_clock_never_orders_the_server(backend: Backend) {
     assert_eq!(offline["sent_at"], "2020-01-01T00:00:00Z", "a past sent_at stays");
     let list = api.get("/v1/conversations", &ann.token).await.expect(200);
     assert_eq!(conversation_order(&list), [ac, ab], "accepted last, listed first");
+    // The earliest times the wire format can carry are kept too (PostgreSQL's range is wider).
+    for earliest in ["0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z"] {
+        let ancient = send_body(ab, "ancient", earliest);
+        let ancient = api.post("/v1/messages", &ben.token, ancient).await.expect(201);
+        assert_eq!(ancient["sent_at"], earliest);
+    }
+    let offline = send_body(ac, "written offline, again", "2020-01-01T00:00:01Z");
+    api.post("/v1/messages", &cat.token, offline).await.expect(201);
 
     // A newer conversation without messages, then a message in the oldest one.
     let ad = api.direct(&dan, &ann).await;
