@@ -1215,3 +1215,22 @@ fn field_errors_keep_the_first_code_and_summarise() {
     assert_eq!(e.clone().finish(|| ()), Err(e));
     assert_eq!(FieldErrors::default().finish(|| 7), Ok(7));
 }
+
+#[test]
+fn control_characters_are_refused_in_every_text_rule_but_tab_and_newline() {
+    use lodestar_protocol::validate::{bio, city, content, description, group_name, tags, title};
+    for c in (0u8..0x20).chain([0x7f]).map(char::from).filter(|c| *c != '\t' && *c != '\n') {
+        let bad = format!("a{c}b");
+        assert_eq!(content(&bad), Err("invalid"), "U+{:04X}", c as u32);
+        assert_eq!(bio(&bad), Err("invalid"));
+        assert_eq!(city(&bad), Err("invalid"));
+        assert_eq!(title(&bad), Err("invalid"));
+        assert_eq!(group_name(&bad), Err("invalid"));
+        assert_eq!(description(&bad), Err("invalid"));
+        assert_eq!(tags(&[bad.clone()]), Err("invalid"));
+    }
+    assert_eq!(content("a\tb\nc"), Ok("a\tb\nc".to_owned()));
+    assert_eq!(content("line\r\nnext"), Ok("line\nnext".to_owned()), "Windows line ends are line ends");
+    assert_eq!(bio("one\r\ntwo"), Ok("one\ntwo".to_owned()));
+    assert_eq!(content("a\rb"), Err("invalid"), "a lone carriage return is a control character");
+}
