@@ -363,3 +363,22 @@ impl NewChange {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn a_sent_at_is_kept_up_to_the_clock_skew_and_dated_now_beyond() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 3, 12, 0, 0).unwrap();
+        let past = Utc.with_ymd_and_hms(2001, 1, 1, 0, 0, 0).unwrap();
+        assert_eq!(accepted_sent_at(past, now), past);
+        assert_eq!(accepted_sent_at(now + MAX_CLOCK_SKEW, now), now + MAX_CLOCK_SKEW);
+        let beyond = now + MAX_CLOCK_SKEW + TimeDelta::microseconds(1);
+        assert_eq!(accepted_sent_at(beyond, now), now);
+        let far = Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap();
+        assert_eq!(accepted_sent_at(far, now), now);
+    }
+}
