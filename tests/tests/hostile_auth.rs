@@ -42,8 +42,14 @@ async fn concurrent_wrong_logins_reach_the_hasher_at_most_ten_times(backend: Bac
         async move {
             // Every guess from its own address: only the account's budget can stop them.
             let from = format!("198.51.100.{}", i + 1);
-            post_from(s, &from, "/v1/auth/login", None, json!({"login": "ann", "password": format!("guess number {i}")}))
-                .await
+            post_from(
+                s,
+                &from,
+                "/v1/auth/login",
+                None,
+                json!({"login": "ann", "password": format!("guess number {i}")}),
+            )
+            .await
         }
     });
     let answers = join_all(guesses).await;
@@ -51,7 +57,10 @@ async fn concurrent_wrong_logins_reach_the_hasher_at_most_ten_times(backend: Bac
     let throttled = answers.iter().filter(|a| a.0 == 429).count();
     assert_eq!(checked + throttled, 40, "{:?}", answers.iter().map(|a| a.0).collect::<Vec<_>>());
     assert!(checked <= 10, "{checked} of 40 concurrent guesses had their password checked");
-    assert!(answers.iter().filter(|a| a.0 == 429).all(|a| a.1.is_some()), "429 without Retry-After");
+    assert!(
+        answers.iter().filter(|a| a.0 == 429).all(|a| a.1.is_some()),
+        "429 without Retry-After"
+    );
     s.server.stop().await;
 }
 
@@ -109,8 +118,14 @@ fn registration(name: &str) -> Value {
 async fn registrations_are_throttled_per_address_after_conflicts_are_checked(backend: Backend) {
     let s = behind_proxy(backend).await;
     for i in 0..lodestar_server::auth::REGISTER_LIMIT {
-        let (status, ..) =
-            post_from(&s, "192.0.2.10", "/v1/auth/register", None, registration(&format!("user{i}"))).await;
+        let (status, ..) = post_from(
+            &s,
+            "192.0.2.10",
+            "/v1/auth/register",
+            None,
+            registration(&format!("user{i}")),
+        )
+        .await;
         assert_eq!(status, 201, "registration {i}");
     }
     let (status, retry, _) =
@@ -118,10 +133,14 @@ async fn registrations_are_throttled_per_address_after_conflicts_are_checked(bac
     assert_eq!(status, 429);
     assert!(retry.is_some(), "429 without Retry-After");
     // A taken name is refused before the throttle and the hasher are reached.
-    let (status, _, body) = post_from(&s, "192.0.2.10", "/v1/auth/register", None, registration("user0")).await;
+    let (status, _, body) =
+        post_from(&s, "192.0.2.10", "/v1/auth/register", None, registration("user0")).await;
     assert_eq!(status, 409, "{body}");
     // Another address is not affected.
-    assert_eq!(post_from(&s, "192.0.2.11", "/v1/auth/register", None, registration("other")).await.0, 201);
+    assert_eq!(
+        post_from(&s, "192.0.2.11", "/v1/auth/register", None, registration("other")).await.0,
+        201
+    );
     s.server.stop().await;
 }
 
@@ -130,12 +149,19 @@ async fn password_changes_are_throttled_like_logins(backend: Backend) {
     let ann = s.api.register("ann").await;
     for i in 0..10 {
         let body = json!({"current_password": format!("wrong guess {i}"), "new_password": "a brand new password"});
-        let (status, ..) =
-            post_from(&s, &format!("198.51.100.{}", i + 1), "/v1/me/password", Some(&ann.token), body).await;
+        let (status, ..) = post_from(
+            &s,
+            &format!("198.51.100.{}", i + 1),
+            "/v1/me/password",
+            Some(&ann.token),
+            body,
+        )
+        .await;
         assert_eq!(status, 401);
     }
     let body = json!({"current_password": PASSWORD, "new_password": "a brand new password"});
-    let (status, retry, _) = post_from(&s, "198.51.100.99", "/v1/me/password", Some(&ann.token), body).await;
+    let (status, retry, _) =
+        post_from(&s, "198.51.100.99", "/v1/me/password", Some(&ann.token), body).await;
     assert_eq!(status, 429, "the right password is not even checked once the budget is spent");
     assert!(retry.is_some());
     s.server.stop().await;
@@ -150,14 +176,24 @@ async fn a_hashing_flood_is_refused_with_503_not_queued_without_end(backend: Bac
         async move {
             // Every login its own name and address: no throttle applies, only the hasher's bound.
             let from = format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255);
-            post_from(s, &from, "/v1/auth/login", None, json!({"login": format!("nobody{i}"), "password": "a wrong password"}))
-                .await
+            post_from(
+                s,
+                &from,
+                "/v1/auth/login",
+                None,
+                json!({"login": format!("nobody{i}"), "password": "a wrong password"}),
+            )
+            .await
         }
     });
     let answers = join_all(logins).await;
     let busy: Vec<_> = answers.iter().filter(|a| a.0 == 503).collect();
     assert!(!busy.is_empty(), "{flood} concurrent hashes were all queued");
-    assert!(busy.iter().all(|a| a.1.is_some() && a.2["error"]["code"] == "unavailable"), "{:?}", busy[0]);
+    assert!(
+        busy.iter().all(|a| a.1.is_some() && a.2["error"]["code"] == "unavailable"),
+        "{:?}",
+        busy[0]
+    );
     assert!(answers.iter().all(|a| a.0 == 401 || a.0 == 503));
     s.server.stop().await;
 }

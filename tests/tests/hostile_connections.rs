@@ -15,9 +15,10 @@ async fn spawn_limited(backend: Backend, limits: Limits) -> (RunningServer, Data
     let db = Database::fresh(backend).await;
     let store = lodestar_server::store::open(&db.url).await.unwrap();
     let hasher = PasswordHasher::new(2).unwrap();
-    let server = lodestar_server::start_with_limits("127.0.0.1:0".into(), store, hasher, false, limits)
-        .await
-        .unwrap();
+    let server =
+        lodestar_server::start_with_limits("127.0.0.1:0".into(), store, hasher, false, limits)
+            .await
+            .unwrap();
     (server, db)
 }
 
@@ -89,7 +90,9 @@ async fn requests_past_the_bound_in_flight_are_refused_at_once(backend: Backend)
     let mut holders = Vec::new();
     for _ in 0..2 {
         let mut s = TcpStream::connect(server.addr).await.unwrap();
-        s.write_all(b"POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{").await.unwrap();
+        s.write_all(b"POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{")
+            .await
+            .unwrap();
         holders.push(s);
     }
     tokio::time::sleep(Duration::from_millis(200)).await;

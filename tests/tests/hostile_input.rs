@@ -23,35 +23,75 @@ async fn control_characters_are_refused_in_every_text_field(backend: Backend) {
     let ann = s.api.register("ann").await;
     let ben = s.api.register("ben").await;
     let conv = s.api.direct(&ann, &ben).await;
-    let group = s.api.post("/v1/groups", &ann.token, json!({"group_name": "cohort", "member_ids": [ben.id]})).await.expect(201);
+    let group = s
+        .api
+        .post("/v1/groups", &ann.token, json!({"group_name": "cohort", "member_ids": [ben.id]}))
+        .await
+        .expect(201);
     let group_path = format!("/v1/groups/{}", group["group_id"].as_str().unwrap());
     for c in forbidden() {
         let bad = format!("hello{c}there");
         let message = s
             .api
-            .post("/v1/messages", &ann.token, json!({"message_id": Uuid::new_v4(), "conversation_id": conv, "content": bad}))
+            .post(
+                "/v1/messages",
+                &ann.token,
+                json!({"message_id": Uuid::new_v4(), "conversation_id": conv, "content": bad}),
+            )
             .await;
-        assert_eq!((message.status.as_u16(), message.field("content")), (422, "invalid"), "U+{:04X}", c as u32);
+        assert_eq!(
+            (message.status.as_u16(), message.field("content")),
+            (422, "invalid"),
+            "U+{:04X}",
+            c as u32
+        );
         for field in ["city", "bio", "job_title", "industry"] {
             let a = s.api.patch("/v1/me", &ann.token, json!({ field: bad })).await;
-            assert_eq!((a.status.as_u16(), a.field(field)), (422, "invalid"), "{field} U+{:04X}", c as u32);
+            assert_eq!(
+                (a.status.as_u16(), a.field(field)),
+                (422, "invalid"),
+                "{field} U+{:04X}",
+                c as u32
+            );
         }
         let a = s.api.patch("/v1/me", &ann.token, json!({"skills": ["rust", bad]})).await;
         assert_eq!((a.status.as_u16(), a.field("skills")), (422, "invalid"));
-        let a = s.api.patch(&group_path, &ann.token, json!({"group_name": bad, "description": bad})).await;
-        assert_eq!((a.status.as_u16(), a.field("group_name"), a.field("description")), (422, "invalid", "invalid"));
+        let a = s
+            .api
+            .patch(&group_path, &ann.token, json!({"group_name": bad, "description": bad}))
+            .await;
+        assert_eq!(
+            (a.status.as_u16(), a.field("group_name"), a.field("description")),
+            (422, "invalid", "invalid")
+        );
         let a = s.api.post("/v1/groups", &ann.token, json!({"group_name": bad})).await;
         assert_eq!((a.status.as_u16(), a.field("group_name")), (422, "invalid"));
         let body = json!({"username": "carl", "email": "carl@example.com", "password": PASSWORD,
             "date_of_birth": DOB, "city": bad, "bio": bad});
         let a = s.api.call(Method::POST, "/v1/auth/register", None, Some(body)).await;
-        assert_eq!((a.status.as_u16(), a.field("city"), a.field("bio")), (422, "invalid", "invalid"));
-        let a = s.api.call(Method::POST, "/v1/auth/login", None, Some(json!({"login": bad, "password": PASSWORD}))).await;
+        assert_eq!(
+            (a.status.as_u16(), a.field("city"), a.field("bio")),
+            (422, "invalid", "invalid")
+        );
+        let a = s
+            .api
+            .call(
+                Method::POST,
+                "/v1/auth/login",
+                None,
+                Some(json!({"login": bad, "password": PASSWORD})),
+            )
+            .await;
         assert_eq!((a.status.as_u16(), a.field("login")), (422, "invalid"));
         let q: String = url_escape(&bad);
         for param in ["q", "skill", "industry", "username"] {
             let a = s.api.get(&format!("/v1/users?{param}={q}"), &ann.token).await;
-            assert_eq!((a.status.as_u16(), a.field(param)), (422, "invalid"), "{param} U+{:04X}", c as u32);
+            assert_eq!(
+                (a.status.as_u16(), a.field(param)),
+                (422, "invalid"),
+                "{param} U+{:04X}",
+                c as u32
+            );
         }
     }
     // Tabs and line breaks are text; Windows line ends are kept as line breaks.
@@ -61,17 +101,27 @@ async fn control_characters_are_refused_in_every_text_field(backend: Backend) {
         .await
         .expect(201);
     assert_eq!(ok["content"], "a\tb\nc\nd");
-    let me = s.api.patch("/v1/me", &ann.token, json!({"bio": "line one\r\nline two"})).await.expect(200);
+    let me =
+        s.api.patch("/v1/me", &ann.token, json!({"bio": "line one\r\nline two"})).await.expect(200);
     assert_eq!(me["bio"], "line one\nline two");
     // Nothing bad was stored, and the conversation still works.
-    let history = s.api.get(&format!("/v1/conversations/{conv}/messages"), &ben.token).await.expect(200);
+    let history =
+        s.api.get(&format!("/v1/conversations/{conv}/messages"), &ben.token).await.expect(200);
     assert_eq!(history["messages"].as_array().unwrap().len(), 1);
     s.server.stop().await;
 }
 
 fn url_escape(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(
+            |b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            },
+        )
         .collect()
 }
 
@@ -105,8 +155,17 @@ async fn a_message_the_database_refuses_fails_alone(backend: Backend) {
             assert!(matches!(outcome, Ok(SendOutcome::Created(_))), "message {i}: {outcome:?}");
         }
     }
-    let history = s.api.get(&format!("/v1/conversations/{conv}/messages?limit=200"), &ben.token).await.expect(200);
-    let good = history["messages"].as_array().unwrap().iter().filter(|m| m["content"].as_str().unwrap().starts_with("good")).count();
+    let history = s
+        .api
+        .get(&format!("/v1/conversations/{conv}/messages?limit=200"), &ben.token)
+        .await
+        .expect(200);
+    let good = history["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["content"].as_str().unwrap().starts_with("good"))
+        .count();
     assert_eq!(good, 39);
     s.server.stop().await;
 }
@@ -122,12 +181,15 @@ async fn a_sync_page_is_bounded_in_bytes(backend: Backend) {
     for _ in 0..4 {
         let batch: Vec<_> = (0..250)
             .map(|_| {
-                (ann.id, NewMessage {
-                    message_id: Uuid::new_v4(),
-                    conversation_id: conv,
-                    body: MessageBody { content: Some(longest.clone()), media_url: None },
-                    sent_at: chrono::Utc::now(),
-                })
+                (
+                    ann.id,
+                    NewMessage {
+                        message_id: Uuid::new_v4(),
+                        conversation_id: conv,
+                        body: MessageBody { content: Some(longest.clone()), media_url: None },
+                        sent_at: chrono::Utc::now(),
+                    },
+                )
             })
             .collect();
         for outcome in store.send_messages(&batch).await.unwrap() {
@@ -144,12 +206,24 @@ async fn a_sync_page_is_bounded_in_bytes(backend: Backend) {
             Some(c) => format!("/v1/sync?since={c}&limit=1000"),
             None => "/v1/sync?limit=1000".to_owned(),
         };
-        let res = s.api.http.get(format!("{}{path}", s.api.base)).bearer_auth(&ben.token).send().await.unwrap();
+        let res = s
+            .api
+            .http
+            .get(format!("{}{path}", s.api.base))
+            .bearer_auth(&ben.token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200);
         let bytes = res.bytes().await.unwrap();
-        assert!(bytes.len() <= lodestar_server::routes::PAGE_BYTES + 64 * 1024, "a page of {} bytes", bytes.len());
+        assert!(
+            bytes.len() <= lodestar_server::routes::PAGE_BYTES + 64 * 1024,
+            "a page of {} bytes",
+            bytes.len()
+        );
         let page: Value = serde_json::from_slice(&bytes).unwrap();
-        messages += page["changes"].as_array().unwrap().iter().filter(|c| c["kind"] == "message").count();
+        messages +=
+            page["changes"].as_array().unwrap().iter().filter(|c| c["kind"] == "message").count();
         pages += 1;
         cursor = Some(page["cursor"].as_str().unwrap().to_owned());
         if !page["has_more"].as_bool().unwrap() {

@@ -1227,10 +1227,14 @@ fn control_characters_are_refused_in_every_text_rule_but_tab_and_newline() {
         assert_eq!(title(&bad), Err("invalid"));
         assert_eq!(group_name(&bad), Err("invalid"));
         assert_eq!(description(&bad), Err("invalid"));
-        assert_eq!(tags(&[bad.clone()]), Err("invalid"));
+        assert_eq!(tags(std::slice::from_ref(&bad)), Err("invalid"));
     }
     assert_eq!(content("a\tb\nc"), Ok("a\tb\nc".to_owned()));
-    assert_eq!(content("line\r\nnext"), Ok("line\nnext".to_owned()), "Windows line ends are line ends");
+    assert_eq!(
+        content("line\r\nnext"),
+        Ok("line\nnext".to_owned()),
+        "Windows line ends are line ends"
+    );
     assert_eq!(bio("one\r\ntwo"), Ok("one\ntwo".to_owned()));
     assert_eq!(content("a\rb"), Err("invalid"), "a lone carriage return is a control character");
 }

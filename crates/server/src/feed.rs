@@ -68,9 +68,10 @@ impl FeedBatch {
             if let (ChangeKind::Profile, None, None, Some(subject)) =
                 (c.kind, c.target_user_id, c.conversation_id, c.subject_user_id)
             {
-                if !subject_conversations.contains_key(&subject) {
-                    let theirs = store.conversation_ids(subject).await?;
-                    subject_conversations.insert(subject, theirs.into_iter().collect());
+                if let std::collections::hash_map::Entry::Vacant(entry) =
+                    subject_conversations.entry(subject)
+                {
+                    entry.insert(store.conversation_ids(subject).await?.into_iter().collect());
                 }
             }
         }
