@@ -1238,3 +1238,11 @@ fn control_characters_are_refused_in_every_text_rule_but_tab_and_newline() {
     assert_eq!(bio("one\r\ntwo"), Ok("one\ntwo".to_owned()));
     assert_eq!(content("a\rb"), Err("invalid"), "a lone carriage return is a control character");
 }
+
+#[test]
+fn a_tag_at_the_limit_stays_within_it_however_it_folds() {
+    let dotted = "İ".repeat(limits::TAG.1);
+    let folded = validate::tags(std::slice::from_ref(&dotted)).expect("40 letters is a valid tag");
+    assert_eq!(folded, vec![dotted.to_lowercase()]);
+    assert_eq!(validate::tags(&["İ".repeat(limits::TAG.1 + 1)]), Err("too_long"));
+}

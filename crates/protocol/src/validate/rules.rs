@@ -212,8 +212,11 @@ pub fn years(v: i64) -> Rule<i32> {
 pub fn tags(v: &[String]) -> Rule<Vec<String>> {
     let mut out: Vec<String> = Vec::with_capacity(v.len());
     for t in v {
-        let t = t.trim().to_lowercase();
-        len_between(&t, limits::TAG).map_err(|c| if c == "required" { "invalid" } else { c })?;
+        // Counted as typed: folding lengthens some letters ("İ" is two characters lower-cased),
+        // and a tag must not break the limit for being folded.
+        let t = t.trim();
+        len_between(t, limits::TAG).map_err(|c| if c == "required" { "invalid" } else { c })?;
+        let t = t.to_lowercase();
         if !out.contains(&t) {
             out.push(t);
             // Stop early: a huge list must not cost quadratic time before it is refused.
