@@ -150,6 +150,9 @@ struct Worker {
     token: String,
 }
 
+/// How long opening the event socket may take before the round counts as offline.
+const SOCKET_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
 fn jitter(max: Duration) -> Duration {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -282,9 +285,14 @@ impl Worker {
         let auth =
             format!("Bearer {}", self.token).parse().map_err(|_| ClientError::NotSignedIn)?;
         req.headers_mut().insert("authorization", auth);
-        let (mut socket, _) = tokio_tungstenite::connect_async(req)
-            .await
-            .map_err(|e| ClientError::Offline(e.to_string()))?;
+        // Bounded: a server that takes the connection but never answers the upgrade (overloaded,
+        // or a proxy holding it) would otherwise leave the engine neither live nor retrying,
+        // showing "Offline — retrying…" for good.
+        let (mut socket, _) =
+            tokio::time::timeout(SOCKET_CONNECT_TIMEOUT, tokio_tungstenite::connect_async(req))
+                .await
+                .map_err(|_| ClientError::Offline("the event socket did not open in time".into()))?
+                .map_err(|e| ClientError::Offline(e.to_string()))?;
         // Anything committed between the catch-up and the socket opening: pull once more.
         self.catch_up().await?;
         self.emit(Event::Sync(SyncState::Online));
