@@ -109,6 +109,11 @@ test('a newcomer signs up', async () => {
   });
   await click('form[aria-label="Create account"] button[type="submit"]');
   await eventually('the signed-in shell', async () => (await $('nav[aria-label="Main"]')).isDisplayed());
+  // The corner says what is true once the engine is live (a stale first answer once kept it on
+  // "Syncing…" or "Offline" with the server up).
+  await eventually('the status to say online', () =>
+    browser.execute(() => document.querySelector('[role="status"][data-state]')?.dataset.state === 'online'),
+  );
 });
 
 test('finds a mentor in the directory and messages her', async () => {

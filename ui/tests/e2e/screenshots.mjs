@@ -18,8 +18,8 @@ const online = async (browser, what) => {
       browser.execute(() => document.querySelector('[role="status"][data-state]')?.dataset.state === 'online'),
     );
   } catch (e) {
-    const reason = await browser.execute(() => document.querySelector('[role="status"] [title]')?.title ?? '');
-    throw new Error(`${e.message}; the app says offline because: ${reason}`);
+    const reason = await browser.execute(() => document.querySelector('[role="status"]')?.textContent?.trim() ?? '');
+    throw new Error(`${e.message}; the status says: ${reason || "(no reason given)"}`, { cause: e });
   }
 };
 /** Toasts ("Welcome, …") would cover part of the picture. */

@@ -9,7 +9,16 @@ class Sync {
 
   offline = $derived(this.state.state === 'offline');
 
+  /**
+   * How many states the core has reported. An answer to `load()` is older than any event that
+   * arrived while it was on its way (replies and events travel separately): applying it then
+   * put back a stale "Syncing…" or "Offline" that no later event corrected, since a live engine
+   * reports nothing more until something changes. The README's pictures showed exactly that.
+   */
+  private reported = 0;
+
   set(s: SyncState) {
+    this.reported += 1;
     this.state = s;
     if (s.state === 'offline') this.offlineSince = Date.now();
   }
@@ -21,7 +30,9 @@ class Sync {
 
   async load() {
     try {
-      this.set(await commands.syncState());
+      const before = this.reported;
+      const current = await commands.syncState();
+      if (this.reported === before) this.set(current);
       const entries = await commands.outbox();
       this.setOutbox(
         entries.filter((e) => e.state !== 'failed').length,
