@@ -1,5 +1,5 @@
 # Lodestar: one line of intent per target; the work is in scripts/.
-.PHONY: run server test bench e2e bundle bindings screenshots measure-app fmt lint
+.PHONY: run server test fuzz bench e2e bundle bindings screenshots measure-app fmt lint
 
 # The desktop app, signed in to a local demo program (the server stops when the window closes).
 run:
@@ -12,6 +12,10 @@ server:
 # Every check CI runs: formatting, lints, the UI's tests, all Rust tests, the real app end to end.
 test:
 	bash scripts/test.sh
+
+# The OpenAPI fuzzer (schemathesis) against a real server on SQLite and on PostgreSQL.
+fuzz:
+	bash scripts/fuzz.sh
 
 # Every DESIGN.md budget measured beside this machine's limits (BENCHMARKS.md); QUICK=1: small sizes.
 bench:

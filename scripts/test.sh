@@ -9,6 +9,8 @@
 #   ui-test  the UI's component tests (Vitest) and its browser tests (Chromium, IPC mocked)
 #   test     cargo test on the whole workspace, with a throwaway PostgreSQL unless
 #            LODESTAR_TEST_DATABASE_URL names one (scripts/with-postgres.sh)
+#   fuzz     schemathesis, driven by the server's own openapi.json, against a signed-in user on
+#            SQLite and on PostgreSQL (scripts/fuzz.sh): no 5xx, and every answer as documented
 #   e2e      the real app in a real window (Xvfb, its own session bus, a notification daemon)
 #            driven by WebDriver against a real server and the real CLI (scripts/e2e.sh)
 #   bench    `make bench QUICK=1` on the debug build: every measurement at a small size, so the
@@ -150,6 +152,7 @@ run_tests() {
 		bash scripts/with-postgres.sh cargo test --workspace 2>&1 | tee -a "$test_log"
 }
 run_step test run_tests
+run_step fuzz bash scripts/fuzz.sh
 e2e() {
 	bash scripts/e2e.sh 2>&1 | tee -a "$test_log"
 }

@@ -32,8 +32,12 @@ pub struct Health {
 }
 
 /// The optional profile fields, accepted at registration.
+///
+/// No `deny_unknown_fields` here: flattened into [`RegisterRequest`], it would see only its own
+/// fields (so refuse nothing), and its schema would forbid every property but its own, which
+/// `RegisterRequest`'s required `username` then contradicts (a schema no value satisfies).
+/// `RegisterRequest` refuses unknown fields itself.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ProfileFields {
     /// E.164.
     pub phone_number: Option<String>,
@@ -63,6 +67,7 @@ pub struct ProfileFields {
 
 /// `POST /v1/auth/register`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// 3 to 16 of `a-z 0-9 _ .` (upper case is folded to lower case).
     pub username: String,
