@@ -13,7 +13,7 @@
 # Checks: no 5xx (not_a_server_error); every status, content type, header and body is one the
 # document lists for that route (status_code_, content_type_, response_headers_ and
 # response_schema_conformance). Bounded and repeatable: FUZZ_EXAMPLES test cases per operation
-# and phase (default 25) from the fixed seed FUZZ_SEED (default 1), about a minute per backend
+# and phase (default 100) from the fixed seed FUZZ_SEED (default 1), about a minute per backend
 # here. Exits non-zero when schemathesis finds anything; the last line says what was found.
 # schemathesis is pinned and installed once into $CARGO_TARGET_DIR/tools/fuzz-venv.
 set -euo pipefail
@@ -22,7 +22,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
 
 SCHEMATHESIS_VERSION=4.32.5
-EXAMPLES=${FUZZ_EXAMPLES:-25}
+EXAMPLES=${FUZZ_EXAMPLES:-100}
 SEED=${FUZZ_SEED:-1}
 CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
 
@@ -138,12 +138,58 @@ token=$(curl -fsS -X POST "$base/v1/auth/register" -H 'Content-Type: application
 logout_token=$(curl -fsS -X POST "$base/v1/auth/login" -H 'Content-Type: application/json' \
 	-d "{\"login\": \"fuzzer\", \"password\": \"$password\"}" | json_field token)
 
+# A small world for the fuzzer to reach past "no such id": a peer, a direct conversation with a
+# message, and a group. Half of the ids it generates for these parameters are these real ones.
+post() {
+	curl -fsS -X POST "$base$1" -H 'Content-Type: application/json' -H "Authorization: Bearer $token" -d "$2"
+}
+me=$(curl -fsS "$base/v1/me" -H "Authorization: Bearer $token" | json_field user_id)
+peer=$(curl -fsS -X POST "$base/v1/auth/register" -H 'Content-Type: application/json' \
+	-d "{\"username\": \"fuzzpeer\", \"email\": \"fuzzpeer@example.com\", \"password\": \"$password\", \"date_of_birth\": \"1985-06-01\", \"mentor_status\": true}" |
+	"$python" -c 'import json, sys; print(json.load(sys.stdin)["user"]["user_id"])')
+direct=$(post /v1/conversations/direct "{\"user_id\": \"$peer\"}" | json_field conversation_id)
+group_json=$(post /v1/groups "{\"group_name\": \"fuzz group\", \"member_ids\": [\"$peer\"]}")
+group=$(json_field group_id <<<"$group_json")
+group_conversation=$(json_field conversation_id <<<"$group_json")
+message=$("$python" -c 'import uuid; print(uuid.uuid4())')
+post /v1/messages "{\"message_id\": \"$message\", \"conversation_id\": \"$direct\", \"content\": \"hello\"}" >/dev/null
+config=$work/schemathesis.toml
+cat >"$config" <<EOF
+[dictionaries.users]
+values = ["$me", "$peer"]
+[dictionaries.conversations]
+values = ["$direct", "$group_conversation"]
+[dictionaries.groups]
+values = ["$group"]
+[dictionaries.messages]
+values = ["$message"]
+
+[parameters]
+"path.user_id" = { dictionary = "users", probability = 0.5 }
+"body.user_id" = { dictionary = "users", probability = 0.5 }
+"body.member_ids[*]" = { dictionary = "users", probability = 0.5 }
+"body.conversation_id" = { dictionary = "conversations", probability = 0.5 }
+"body.message_ids[*]" = { dictionary = "messages", probability = 0.5 }
+
+[[operations]]
+include-path-regex = "^/v1/groups/"
+parameters = { "path.id" = { dictionary = "groups", probability = 0.5 } }
+
+[[operations]]
+include-path-regex = "^/v1/conversations/"
+parameters = { "path.id" = { dictionary = "conversations", probability = 0.5 } }
+
+[[operations]]
+include-path-regex = "^/v1/messages/"
+parameters = { "path.id" = { dictionary = "messages", probability = 0.5 } }
+EOF
+
 # run_schemathesis TOKEN ARGS...: one schemathesis run over the document.
 run_schemathesis() {
 	local bearer=$1
 	shift
 	# From the work folder: schemathesis keeps a cache of crashes in ./.schemathesis.
-	(cd "$work" && "$venv/bin/schemathesis" run "$base/v1/openapi.json" \
+	(cd "$work" && "$venv/bin/schemathesis" --config-file "$config" run "$base/v1/openapi.json" \
 		--checks "$CHECKS" \
 		--max-examples "$EXAMPLES" \
 		--seed "$SEED" \
