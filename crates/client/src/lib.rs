@@ -12,6 +12,7 @@ pub mod app;
 pub mod client;
 pub mod engine;
 pub mod error;
+pub mod private;
 pub mod replica;
 pub mod session;
 pub mod sync;

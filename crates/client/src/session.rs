@@ -97,7 +97,7 @@ impl SessionStore {
     /// A token saved earlier for another account is forgotten first; a stale token file is
     /// removed when the keychain takes the new token.
     pub fn save(&self, info: &SessionInfo, token: &str) -> ClientResult<TokenStorage> {
-        fs::create_dir_all(&self.dir)
+        crate::private::private_dir(&self.dir)
             .map_err(|e| io_error("cannot create the data folder", &self.dir, e))?;
 
         // Signing in as someone else (or elsewhere) must not leave the old token behind.

@@ -47,7 +47,7 @@ impl SettingsFile {
             .map_err(|e| ClientError::Corrupt(format!("settings: {e}")))?;
         let tmp = self.dir.join("settings.json.tmp");
         let save = || -> std::io::Result<()> {
-            std::fs::create_dir_all(&self.dir)?;
+            crate::private::private_dir(&self.dir)?;
             std::fs::write(&tmp, &body)?;
             std::fs::rename(&tmp, self.dir.join("settings.json"))
         };

@@ -52,10 +52,13 @@ impl Replica {
     /// `sending` by a crash go back to `pending`: the message id makes sending them again safe.
     pub async fn open(path: &Path) -> ClientResult<Replica> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
+            crate::private::private_dir(dir).map_err(|e| {
                 ClientError::Corrupt(format!("cannot create {}: {e}", dir.display()))
             })?;
         }
+        crate::private::private_database(path).map_err(|e| {
+            ClientError::Corrupt(format!("cannot make {} private: {e}", path.display()))
+        })?;
         let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
