@@ -342,6 +342,15 @@ impl NewChange {
         }
     }
 
+    /// One's own full record, seen only by its owner. It names its owner as subject too, so
+    /// that the next edit can supersede it (see `supersede_profiles`).
+    pub fn own_profile(me: &lodestar_protocol::Me) -> Self {
+        NewChange {
+            subject_user_id: Some(me.profile.user_id),
+            ..Self::for_user(me.profile.user_id, ChangeKind::Profile, ChangeOp::Upsert, me)
+        }
+    }
+
     /// A profile seen by the members of `conversation_id` but not by its owner (who gets
     /// `Me` instead).
     pub fn profile_in_conversation(conversation_id: Uuid, profile: &Profile) -> Self {

@@ -70,7 +70,7 @@ macro_rules! sql_accounts {
                     return Err(e.into());
                 }
                 let me = load_user(&mut *tx, user_id).await?.ok_or(StoreError::NotFound)?.into_me(now.date_naive())?;
-                let seq = log_changes(&mut tx, &[NewChange::for_user(user_id, ChangeKind::Profile, ChangeOp::Upsert, &me)]).await?;
+                let seq = log_changes(&mut tx, &[NewChange::own_profile(&me)]).await?;
                 tx.commit().await?;
                 self.after_commit(seq).await;
                 Ok(me)

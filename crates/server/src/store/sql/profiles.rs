@@ -64,10 +64,15 @@ macro_rules! sql_profiles {
                     .execute(&mut *tx)
                     .await?;
                 let me = row.into_me(today)?;
-                let changes = [
-                    NewChange::for_user(user_id, ChangeKind::Profile, ChangeOp::Upsert, &me),
-                    NewChange::profile_to_peers(&Profile::from(me.clone())),
-                ];
+                let changes = [NewChange::own_profile(&me), NewChange::profile_to_peers(&Profile::from(me.clone()))];
+                // Only the newest version of a profile is served: a peer syncing from the start
+                // must not be handed where someone lived or what they wrote before. Clients past
+                // the old rows already have them; clients before them get the new ones instead.
+                // Snapshots targeted at one member (subject NULL) are theirs and stay.
+                sqlx::query("DELETE FROM changes WHERE kind = 'profile' AND subject_user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
                 let seq = log_changes(&mut tx, &changes).await?;
                 tx.commit().await?;
                 self.after_commit(seq).await;
