@@ -211,9 +211,13 @@ if ! kill -0 "$server_pid" 2>/dev/null; then
 	log "$backend: lodestar-server died during the run:"
 	tail -n 50 "$server_log" >&2
 	rc=1
-elif grep -q ' ERROR ' "$server_log"; then
-	log "$backend: errors in the server's log:"
-	grep ' ERROR ' "$server_log" | sort | uniq -c | sort -rn | head -n 20 >&2
+else
+	# Colours off, timestamps cut, so that the same error repeated counts as one.
+	errors=$(sed 's/\x1b\[[0-9;]*m//g' "$server_log" | grep ' ERROR ' | cut -d' ' -f2- | sort | uniq -c | sort -rn) || true
+	if [ -n "$errors" ]; then
+		log "$backend: errors in the server's log:"
+		head -n 20 <<<"$errors" >&2
+	fi
 fi
 if [ "$rc" -eq 0 ]; then
 	log "$backend: passed"
