@@ -12,6 +12,7 @@ use lodestar_client::engine::SyncState;
 use lodestar_client::replica::{
     ConversationItem, Draft, MessageItem, MessageStatus, OutboxKind, OutboxState, SearchHit,
 };
+use lodestar_client::transport::Transport;
 use lodestar_protocol::{ConversationType, Match, Me, Message, Profile, Role};
 
 /// The whole file.
@@ -23,7 +24,7 @@ pub fn typescript() -> Result<String, String> {
     // replica and engine
     d.add::<ConversationItem>().add::<MessageStatus>().add::<MessageItem>().add::<SearchHit>();
     d.add::<Draft>().add::<OutboxKind>().add::<OutboxState>().add::<OutboxView>();
-    d.add::<SyncState>();
+    d.add::<SyncState>().add::<Transport>();
     // the app's views
     d.add::<SessionView>().add::<RegisterForm>().add::<ProfileEdit>().add::<DirectoryQuery>();
     d.add::<DirectoryPage>().add::<MemberView>().add::<GroupView>().add::<Settings>();

@@ -7,6 +7,7 @@ use lodestar_client::app::views::{
 use lodestar_client::app::SessionView;
 use lodestar_client::engine::SyncState;
 use lodestar_client::replica::{ConversationItem, Draft, MessageItem, SearchHit};
+use lodestar_client::transport::Transport;
 use std::collections::BTreeMap;
 
 use lodestar_protocol::{Match, Me, Profile, Role};
@@ -29,6 +30,8 @@ crate::commands! {
     fn register(app, server: String, form: RegisterForm) -> SessionView { app.register(&server, &form).await }
     /// Signs in with a username or email.
     fn login(app, server: String, login: String, password: String) -> SessionView { app.login(&server, &login, &password).await }
+    /// Whether a server address is encrypted, on this machine, or plain http elsewhere.
+    fn server_transport(_app, server: String) -> Transport { Ok(lodestar_client::transport::transport(&server)) }
     /// Signs out (the replica stays).
     fn logout(app) -> () { app.logout().await }
     /// The sign-up form's errors by the server's own rules (empty when fine).

@@ -41,6 +41,13 @@ pub enum ClientError {
     /// A stored or received value could not be read.
     #[error("unreadable data: {0}")]
     Corrupt(String),
+    /// A plain `http://` server on another machine, and the user did not say to allow it.
+    #[error(
+        "{0} is plain http on another machine: your password and session would cross the \
+         network readable by anyone on the way. Use its https:// address, or allow plain http \
+         explicitly (the CLI's --allow-insecure-http) if you trust every network in between"
+    )]
+    InsecureServer(String),
 }
 
 impl ClientError {
@@ -55,6 +62,7 @@ impl ClientError {
             ClientError::Database(_) => "database",
             ClientError::Migrate(_) => "migrate",
             ClientError::Corrupt(_) => "corrupt",
+            ClientError::InsecureServer(_) => "insecure_server",
         }
     }
 

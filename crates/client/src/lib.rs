@@ -16,6 +16,7 @@ pub mod private;
 pub mod replica;
 pub mod session;
 pub mod sync;
+pub mod transport;
 
 pub use api::Api;
 pub use client::Client;

@@ -96,6 +96,8 @@ export function createBackend(opts: MockOptions) {
       }
       case 'logout': session = { signed_in: false, user_id: null, username: null, server }; return null;
       case 'check_register': return checkRegister(a.form as RegisterForm);
+      // The mock's servers are all on this machine; the real rule is lodestar-client's.
+      case 'server_transport': return String(a.server).startsWith('https://') ? 'encrypted' : 'loopback';
       case 'sync_state': return sync;
       case 'outbox': return outbox;
       case 'retry': {

@@ -384,6 +384,11 @@ reason: string,
 retry_in_ms: number, };
 
 /**
+ * What a server address means for what is sent to it.
+ */
+export type Transport = "encrypted" | "loopback" | "plain_remote" | "invalid";
+
+/**
  * Who is signed in, and to which server.
  */
 export type SessionView = { 
@@ -708,6 +713,8 @@ export const commands = {
   register: (server: string, form: RegisterForm) => invoke<SessionView>("register", { server, form }),
   /** Signs in with a username or email. */
   login: (server: string, login: string, password: string) => invoke<SessionView>("login", { server, login, password }),
+  /** Whether a server address is encrypted, on this machine, or plain http elsewhere. */
+  serverTransport: (server: string) => invoke<Transport>("server_transport", { server }),
   /** Signs out (the replica stays). */
   logout: () => invoke<null>("logout"),
   /** The sign-up form's errors by the server's own rules (empty when fine). */

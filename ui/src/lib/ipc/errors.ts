@@ -109,6 +109,8 @@ export function errorText(err: IpcError, ctx: ErrorContext = {}): string {
     }
     case 'rate_limited':
       return 'Too many attempts. Wait a moment and try again.';
+    case 'insecure_server':
+      return 'That server is plain http on another machine: your password would cross the network unencrypted. Use its https:// address.';
     case 'unavailable':
       return 'The server is busy. Wait a few seconds and try again.';
     case 'not_signed_in':

@@ -27,6 +27,10 @@ struct Cli {
     /// Print one JSON document instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// Sign in to a plain `http://` server on another machine (password and token cross the
+    /// network unencrypted); without it such a server is refused.
+    #[arg(long, global = true, env = "LODESTAR_ALLOW_INSECURE_HTTP")]
+    allow_insecure_http: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -154,6 +158,25 @@ fn read_password() -> Result<String, ClientError> {
     Ok(password)
 }
 
+/// The server a password is about to be sent to: refused when it is plain http elsewhere
+/// (unless allowed), and warned about on stderr when it is allowed anyway.
+fn sign_in_server(
+    client: &Client,
+    given: Option<&str>,
+    allow_plain: bool,
+) -> Result<String, ClientError> {
+    let server = client.server(given)?;
+    if lodestar_client::transport::check(&server, allow_plain)?
+        == lodestar_client::transport::Transport::PlainRemote
+    {
+        eprintln!(
+            "warning: {server} is plain http on another machine; your password and session \
+             cross the network unencrypted (--allow-insecure-http)"
+        );
+    }
+    Ok(server)
+}
+
 async fn run(cli: Cli, out: &Out) -> Result<(), ClientError> {
     let data_dir = match cli.data_dir {
         Some(d) => d,
@@ -162,7 +185,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), ClientError> {
     let mut client = Client::open(&data_dir).await?;
     match cli.command {
         Command::Register { username, email, date_of_birth } => {
-            let server = client.server(cli.server.as_deref())?;
+            let server = sign_in_server(&client, cli.server.as_deref(), cli.allow_insecure_http)?;
             let password = read_password()?;
             let req = RegisterRequest {
                 username,
@@ -175,7 +198,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), ClientError> {
             out.signed_in("registered", &me, &server, &storage);
         }
         Command::Login { login } => {
-            let server = client.server(cli.server.as_deref())?;
+            let server = sign_in_server(&client, cli.server.as_deref(), cli.allow_insecure_http)?;
             let password = read_password()?;
             let (me, storage) = client.login(&server, &login, &password).await?;
             out.signed_in("signed in", &me, &server, &storage);
