@@ -196,8 +196,10 @@ pub struct UsersQuery {
     /// Two-letter state code.
     pub state: Option<String>,
     /// At least this many years of experience.
+    #[param(minimum = 0, maximum = 70)]
     pub min_years: Option<i64>,
     /// Page size, at most 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -217,6 +219,7 @@ pub struct UsersPage {
 #[into_params(parameter_in = Query)]
 pub struct MatchesQuery {
     /// At most 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
@@ -271,8 +274,10 @@ pub struct ConversationList {
 #[into_params(parameter_in = Query)]
 pub struct MessagesQuery {
     /// Only messages with a lower seq.
+    #[param(minimum = 1)]
     pub before: Option<i64>,
     /// At most 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
@@ -376,6 +381,7 @@ pub struct SyncQuery {
     /// A cursor; absent means from the start.
     pub since: Option<String>,
     /// At most 1,000, default 500.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 
