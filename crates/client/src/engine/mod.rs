@@ -232,25 +232,35 @@ impl Worker {
         })
         .await?;
         let mut changed = false;
+        // One announcement per conversation per round, naming the newest message and counting
+        // the rest: a burst of a thousand messages is one event, not a thousand notifications.
+        let mut newest: Vec<(&lodestar_protocol::Message, u32)> = Vec::new();
         for stats in &pages {
             changed |= stats.applied > 0;
             for id in &stats.conversations {
                 self.emit(Event::MessagesChanged { conversation_id: *id });
             }
             for m in stats.messages.iter().filter(|m| should_notify(m, &ctx)) {
-                let sender = match m.sender_id {
-                    Some(id) => {
-                        self.replica.username(id).await?.unwrap_or_else(|| "someone".to_owned())
-                    }
-                    None => "someone".to_owned(),
-                };
-                self.emit(Event::Notify(Notification {
-                    conversation_id: m.conversation_id,
-                    message_id: m.message_id,
-                    sender,
-                    preview: preview(m),
-                }));
+                match newest.iter_mut().find(|(n, _)| n.conversation_id == m.conversation_id) {
+                    Some(slot) => *slot = (m, slot.1.saturating_add(1)),
+                    None => newest.push((m, 1)),
+                }
             }
+        }
+        for (m, count) in newest {
+            let sender = match m.sender_id {
+                Some(id) => {
+                    self.replica.username(id).await?.unwrap_or_else(|| "someone".to_owned())
+                }
+                None => "someone".to_owned(),
+            };
+            self.emit(Event::Notify(Notification {
+                conversation_id: m.conversation_id,
+                message_id: m.message_id,
+                sender,
+                preview: preview(m),
+                count,
+            }));
         }
         if changed {
             self.emit(Event::ConversationsChanged);

@@ -23,18 +23,83 @@ pub struct NotifyContext {
     pub first_sync: bool,
 }
 
-/// A notification to raise.
+/// A notification to raise: the newest of `count` new messages in one conversation (a sync
+/// round announces each conversation once, however many messages it brought).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Notification {
     /// Where to go when it is clicked.
     pub conversation_id: Uuid,
-    /// The message.
+    /// The newest message.
     pub message_id: Uuid,
     /// Who sent it.
     pub sender: String,
-    /// The start of the text, or what was attached.
+    /// The start of its text, or what was attached.
     pub preview: String,
+    /// How many new messages this announces (1 or more).
+    pub count: u32,
+}
+
+/// What a desktop shows for one conversation: a title and a body, as plain text (where the
+/// notification server reads markup, the shell sends [`Shown::body_markup`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    /// The conversation: one notification each, replaced as more messages come.
+    pub conversation_id: Uuid,
+    /// The title: who wrote.
+    pub summary: String,
+    /// The newest message's preview, or "3 new messages from ann" with it beneath.
+    pub body: String,
+}
+
+impl Shown {
+    /// The body for a notification server that reads markup (freedesktop's): escaped, so a
+    /// message shows as typed and cannot style or link itself.
+    pub fn body_markup(&self) -> String {
+        escape_markup(&self.body)
+    }
+}
+
+/// Keeps one notification per conversation: each new announcement replaces the conversation's
+/// earlier one and adds up its count, until the user opens or dismisses it ([`Coalescer::clear`]).
+/// A burst of a thousand messages is one notification saying so, not a thousand.
+#[derive(Debug, Default)]
+pub struct Coalescer {
+    unseen: std::collections::HashMap<Uuid, u32>,
+}
+
+impl Coalescer {
+    /// Adds an announcement; answers what the conversation's one notification now says.
+    pub fn add(&mut self, n: &Notification) -> Shown {
+        let total = self.unseen.entry(n.conversation_id).or_default();
+        *total = total.saturating_add(n.count.max(1));
+        let body = if *total == 1 {
+            n.preview.clone()
+        } else {
+            format!("{} new messages from {}\n{}", total, n.sender, n.preview)
+        };
+        Shown { conversation_id: n.conversation_id, summary: n.sender.clone(), body }
+    }
+
+    /// The conversation's notification was opened or dismissed: counting starts again.
+    pub fn clear(&mut self, conversation_id: Uuid) {
+        self.unseen.remove(&conversation_id);
+    }
+}
+
+/// Escapes what freedesktop notification servers read as markup in a body (`&`, `<`, `>`):
+/// unescaped, a message could style or link itself in the user's notification.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Whether `m` deserves a notification.
@@ -111,5 +176,56 @@ mod tests {
         m.content = None;
         m.media_url = Some("https://example.com/a.png".into());
         assert_eq!(preview(&m), "sent an attachment");
+    }
+
+    fn announce(conversation_id: Uuid, sender: &str, preview: &str) -> Notification {
+        Notification {
+            conversation_id,
+            message_id: Uuid::new_v4(),
+            sender: sender.into(),
+            preview: preview.into(),
+            count: 1,
+        }
+    }
+
+    #[test]
+    fn a_burst_is_one_notification_per_conversation_saying_how_many() {
+        let (ours, theirs) = (Uuid::new_v4(), Uuid::new_v4());
+        let mut c = Coalescer::default();
+        let first = c.add(&announce(ours, "ann", "hi"));
+        assert_eq!((first.summary.as_str(), first.body.as_str()), ("ann", "hi"));
+        let mut last = first;
+        for i in 0..999 {
+            last = c.add(&announce(ours, "ann", &format!("message {i}")));
+        }
+        assert_eq!(last.conversation_id, ours);
+        assert_eq!(last.body, "1000 new messages from ann\nmessage 998");
+        let other = c.add(&announce(theirs, "ben", "hello"));
+        assert_eq!(other.body, "hello", "another conversation counts on its own");
+        // A round that brought 5 at once counts them all.
+        let five = c.add(&Notification { count: 5, ..announce(theirs, "ben", "five") });
+        assert!(five.body.starts_with("6 new messages from ben"), "{}", five.body);
+        c.clear(ours);
+        assert_eq!(
+            c.add(&announce(ours, "ann", "again")).body,
+            "again",
+            "opened: counting restarts"
+        );
+    }
+
+    #[test]
+    fn a_shown_body_is_plain_and_escaped_for_markup() {
+        let mut c = Coalescer::default();
+        let shown = c.add(&announce(Uuid::new_v4(), "ann", "<b>hi</b> & bye"));
+        assert_eq!(shown.body, "<b>hi</b> & bye", "plain text for systems without markup");
+        assert_eq!(shown.body_markup(), "&lt;b&gt;hi&lt;/b&gt; &amp; bye");
+    }
+
+    #[test]
+    fn bodies_are_escaped() {
+        assert_eq!(
+            escape_markup("<b>bold</b> & <a href=\"x\">link</a>"),
+            "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;a href=\"x\"&gt;link&lt;/a&gt;"
+        );
     }
 }
