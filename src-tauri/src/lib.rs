@@ -62,6 +62,7 @@ pub fn run() {
             let core = tauri::async_runtime::block_on(App::open(&dir, paths::server_override()))?;
             tracing::info!(data_dir = %dir.display(), "opened");
             app.manage(core);
+            app.manage(notify::Notifier::default());
             events::forward(app.handle().clone());
             tray::install(app.handle());
             first_show::fallback(app.handle());

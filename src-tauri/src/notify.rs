@@ -1,47 +1,115 @@
-//! Desktop notifications for the engine's decisions. Clicking one opens its conversation.
+//! Desktop notifications for the engine's decisions, one per conversation: more messages in a
+//! conversation replace its notification ("3 new messages from ann") instead of adding one each
+//! (lodestar-client's `Coalescer` decides the text). Clicking one opens its
+//! conversation.
 //!
 //! tauri-plugin-notification has no click callback on desktop, so on Linux the notification is
-//! sent through notify-rust with a default action, and a thread waits for that action; on the
-//! other systems the plugin shows it and a click brings the app forward.
+//! sent through notify-rust with a default action, and a thread waits for that action. That
+//! thread is per *conversation*, not per message: a replacement is shown under the same id, and
+//! the thread already waiting on that id hears its click. A burst of 1,000 messages is one
+//! thread and one D-Bus connection, not 1,000. On the other systems the plugin shows it and a
+//! click brings the app forward.
 
-use lodestar_client::engine::notify::Notification;
-use tauri::{AppHandle, Runtime};
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
-/// Raises a notification for a new message.
+use lodestar_client::engine::notify::{Coalescer, Notification, Shown};
+use tauri::{AppHandle, Manager, Runtime};
+use uuid::Uuid;
+
+/// The notifications on screen: what each conversation's says, and (Linux) the id of the one a
+/// thread is waiting on.
+#[derive(Default)]
+pub struct Notifier {
+    coalescer: Mutex<Coalescer>,
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    waiting: Mutex<HashMap<Uuid, Option<u32>>>,
+}
+
+impl Notifier {
+    fn shown(&self, n: &Notification) -> Shown {
+        self.coalescer.lock().unwrap_or_else(PoisonError::into_inner).add(n)
+    }
+
+    /// The conversation's notification was clicked or dismissed: the next starts afresh.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    fn ended(&self, conversation_id: Uuid) {
+        self.coalescer.lock().unwrap_or_else(PoisonError::into_inner).clear(conversation_id);
+        self.waiting.lock().unwrap_or_else(PoisonError::into_inner).remove(&conversation_id);
+    }
+}
+
+/// Raises (or replaces) the notification of a conversation with new messages.
 pub fn show<R: Runtime>(handle: &AppHandle<R>, n: &Notification) {
+    let Some(notifier) = handle.try_state::<Notifier>() else { return };
+    let shown = notifier.shown(n);
     #[cfg(target_os = "linux")]
-    linux::show(handle, n);
+    linux::show(handle, &notifier, shown);
     #[cfg(not(target_os = "linux"))]
-    plugin::show(handle, n);
+    plugin::show(handle, shown);
 }
 
 #[cfg(target_os = "linux")]
 mod linux {
     use super::*;
 
-    pub fn show<R: Runtime>(handle: &AppHandle<R>, n: &Notification) {
-        let handle = handle.clone();
-        let n = n.clone();
-        // Waiting for the click blocks, so each notification gets a thread until it closes.
-        let spawned = std::thread::Builder::new().name("notification".into()).spawn(move || {
-            let shown = notify_rust::Notification::new()
-                .appname("Lodestar")
-                .summary(&n.sender)
-                .body(&n.preview)
-                .icon("org.lodestar.desktop")
-                .action("default", "Open")
-                .hint(notify_rust::Hint::Category("im.received".into()))
-                .show();
-            match shown {
-                Ok(shown) => shown.wait_for_action(|action| {
-                    if action == "default" {
-                        crate::events::open_conversation(&handle, n.conversation_id);
+    fn notification(shown: &Shown, id: Option<u32>) -> notify_rust::Notification {
+        let mut n = notify_rust::Notification::new();
+        n.appname("Lodestar")
+            .summary(&shown.summary)
+            // Freedesktop servers read markup in bodies; a message must not style itself.
+            .body(&shown.body_markup())
+            .icon("org.lodestar.desktop")
+            .action("default", "Open")
+            .hint(notify_rust::Hint::Category("im.received".into()));
+        if let Some(id) = id {
+            n.id(id);
+        }
+        n
+    }
+
+    pub fn show<R: Runtime>(handle: &AppHandle<R>, notifier: &Notifier, shown: Shown) {
+        let conversation = shown.conversation_id;
+        {
+            let mut waiting = notifier.waiting.lock().unwrap_or_else(PoisonError::into_inner);
+            match waiting.get(&conversation) {
+                // Shown and waited on: replace it in place; the waiting thread hears its click.
+                Some(Some(id)) => {
+                    if let Err(e) = notification(&shown, Some(*id)).show() {
+                        tracing::info!(error = %e, "notification not replaced");
                     }
-                }),
+                    return;
+                }
+                // Its thread is putting it on screen right now: the count is kept, and the
+                // next message in the conversation shows it.
+                Some(None) => return,
+                None => {
+                    waiting.insert(conversation, None);
+                }
+            }
+        }
+        let handle = handle.clone();
+        let spawned = std::thread::Builder::new().name("notification".into()).spawn(move || {
+            let notifier = handle.state::<Notifier>();
+            match notification(&shown, None).show() {
+                Ok(on_screen) => {
+                    notifier
+                        .waiting
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(conversation, Some(on_screen.id()));
+                    on_screen.wait_for_action(|action| {
+                        if action == "default" {
+                            crate::events::open_conversation(&handle, conversation);
+                        }
+                    });
+                }
                 Err(e) => tracing::info!(error = %e, "no notification daemon answered"),
             }
+            notifier.ended(conversation);
         });
         if let Err(e) = spawned {
+            notifier.ended(conversation);
             tracing::warn!(error = %e, "notification thread not started");
         }
     }
@@ -52,8 +120,9 @@ mod plugin {
     use super::*;
     use tauri_plugin_notification::NotificationExt;
 
-    pub fn show<R: Runtime>(handle: &AppHandle<R>, n: &Notification) {
-        if let Err(e) = handle.notification().builder().title(&n.sender).body(&n.preview).show() {
+    pub fn show<R: Runtime>(handle: &AppHandle<R>, shown: Shown) {
+        let sent = handle.notification().builder().title(&shown.summary).body(&shown.body).show();
+        if let Err(e) = sent {
             tracing::info!(error = %e, "notification not shown");
         }
     }

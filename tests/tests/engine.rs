@@ -21,7 +21,11 @@ async fn engine_for(s: &TestServer, user: &User, dir: &std::path::Path) -> (Engi
 }
 
 /// Waits for the first event matching `pred`.
-async fn wait_for(rx: &mut Receiver<Event>, what: &str, pred: impl Fn(&Event) -> bool) -> Event {
+async fn wait_for(
+    rx: &mut Receiver<Event>,
+    what: &str,
+    mut pred: impl FnMut(&Event) -> bool,
+) -> Event {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -134,7 +138,47 @@ async fn the_engine_goes_offline_and_comes_back_by_itself(backend: Backend) {
     s.server.stop().await;
 }
 
+async fn a_burst_is_announced_once_per_conversation(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = s.api.register("ann").await;
+    let cat = s.api.register("cat").await;
+    let ben = s.api.register("ben").await;
+    let from_ann = s.api.direct(&ann, &ben).await;
+    let from_cat = s.api.direct(&cat, &ben).await;
+    // Ben's replica has synced once, so what comes next is news, not history.
+    let (engine, _replica) = engine_for(&s, &ben, dir.path()).await;
+    let mut events = engine.subscribe();
+    wait_for(&mut events, "online", |e| *e == Event::Sync(SyncState::Online)).await;
+    engine.stop().await;
+    // While Ben is away, a burst: 200 from ann, 3 from cat.
+    for i in 0..200 {
+        s.api.send(&ann, from_ann, &format!("burst {i}")).await;
+    }
+    for i in 0..3 {
+        s.api.send(&cat, from_cat, &format!("cat {i}")).await;
+    }
+    let (engine, _replica) = engine_for(&s, &ben, dir.path()).await;
+    let mut events = engine.subscribe();
+    let mut announced = Vec::new();
+    wait_for(&mut events, "online", |e| {
+        if let Event::Notify(n) = e {
+            // A side effect in the predicate: every event before "online" passes through it.
+            announced.push(n.clone());
+        }
+        *e == Event::Sync(SyncState::Online)
+    })
+    .await;
+    engine.stop().await;
+    announced.sort_by_key(|n| n.sender.clone());
+    let summary: Vec<_> =
+        announced.iter().map(|n| (n.sender.as_str(), n.count, n.preview.as_str())).collect();
+    assert_eq!(summary, vec![("ann", 200, "burst 199"), ("cat", 3, "cat 2")]);
+    s.server.stop().await;
+}
+
 lodestar_tests::on_both_backends!(
     the_engine_delivers_live_and_notifies_by_the_rules,
-    the_engine_goes_offline_and_comes_back_by_itself
+    the_engine_goes_offline_and_comes_back_by_itself,
+    a_burst_is_announced_once_per_conversation,
 );
