@@ -3,7 +3,8 @@
 /// Expands `GroupStore` for one backend (see `super::impl_store!`).
 macro_rules! sql_groups {
     ($store:ty, $db:ty) => {
-        /// Everything a new member of a conversation must be handed, as changes for them alone.
+        /// The conversation's current state a new member must be handed, as changes for them
+        /// alone. Its history is not copied: see `log_join`.
         async fn snapshot_for(tx: &mut Tx<'_>, user: Uuid, group: &Group, today: NaiveDate) -> StoreResult<Vec<NewChange>> {
             let conv_id = group.conversation_id;
             let mut out = Vec::new();
@@ -17,28 +18,46 @@ macro_rules! sql_groups {
             for p in profiles_of(&mut **tx, &others, today).await? {
                 out.push(NewChange::for_user(user, ChangeKind::Profile, ChangeOp::Upsert, &p));
             }
-            let messages = sqlx::query_as::<_, MessageRow>(concat!(
-                "SELECT ", message_columns!(), " FROM messages WHERE conversation_id = $1 ORDER BY seq"
-            ))
-            .bind(conv_id)
-            .fetch_all(&mut **tx)
-            .await?;
-            for m in messages {
-                out.push(NewChange::for_user(user, ChangeKind::Message, ChangeOp::Upsert, &Message::from(m)));
-            }
-            let reads = sqlx::query_as::<_, ReadRow>(
-                "SELECT r.message_id, r.user_id, r.read_at, m.conversation_id FROM message_read_status r \
-                 JOIN messages m ON m.message_id = r.message_id WHERE m.conversation_id = $1 ORDER BY m.seq",
-            )
-            .bind(conv_id)
-            .fetch_all(&mut **tx)
-            .await?;
-            for r in reads {
-                out.push(NewChange::for_user(user, ChangeKind::Read, ChangeOp::Upsert, &r));
-            }
             Ok(out)
         }
 
+        /// Logs the join marker of `user` in `group` and records where their view of the
+        /// conversation's own changes starts, at a cost independent of its history: the marker
+        /// takes one seq and reserves the block after it, one seq for every seq from the
+        /// conversation's first change to now, which sync fills with the conversation's
+        /// message and read changes of that span (see "History of a new member" in
+        /// `store/mod.rs`). Answers the last seq taken.
+        async fn log_join(tx: &mut Tx<'_>, user: Uuid, group: &Group) -> StoreResult<i64> {
+            let conv_id = group.conversation_id;
+            let first: Option<i64> = sqlx::query_scalar("SELECT min(seq) FROM changes WHERE conversation_id = $1")
+                .bind(conv_id)
+                .fetch_one(&mut **tx)
+                .await?;
+            let now: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1").fetch_one(&mut **tx).await?;
+            let first = first.unwrap_or(now + 1);
+            let span = (now - first + 1).max(0);
+            let marker = alloc_seqs(tx, 1 + span as usize).await?;
+            let data = JoinMarker { conversation_id: conv_id, first, span };
+            sqlx::query(
+                "INSERT INTO changes (seq, kind, op, data, conversation_id, subject_user_id, target_user_id) \
+                 VALUES ($1, $2, $3, $4, NULL, NULL, $5)",
+            )
+            .bind(marker)
+            .bind(ChangeKind::Conversation.as_str())
+            .bind(JOIN_OP)
+            .bind(serde_json::to_string(&data).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+            .bind(user)
+            .execute(&mut **tx)
+            .await?;
+            let end = marker + span;
+            sqlx::query("UPDATE group_members SET joined_seq = $3 WHERE group_id = $1 AND user_id = $2")
+                .bind(group.group_id)
+                .bind(user)
+                .bind(end + 1)
+                .execute(&mut **tx)
+                .await?;
+            Ok(end)
+        }
 
         #[async_trait::async_trait]
         impl GroupStore for $store {
@@ -176,7 +195,8 @@ macro_rules! sql_groups {
                     NewChange::profile_in_conversation(conv_id, &joiner),
                 ];
                 changes.extend(snapshot_for(&mut tx, user_id, &group, today).await?);
-                let seq = log_changes(&mut tx, &changes).await?;
+                log_changes(&mut tx, &changes).await?;
+                let seq = log_join(&mut tx, user_id, &group).await?;
                 tx.commit().await?;
                 self.after_commit(seq).await;
                 Ok(member)
