@@ -31,6 +31,17 @@
 //! given a targeted snapshot of its current state, so history written before their cursor
 //! reaches them.
 //!
+//! # History of a new member
+//! Joining a group never copies its history (a million messages would be a million rows
+//! written under the counter's lock). The add logs a targeted join marker (kind `conversation`,
+//! op `join`, never served itself) and reserves the block of seqs after it, one for each seq
+//! from the conversation's first change to the add, at the cost of one counter bump; the
+//! member's `joined_seq` is the block's end. Sync hides the conversation's own changes before
+//! `joined_seq` from that member and, on reaching the marker, serves the conversation's message
+//! and read changes of that span at their places in the block, so pages keep their order and
+//! cursors (a cursor inside the block resumes it). Only the membership that wrote the marker is
+//! served its block: a removed member is not, a rejoined one gets the newer block.
+//!
 //! # Live fan-out
 //! After a commit the store pokes a local `watch` with the newest seq; on PostgreSQL it also
 //! sends `NOTIFY lodestar_changes` *after* the commit (never inside it), and every instance's
