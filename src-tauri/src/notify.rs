@@ -46,7 +46,12 @@ pub fn show<R: Runtime>(handle: &AppHandle<R>, n: &Notification) {
     #[cfg(target_os = "linux")]
     linux::show(handle, &notifier, shown);
     #[cfg(not(target_os = "linux"))]
-    plugin::show(handle, shown);
+    {
+        // The plugin never says when a notification is dismissed: each one counts only the
+        // messages it announces, or the count would grow for as long as the app runs.
+        notifier.ended(n.conversation_id);
+        plugin::show(handle, shown);
+    }
 }
 
 #[cfg(target_os = "linux")]
