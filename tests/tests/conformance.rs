@@ -426,7 +426,10 @@ async fn taken_names_each_taken_field_before_any_write(backend: Backend) {
     let ann = create(s, with_phone, t(0)).await;
     assert_eq!(s.taken("ANN", "other@example.com", None).await.unwrap(), vec!["username"]);
     assert_eq!(s.taken("other", "Ann@Example.com", None).await.unwrap(), vec!["email"]);
-    assert_eq!(s.taken("other", "other@example.com", Some("+15550100")).await.unwrap(), vec!["phone_number"]);
+    assert_eq!(
+        s.taken("other", "other@example.com", Some("+15550100")).await.unwrap(),
+        vec!["phone_number"]
+    );
     assert!(s.taken("other", "other@example.com", Some("+15550199")).await.unwrap().is_empty());
     assert_eq!(s.me(ann.profile.user_id, today()).await.unwrap().profile.username, "ann");
 }
@@ -443,7 +446,8 @@ async fn valid_sessions_are_the_unexpired_unrevoked_ones(backend: Backend) {
     assert_eq!(s.valid_sessions(&asked, t(10)).await.unwrap(), vec!["live".to_owned()]);
     assert!(s.valid_sessions(&[], t(10)).await.unwrap().is_empty());
     // More than one query's worth of hashes.
-    let many: Vec<String> = (0..2_500).map(|i| format!("h{i}")).chain(["live".to_owned()]).collect();
+    let many: Vec<String> =
+        (0..2_500).map(|i| format!("h{i}")).chain(["live".to_owned()]).collect();
     assert_eq!(s.valid_sessions(&many, t(10)).await.unwrap(), vec!["live".to_owned()]);
 }
 
@@ -456,9 +460,11 @@ async fn conversation_members_lists_direct_and_group_members(backend: Backend) {
         .create_group(a, NewGroup { group_name: "cohort".into(), description: None }, &[c], t(2))
         .await
         .unwrap();
-    let mut members = s.conversation_members(&[ab, group.conversation_id, Uuid::new_v4()]).await.unwrap();
+    let mut members =
+        s.conversation_members(&[ab, group.conversation_id, Uuid::new_v4()]).await.unwrap();
     members.sort();
-    let mut expected = vec![(ab, a), (ab, b), (group.conversation_id, a), (group.conversation_id, c)];
+    let mut expected =
+        vec![(ab, a), (ab, b), (group.conversation_id, a), (group.conversation_id, c)];
     expected.sort();
     assert_eq!(members, expected);
     assert!(s.conversation_members(&[]).await.unwrap().is_empty());
