@@ -148,6 +148,7 @@ where
         }
         let (changes, next, more) =
             state.store.sync(reg.user(), *cursor, FRAME_LIMIT).await.map_err(|e| e.to_string())?;
+        let (changes, next, more) = crate::routes::fit_page(changes, next, more);
         if !changes.is_empty() {
             let valid = state
                 .store
@@ -157,19 +158,13 @@ where
             if valid != Some(reg.user()) {
                 return Ok(Some(Closed::Revoked));
             }
-            let (changes, next, more) = crate::routes::fit_page(changes, next, more);
-            *cursor = next;
             let frame = EventFrame::Changes { changes, cursor: format_cursor(next) };
             let text = serde_json::to_string(&frame).map_err(|e| e.to_string())?;
             tx.send(Message::Text(text.into())).await.map_err(|e| e.to_string())?;
-            if !more {
-                return Ok(None);
-            }
-        } else {
-            *cursor = next;
-            if !more {
-                return Ok(None);
-            }
+        }
+        *cursor = next;
+        if !more {
+            return Ok(None);
         }
     }
 }

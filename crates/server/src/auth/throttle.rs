@@ -51,18 +51,17 @@ pub struct Attempt {
 impl Throttle {
     /// A login as typed, from `ip`.
     pub fn login(login: &str, ip: IpAddr) -> Self {
-        let account = format!("login:{}", login.trim().to_lowercase());
-        Throttle {
-            keys: vec![account.clone(), address_key(ip)],
-            account: Some(account),
-            limit: THROTTLE_LIMIT,
-        }
+        Self::password_check(format!("login:{}", login.trim().to_lowercase()), ip)
     }
 
     /// A password change by `user` from `ip`: the same budget per address as logins, so a
     /// stolen token cannot be used to guess the password at the hasher's speed.
     pub fn password_change(user: Uuid, ip: IpAddr) -> Self {
-        let account = format!("password:{user}");
+        Self::password_check(format!("password:{user}"), ip)
+    }
+
+    /// A password check counted against `account` and the address's budget shared by all.
+    fn password_check(account: String, ip: IpAddr) -> Self {
         Throttle {
             keys: vec![account.clone(), address_key(ip)],
             account: Some(account),
