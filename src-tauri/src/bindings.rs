@@ -10,7 +10,7 @@ use lodestar_client::app::views::{
 };
 use lodestar_client::engine::SyncState;
 use lodestar_client::replica::{
-    ConversationItem, Draft, MessageItem, MessageStatus, OutboxKind, OutboxState, SearchHit,
+    ConversationItem, Draft, MessageItem, MessageStatus, OutboxState, SearchHit,
 };
 use lodestar_client::transport::Transport;
 use lodestar_protocol::{ConversationType, Match, Me, Message, Profile, Role};
@@ -23,7 +23,7 @@ pub fn typescript() -> Result<String, String> {
     d.add::<Match>();
     // replica and engine
     d.add::<ConversationItem>().add::<MessageStatus>().add::<MessageItem>().add::<SearchHit>();
-    d.add::<Draft>().add::<OutboxKind>().add::<OutboxState>().add::<OutboxView>();
+    d.add::<Draft>().add::<OutboxState>().add::<OutboxView>();
     d.add::<SyncState>().add::<Transport>();
     // the app's views
     d.add::<SessionView>().add::<RegisterForm>().add::<ProfileEdit>().add::<DirectoryQuery>();

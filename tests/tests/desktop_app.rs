@@ -11,7 +11,7 @@ use desktop_app_support::*;
 use lodestar_client::app::views::RegisterForm;
 use lodestar_client::app::{App, AppError};
 use lodestar_client::engine::{Event, SyncState};
-use lodestar_client::replica::{Draft, MessageStatus, OutboxKind, OutboxState};
+use lodestar_client::replica::{Draft, MessageStatus, OutboxState};
 use lodestar_client::ClientError;
 use lodestar_tests::{Backend, TestServer, PASSWORD};
 use uuid::Uuid;
@@ -257,9 +257,9 @@ async fn messages_sent_offline_wait_in_the_outbox_and_go_once() {
         app.outbox().await.unwrap().into_iter().find(|e| e.state == OutboxState::Pending)
     })
     .await;
-    assert_eq!(entry.kind, OutboxKind::Message);
+    assert_eq!((entry.kind.as_str(), entry.title.as_str()), ("message", "Message"));
     assert_eq!((entry.message_id, entry.conversation_id), (Some(id), Some(conv)));
-    assert_eq!(entry.summary, "Message: written while the server was down");
+    assert_eq!(entry.summary, "written while the server was down");
     assert_eq!(entry.last_error, None);
     assert_eq!(app.outbox().await.unwrap().len(), 1);
     // Only refused entries can be retried or discarded: this one is still on its way.
@@ -310,7 +310,7 @@ async fn a_refused_message_is_shown_failed_until_discarded() {
     })
     .await;
     assert_eq!((failed.message_id, failed.conversation_id), (Some(refused), Some(void)));
-    assert_eq!(failed.summary, "Message: into the void");
+    assert_eq!((failed.title.as_str(), failed.summary.as_str()), ("Message", "into the void"));
     assert_eq!(failed.attempts, 1);
     let reason = failed.last_error.clone().unwrap();
     assert!(reason.starts_with("not_found"), "{reason}");

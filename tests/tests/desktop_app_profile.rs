@@ -11,7 +11,6 @@ use std::collections::BTreeSet;
 use desktop_app_support::*;
 use lodestar_client::app::views::{DirectoryQuery, ProfileEdit, RegisterForm};
 use lodestar_client::app::AppError;
-use lodestar_client::replica::OutboxKind;
 use lodestar_client::ClientError;
 use lodestar_tests::{Backend, TestServer, DOB};
 use serde_json::json;
@@ -96,7 +95,10 @@ async fn profile_edits_change_only_what_was_edited() {
     assert_eq!(local.profile.job_title.as_deref(), Some("Engineer"));
     let queued = app.outbox().await.unwrap();
     assert_eq!(queued.len(), 1, "{queued:?}");
-    assert_eq!((queued[0].kind, queued[0].summary.as_str()), (OutboxKind::Profile, "Profile: bio"));
+    assert_eq!(
+        (queued[0].kind.as_str(), queued[0].title.as_str(), queued[0].summary.as_str()),
+        ("profile", "Profile change", "bio")
+    );
     assert!(matches!(app.update_profile(&bad).await, Err(ClientError::Invalid(_))));
     assert_eq!(app.outbox().await.unwrap().len(), 1, "the broken edit is not queued");
     assert_eq!(app.my_profile().await.unwrap().profile.bio.as_deref(), Some("Written offline"));

@@ -144,7 +144,7 @@ async fn a_server_killed_in_the_middle_of_a_push_loses_and_repeats_nothing(backe
     assert_eq!(report.sent, stored.len() - 1, "acknowledged: every answer heard, not the held one");
     let outbox = replica.outbox().await.unwrap();
     assert_eq!(outbox.len(), 30 - report.sent, "the unacknowledged message stays queued");
-    assert_eq!(outbox[0].message_id, Some(queued[report.sent]));
+    assert_eq!(outbox[0].message_id(), Some(queued[report.sent]));
 
     // The server comes back at the same address: the push resumes where it stopped.
     let s = TestServer::start_at(db, &addr).await;

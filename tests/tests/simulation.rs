@@ -44,7 +44,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use lodestar_client::replica::{MessageStatus, OutboxKind, OutboxState};
+use lodestar_client::replica::{MessageStatus, OutboxState};
 use lodestar_client::sync::{pull, push, PushReport};
 use lodestar_client::{Api as EngineApi, ClientError, Replica};
 use lodestar_protocol::{direct_conversation_id, ConversationList, Message, MessagesPage, Role};
@@ -775,8 +775,9 @@ impl Sim {
         self.s.api.delete(&path, &self.clients[by].user.token).await.expect(204);
         self.counts.group_changes += 1;
         for entry in self.clients[who].replica.outbox().await.unwrap() {
-            if entry.kind == OutboxKind::Message && entry.conversation_id == Some(conversation_id) {
-                if let Some(&i) = entry.message_id.as_ref().and_then(|id| self.queued_index.get(id))
+            if entry.kind == "message" && entry.conversation_id() == Some(conversation_id) {
+                if let Some(&i) =
+                    entry.message_id().as_ref().and_then(|id| self.queued_index.get(id))
                 {
                     self.queued[i].may_be_refused = true;
                 }
@@ -974,7 +975,7 @@ impl Sim {
                 self.label(q.conversation_id),
                 q.step
             );
-            let failed = outboxes[q.sender].iter().find(|e| e.message_id == Some(q.message_id));
+            let failed = outboxes[q.sender].iter().find(|e| e.message_id() == Some(q.message_id));
             match on_server.get(&q.message_id).map(Vec::as_slice) {
                 Some([m]) => {
                     let same = m.conversation_id == q.conversation_id
@@ -1034,20 +1035,20 @@ impl Sim {
         }
         for (u, outbox) in outboxes.iter().enumerate() {
             for e in outbox {
-                let legit = e.kind == OutboxKind::Message
+                let legit = e.kind == "message"
                     && e.state == OutboxState::Failed
-                    && e.message_id
+                    && e.message_id()
                         .and_then(|id| self.queued_index.get(&id))
                         .is_some_and(|&i| self.queued[i].may_be_refused);
                 if !legit {
                     bad.push(format!(
-                        "{}'s outbox still holds {:?} {:?} for {} ({:?}): {}",
+                        "{}'s outbox still holds {:?} {:?} for {} ({:?}): {:?}",
                         self.clients[u].name(),
                         e.kind,
                         e.state,
-                        e.conversation_id.map_or("-".into(), |id| self.label(id)),
+                        e.conversation_id().map_or("-".into(), |id| self.label(id)),
                         e.last_error,
-                        e.payload
+                        e.action
                     ));
                 }
             }

@@ -336,7 +336,7 @@ impl Client {
             .await?;
         push(&a.api, &a.replica).await?;
         let delivered =
-            !a.replica.outbox().await?.iter().any(|e| e.message_id == Some(queued.message_id));
+            !a.replica.outbox().await?.iter().any(|e| e.message_id() == Some(queued.message_id));
         Ok((queued, delivered))
     }
 

@@ -2,6 +2,7 @@
 //!
 //! - [`replica`]: the offline SQLite copy of the user's world, the outbox and drafts.
 //! - [`api`]: the typed HTTP client of the wire contract.
+//! - [`outbox`]: every kind of action the user takes, queued whole until the server has it.
 //! - [`sync`]: pulling changes into the replica and pushing the outbox to the server.
 //! - [`session`]: the signed-in account and its token (OS keychain, else a 0600 file).
 //! - [`engine`]: the background task that keeps the replica live, and its event stream.
@@ -12,6 +13,7 @@ pub mod app;
 pub mod client;
 pub mod engine;
 pub mod error;
+pub mod outbox;
 pub mod private;
 pub mod replica;
 pub mod session;

@@ -26,7 +26,7 @@ export function createBackend(opts: MockOptions) {
   const convs = new Map((opts.empty ? [] : seedConversations()).map((c) => [c.id, new ConvStore(c)]));
   const drafts = new Map<string, { content: string; media_url: string | null }>();
   let outbox: OutboxEntry[] = [
-    { id: 1, kind: 'message', conversation_id: 'c-linus', message_id: [...(convs.get('c-linus')?.seed.messages ?? [])].pop()?.message.message_id ?? null, summary: 'Here it is — v2 of the patch.', state: 'failed', attempts: 3, last_error: 'attachment host not allowed' },
+    { id: 1, kind: 'message', title: 'Message', depends_on: null, conversation_id: 'c-linus', message_id: [...(convs.get('c-linus')?.seed.messages ?? [])].pop()?.message.message_id ?? null, summary: 'Here it is — v2 of the patch.', state: 'failed', attempts: 3, last_error: 'attachment host not allowed' },
   ];
   let nextSeq = 500_000;
   let nextOutbox = 2;
@@ -131,7 +131,7 @@ export function createBackend(opts: MockOptions) {
           status: { state: 'pending' },
         };
         store.seed.messages.push(item);
-        const entry: OutboxEntry = { id: nextOutbox++, kind: 'message', conversation_id: store.seed.id, message_id: id, summary: (content ?? media ?? '').slice(0, 80), state: 'pending', attempts: 0, last_error: null };
+        const entry: OutboxEntry = { id: nextOutbox++, kind: 'message', title: 'Message', depends_on: null, conversation_id: store.seed.id, message_id: id, summary: (content ?? media ?? '').slice(0, 80), state: 'pending', attempts: 0, last_error: null };
         outbox.push(entry);
         drafts.delete(store.seed.id);
         setTimeout(() => { changed(store.seed.id); outboxChanged(); }, 0);
@@ -203,7 +203,7 @@ export function createBackend(opts: MockOptions) {
         const me = userById(ME)!;
         Object.assign(me, { ...e, city: e.city || null, state: e.state || null, bio: e.bio || null, job_title: e.job_title || null, industry: e.industry || null, profile_picture_url: e.profile_picture_url || null });
         if (offlineNow()) {
-          outbox.push({ id: nextOutbox++, kind: 'profile', conversation_id: null, message_id: null, summary: 'Profile update', state: 'pending', attempts: 0, last_error: null });
+          outbox.push({ id: nextOutbox++, kind: 'profile', title: 'Profile change', depends_on: null, conversation_id: null, message_id: null, summary: 'bio', state: 'pending', attempts: 0, last_error: null });
           outboxChanged();
         }
         session = { ...session, username: e.username };

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::ClientError;
-use crate::replica::{OutboxEntry, OutboxKind, OutboxState};
+use crate::replica::{OutboxEntry, OutboxState};
 
 /// Who is signed in, and to which server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -288,53 +288,38 @@ pub struct GroupView {
 pub struct OutboxView {
     /// Its place in the queue.
     pub id: i64,
-    /// What it does.
-    pub kind: OutboxKind,
+    /// What it does, as stored (`message`, `read`, `profile`, `open_direct`, or a newer
+    /// version's kind).
+    pub kind: String,
+    /// What kind of thing, for people ("Message", "Read receipt", "Profile change").
+    pub title: String,
+    /// Which one, for people ("see you at noon", "3 messages", "bio, city").
+    pub summary: String,
     /// The conversation it concerns.
     pub conversation_id: Option<Uuid>,
     /// The message, for messages.
     pub message_id: Option<Uuid>,
-    /// What it is, for people ("Message: see you at…", "Read 3 messages", "Profile: bio").
-    pub summary: String,
+    /// The entry it waits for, until that one is sent.
+    pub depends_on: Option<i64>,
     /// Where it stands.
     pub state: OutboxState,
     /// Sending attempts so far.
     pub attempts: i64,
-    /// The server's reason, once failed.
+    /// The server's reason, once failed or blocked.
     pub last_error: Option<String>,
 }
 
 impl From<OutboxEntry> for OutboxView {
     fn from(e: OutboxEntry) -> Self {
-        let summary = match e.kind {
-            OutboxKind::Message => {
-                let text = e.payload.get("content").and_then(|v| v.as_str());
-                let media = e.payload.get("media_url").and_then(|v| v.as_str());
-                match (text, media) {
-                    (Some(t), _) => format!("Message: {}", crate::engine::notify::preview_text(t)),
-                    (None, Some(m)) => format!("Message: {m}"),
-                    (None, None) => "Message".to_owned(),
-                }
-            }
-            OutboxKind::Read => {
-                let n = e.payload.get("message_ids").and_then(|v| v.as_array()).map_or(0, Vec::len);
-                format!("Read {n} message{}", if n == 1 { "" } else { "s" })
-            }
-            OutboxKind::Profile => {
-                let fields: Vec<&str> = e
-                    .payload
-                    .as_object()
-                    .map(|o| o.keys().map(String::as_str).collect())
-                    .unwrap_or_default();
-                format!("Profile: {}", fields.join(", "))
-            }
-        };
+        let summary = e.summary();
         OutboxView {
             id: e.id,
+            title: summary.title,
+            summary: summary.detail,
+            conversation_id: e.conversation_id(),
+            message_id: e.message_id(),
+            depends_on: e.depends_on,
             kind: e.kind,
-            conversation_id: e.conversation_id,
-            message_id: e.message_id,
-            summary,
             state: e.state,
             attempts: e.attempts,
             last_error: e.last_error,
@@ -478,60 +463,6 @@ mod tests {
         assert_eq!(codes.get("username").map(String::as_str), Some("required"), "{codes:?}");
         assert_eq!(codes.get("email").map(String::as_str), Some("required"), "{codes:?}");
         assert_eq!(codes.get("date_of_birth").map(String::as_str), Some("required"), "{codes:?}");
-    }
-
-    fn entry(kind: OutboxKind, payload: serde_json::Value) -> OutboxEntry {
-        OutboxEntry {
-            id: 7,
-            kind,
-            conversation_id: Some(Uuid::nil()),
-            message_id: None,
-            payload,
-            state: OutboxState::Failed,
-            attempts: 2,
-            last_error: Some("not_found: no such conversation".into()),
-        }
-    }
-
-    #[test]
-    fn outbox_entries_are_summarised_for_people() {
-        let summary = |kind, payload| OutboxView::from(entry(kind, payload)).summary;
-        assert_eq!(
-            summary(OutboxKind::Message, serde_json::json!({"content": "  see you at noon "})),
-            "Message: see you at noon"
-        );
-        let long = "x".repeat(150);
-        assert_eq!(
-            summary(OutboxKind::Message, serde_json::json!({"content": long})),
-            format!("Message: {}…", "x".repeat(100))
-        );
-        assert_eq!(
-            summary(
-                OutboxKind::Message,
-                serde_json::json!({"content": null, "media_url": "https://example.com/a.png"})
-            ),
-            "Message: https://example.com/a.png"
-        );
-        assert_eq!(summary(OutboxKind::Message, serde_json::json!({})), "Message");
-        let ids = |n: usize| (0..n).map(|_| Uuid::new_v4()).collect::<Vec<_>>();
-        assert_eq!(
-            summary(OutboxKind::Read, serde_json::json!({"message_ids": ids(3)})),
-            "Read 3 messages"
-        );
-        assert_eq!(
-            summary(OutboxKind::Read, serde_json::json!({"message_ids": ids(1)})),
-            "Read 1 message"
-        );
-        assert_eq!(summary(OutboxKind::Profile, serde_json::json!({"bio": "x"})), "Profile: bio");
-        let two = summary(OutboxKind::Profile, serde_json::json!({"city": null, "bio": "x"}));
-        assert!(two == "Profile: bio, city" || two == "Profile: city, bio", "{two}");
-        // The rest is carried over as it is.
-        let view = OutboxView::from(entry(OutboxKind::Read, serde_json::json!({})));
-        assert_eq!(
-            (view.id, view.kind, view.state, view.attempts, view.conversation_id),
-            (7, OutboxKind::Read, OutboxState::Failed, 2, Some(Uuid::nil()))
-        );
-        assert_eq!(view.last_error.as_deref(), Some("not_found: no such conversation"));
     }
 
     #[test]

@@ -80,9 +80,10 @@ impl Replica {
         let mut stats = ApplyStats::default();
         // Confirmed messages retire their outbox entries; with none waiting (a first sync, most
         // pages) that per-message cleanup is skipped.
-        let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE kind = 'message'")
-            .fetch_one(&mut *tx)
-            .await?;
+        let waiting: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM outbox WHERE subject = 'message'")
+                .fetch_one(&mut *tx)
+                .await?;
         let retire = if waiting > 0 { Retire::Outbox } else { Retire::Nothing };
         // Runs of messages go in as multi-row statements, grouped by conversation: one statement
         // per batch instead of one per message is most of the cost of a first sync.
@@ -162,15 +163,8 @@ async fn insert_messages(
     );
     qb.build().execute(&mut **tx).await?;
     if retire == Retire::Outbox {
-        let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
-            "DELETE FROM outbox WHERE kind = 'message' AND message_id IN (",
-        );
-        let mut ids = qb.separated(", ");
-        for m in batch.iter() {
-            ids.push_bind(m.message_id);
-        }
-        qb.push(")");
-        qb.build().execute(&mut **tx).await?;
+        let ids: Vec<Uuid> = batch.iter().map(|m| m.message_id).collect();
+        super::outbox::retire_subjects(tx, "message", &ids).await?;
     }
     batch.sort_by_key(|m| m.seq);
     stats.messages.append(batch);
@@ -247,7 +241,7 @@ impl Replica {
 }
 
 /// Stores the signed-in user's own record as the server answered it.
-pub(super) async fn store_me(tx: &mut Tx<'_>, me: &lodestar_protocol::Me) -> ClientResult<()> {
+pub(crate) async fn store_me(tx: &mut Tx<'_>, me: &lodestar_protocol::Me) -> ClientResult<()> {
     let data = ProfileData {
         profile: me.profile.clone(),
         email: Some(me.email.clone()),
@@ -328,7 +322,7 @@ async fn delete_conversation(tx: &mut Tx<'_>, id: Uuid) -> ClientResult<()> {
         "DELETE FROM message_read_status WHERE message_id IN (SELECT message_id FROM messages WHERE conversation_id = $1)",
         "DELETE FROM messages WHERE conversation_id = $1",
         "DELETE FROM direct_conversation_participants WHERE conversation_id = $1",
-        "DELETE FROM outbox WHERE conversation_id = $1 AND kind = 'read'",
+        "DELETE FROM outbox WHERE subject = 'read' AND subject_id = $1",
         "DELETE FROM conversations WHERE conversation_id = $1",
     ] {
         sqlx::query(sql).bind(id).execute(&mut **tx).await?;
@@ -413,10 +407,13 @@ pub(super) async fn upsert_message(
     .await?;
     // The server has it: whatever the outbox still says about it is done.
     if retire == Retire::Outbox {
-        sqlx::query("DELETE FROM outbox WHERE kind = 'message' AND message_id = $1")
-            .bind(m.message_id)
-            .execute(&mut **tx)
-            .await?;
+        super::outbox::retire_subjects(tx, "message", &[m.message_id]).await?;
     }
     Ok(())
+}
+
+/// Stores the server's copy of a message sent from here (the push's answer), retiring its
+/// outbox entry if a pull has not already.
+pub(crate) async fn store_message(tx: &mut Tx<'_>, m: &Message) -> ClientResult<()> {
+    upsert_message(tx, m, Retire::Outbox).await
 }

@@ -1,7 +1,7 @@
-//! Lookups by name, and direct conversations opened offline.
+//! Lookups by name, and the user's own profile.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use lodestar_protocol::{direct_conversation_id, Me, Profile};
+use lodestar_protocol::{Me, Profile};
 use uuid::Uuid;
 
 use super::Replica;
@@ -80,57 +80,6 @@ impl Replica {
         Ok(n > 0)
     }
 
-    /// Opens the direct conversation of `me` and `other` here, at once and offline: its id is
-    /// derived from the pair, so it is the one the server will have. The next push opens it
-    /// on the server before sending anything into it.
-    pub async fn open_direct_locally(
-        &self,
-        me: Uuid,
-        other: Uuid,
-        now: DateTime<Utc>,
-    ) -> ClientResult<Uuid> {
-        let id = direct_conversation_id(me, other);
-        if self.has_conversation(id).await? {
-            return Ok(id);
-        }
-        let mut tx = self.write().await?;
-        sqlx::query("INSERT INTO conversations (conversation_id, type, group_id, created_at) VALUES ($1, 'DIRECT', NULL, $2)")
-            .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        for user in [me, other] {
-            sqlx::query("INSERT INTO direct_conversation_participants (conversation_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(user)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("INSERT INTO local_conversations (conversation_id, other_user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(id)
-            .bind(other)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    /// Direct conversations opened here that the server has not confirmed yet.
-    pub(crate) async fn local_conversations(&self) -> ClientResult<Vec<(Uuid, Uuid)>> {
-        Ok(sqlx::query_as("SELECT conversation_id, other_user_id FROM local_conversations")
-            .fetch_all(self.pool())
-            .await?)
-    }
-
-    /// The server has the conversation now.
-    pub(crate) async fn confirm_conversation(&self, conversation_id: Uuid) -> ClientResult<()> {
-        sqlx::query("DELETE FROM local_conversations WHERE conversation_id = $1")
-            .bind(conversation_id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
     /// The newest confirmed seq in the replica (0 when empty).
     pub async fn newest_seq(&self) -> ClientResult<i64> {
         Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT max(seq) FROM messages")
@@ -154,15 +103,6 @@ impl Replica {
             .bind(user_id)
             .fetch_optional(self.pool())
             .await?)
-    }
-
-    /// Counts of outbox entries waiting and failed.
-    pub async fn outbox_counts(&self) -> ClientResult<(i64, i64)> {
-        Ok(sqlx::query_as(
-            "SELECT (SELECT count(*) FROM outbox WHERE state <> 'failed'), (SELECT count(*) FROM outbox WHERE state = 'failed')",
-        )
-        .fetch_one(self.pool())
-        .await?)
     }
 
     /// The signed-in user's own profile as last synced.

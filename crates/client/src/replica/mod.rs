@@ -8,7 +8,7 @@
 mod apply;
 mod groups;
 mod local;
-mod outbox;
+pub(crate) mod outbox;
 mod queries;
 mod search;
 
@@ -22,8 +22,10 @@ use sqlx::SqlitePool;
 use uuid::Uuid;
 
 pub use apply::ApplyStats;
+pub(crate) use apply::{store_me, store_message};
 pub use groups::GroupRows;
-pub use outbox::{OutboxEntry, OutboxKind, OutboxState};
+pub(crate) use outbox::enqueue;
+pub use outbox::{OutboxEntry, OutboxState};
 pub use queries::{ConversationItem, MessageItem, MessageStatus};
 pub use search::SearchHit;
 

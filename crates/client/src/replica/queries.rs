@@ -134,8 +134,10 @@ impl Replica {
                  (SELECT count(*) FROM messages m WHERE m.conversation_id = $1 AND m.seq IS NOT NULL \
                   AND (m.sender_id IS NULL OR m.sender_id <> $2) AND NOT EXISTS \
                   (SELECT 1 FROM message_read_status r WHERE r.message_id = m.message_id AND r.user_id = $2)), \
-                 (SELECT count(*) FROM outbox WHERE conversation_id = $1 AND kind = 'message' AND state <> 'failed'), \
-                 (SELECT count(*) FROM outbox WHERE conversation_id = $1 AND kind = 'message' AND state = 'failed')",
+                 (SELECT count(*) FROM outbox o JOIN messages p ON o.subject = 'message' AND o.subject_id = p.message_id \
+                  WHERE p.conversation_id = $1 AND o.state IN ('pending', 'sending')), \
+                 (SELECT count(*) FROM outbox o JOIN messages p ON o.subject = 'message' AND o.subject_id = p.message_id \
+                  WHERE p.conversation_id = $1 AND o.state IN ('failed', 'blocked'))",
             )
             .bind(conversation_id)
             .bind(me)
@@ -189,7 +191,7 @@ impl Replica {
              FROM (SELECT * FROM (SELECT rowid AS rid, * FROM messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) \
                    UNION ALL SELECT rowid AS rid, * FROM messages WHERE conversation_id = $1 AND seq IS NULL AND $5) m \
              LEFT JOIN users u ON u.user_id = m.sender_id \
-             LEFT JOIN outbox o ON o.kind = 'message' AND o.message_id = m.message_id \
+             LEFT JOIN outbox o ON o.subject = 'message' AND o.subject_id = m.message_id \
              ORDER BY m.seq IS NULL, m.seq, m.rid"
         );
         type Row = (
@@ -234,7 +236,7 @@ impl Replica {
                         MessageStatus::Received
                     } else if message.seq == 0 {
                         match state.as_deref() {
-                            Some("failed") => {
+                            Some("failed" | "blocked") => {
                                 MessageStatus::Failed { reason: reason.unwrap_or_default() }
                             }
                             Some("sending") => MessageStatus::Sending,

@@ -2,17 +2,17 @@
 //!
 //! - [`pull`]: pages `GET /v1/sync` from the stored cursor until up to date, each page applied
 //!   in one transaction with its cursor, reporting progress as it goes.
-//! - [`push`]: sends the outbox in queue order. A failure worth retrying (offline, 5xx, 401,
-//!   429) stops the push and leaves the entry pending; a refusal for good marks the entry failed
-//!   with the server's reason and the push goes on with the rest.
+//! - [`push`]: sends the outbox in queue order (see `push.rs`).
 
-use lodestar_protocol::{Message, SendMessageRequest};
-use serde::Deserialize;
+mod push;
+
 use uuid::Uuid;
+
+pub use push::{push, PushReport};
 
 use crate::api::Api;
 use crate::error::{ClientError, ClientResult};
-use crate::replica::{ApplyStats, MessageItem, OutboxKind, Replica};
+use crate::replica::{ApplyStats, MessageItem, Replica};
 
 /// Changes per page of a pull.
 const PAGE: u32 = 1_000;
@@ -106,98 +106,4 @@ pub async fn backfill(
         Err(e) => return Err(e),
     }
     replica.messages(me, conversation_id, Some(before), limit).await
-}
-
-/// What a push did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PushReport {
-    /// Entries the server now has.
-    pub sent: usize,
-    /// Entries it refused for good (kept, marked failed).
-    pub failed: usize,
-    /// Why the push stopped early, if it did (the entry stays pending).
-    pub stopped: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ReadPayload {
-    message_ids: Vec<Uuid>,
-}
-
-/// Sends the outbox, oldest first, until it is empty or the server cannot take more now.
-pub async fn push(api: &Api, replica: &Replica) -> ClientResult<PushReport> {
-    // One push at a time per replica: two would send one conversation's messages out of order.
-    let _one_at_a_time = replica.push_guard().await;
-    let mut report = PushReport::default();
-    // Conversations opened offline exist on the server before anything is sent into them.
-    for (conversation_id, other) in replica.local_conversations().await? {
-        match api.open_direct(other).await {
-            Ok(_) => replica.confirm_conversation(conversation_id).await?,
-            Err(e) if e.is_permanent() => {
-                tracing::warn!(%conversation_id, error = %e, "the server refused to open a conversation");
-                replica.confirm_conversation(conversation_id).await?;
-            }
-            Err(e) => {
-                report.stopped = Some(e.to_string());
-                return Ok(report);
-            }
-        }
-    }
-    while let Some(entry) = replica.take_next().await? {
-        let outcome: ClientResult<Option<Message>> = match entry.kind {
-            OutboxKind::Message => {
-                let req: SendMessageRequest = serde_json::from_value(entry.payload.clone())
-                    .map_err(|e| ClientError::Corrupt(format!("outbox entry {}: {e}", entry.id)))?;
-                api.send_message(&req).await.map(Some)
-            }
-            OutboxKind::Profile => {
-                let req: lodestar_protocol::UpdateMeRequest =
-                    serde_json::from_value(entry.payload.clone()).map_err(|e| {
-                        ClientError::Corrupt(format!("outbox entry {}: {e}", entry.id))
-                    })?;
-                match api.update_me(&req).await {
-                    Ok(me) => {
-                        replica.ack_profile(entry.id, &me).await?;
-                        report.sent += 1;
-                        continue;
-                    }
-                    Err(e) => {
-                        if e.is_permanent() {
-                            // The edit was shown at once; show the server's record again.
-                            if let Ok(me) = api.me().await {
-                                replica.restore_me(&me).await?;
-                            }
-                        }
-                        Err(e)
-                    }
-                }
-            }
-            OutboxKind::Read => {
-                let req: ReadPayload = serde_json::from_value(entry.payload.clone())
-                    .map_err(|e| ClientError::Corrupt(format!("outbox entry {}: {e}", entry.id)))?;
-                api.read(&req.message_ids).await.map(|()| None)
-            }
-        };
-        match outcome {
-            Ok(Some(server_copy)) => {
-                replica.ack_message(entry.id, &server_copy).await?;
-                report.sent += 1;
-            }
-            Ok(None) => {
-                replica.ack(entry.id).await?;
-                report.sent += 1;
-            }
-            Err(e) if e.is_permanent() => {
-                tracing::warn!(entry = entry.id, error = %e, "the server refused an outbox entry");
-                replica.fail(entry.id, &format!("{}: {e}", e.code())).await?;
-                report.failed += 1;
-            }
-            Err(e) => {
-                replica.requeue(entry.id).await?;
-                report.stopped = Some(e.to_string());
-                return Ok(report);
-            }
-        }
-    }
-    Ok(report)
 }

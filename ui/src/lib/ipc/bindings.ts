@@ -312,14 +312,9 @@ content: string,
 media_url: string | null, };
 
 /**
- * What an outbox entry does.
- */
-export type OutboxKind = "message" | "read" | "profile";
-
-/**
  * Where an entry stands.
  */
-export type OutboxState = "pending" | "sending" | "failed";
+export type OutboxState = "pending" | "sending" | "failed" | "blocked";
 
 /**
  * An outbox entry as the outbox view lists it.
@@ -330,9 +325,18 @@ export type OutboxEntry = {
  */
 id: number, 
 /**
- * What it does.
+ * What it does, as stored (`message`, `read`, `profile`, `open_direct`, or a newer
+ * version's kind).
  */
-kind: OutboxKind, 
+kind: string, 
+/**
+ * What kind of thing, for people ("Message", "Read receipt", "Profile change").
+ */
+title: string, 
+/**
+ * Which one, for people ("see you at noon", "3 messages", "bio, city").
+ */
+summary: string, 
 /**
  * The conversation it concerns.
  */
@@ -342,9 +346,9 @@ conversation_id: string | null,
  */
 message_id: string | null, 
 /**
- * What it is, for people ("Message: see you at…", "Read 3 messages", "Profile: bio").
+ * The entry it waits for, until that one is sent.
  */
-summary: string, 
+depends_on: number | null, 
 /**
  * Where it stands.
  */
@@ -354,7 +358,7 @@ state: OutboxState,
  */
 attempts: number, 
 /**
- * The server's reason, once failed.
+ * The server's reason, once failed or blocked.
  */
 last_error: string | null, };
 

@@ -1,0 +1,105 @@
+//! A message typed here: shown at once in its conversation (pending), sent in typing order.
+
+use chrono::{DateTime, Utc};
+use lodestar_protocol::{validate, Message, SendMessageRequest};
+use uuid::Uuid;
+
+use super::{Action, Lane, OutboxAction, Subject, Summary, Tx};
+use crate::api::Api;
+use crate::error::ClientResult;
+use crate::replica::Replica;
+
+impl Action for SendMessageRequest {
+    type Sent = Message;
+
+    fn lane(&self) -> Lane {
+        Lane::Conversation(self.conversation_id)
+    }
+
+    fn subject(&self) -> Subject {
+        Subject { kind: "message", id: self.message_id }
+    }
+
+    /// A conversation opened offline is opened on the server first.
+    fn waits_for(&self) -> Option<Subject> {
+        Some(Subject { kind: super::direct::SUBJECT, id: self.conversation_id })
+    }
+
+    fn summary(&self) -> Summary {
+        let detail = match (&self.content, &self.media_url) {
+            (Some(t), _) => crate::engine::notify::preview_text(t),
+            (None, Some(m)) => m.clone(),
+            (None, None) => String::new(),
+        };
+        Summary { title: "Message".to_owned(), detail }
+    }
+
+    async fn send(&self, api: &Api, _: Option<&serde_json::Value>) -> ClientResult<Message> {
+        api.send_message(self).await
+    }
+
+    /// The server's copy (its seq, its clamped time) replaces the pending one.
+    async fn acked(&self, tx: &mut Tx, sent: &Message) -> ClientResult<()> {
+        crate::replica::store_message(tx, sent).await
+    }
+
+    /// A refused message only ever existed here.
+    async fn discarded(&self, tx: &mut Tx) -> ClientResult<()> {
+        sqlx::query("DELETE FROM messages WHERE message_id = $1 AND seq IS NULL")
+            .bind(self.message_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+}
+
+impl Replica {
+    /// Queues a message from `me`: checked against the rules first, then shown in its
+    /// conversation (pending) and queued, in one transaction; the draft is cleared.
+    pub async fn queue_message(
+        &self,
+        me: Uuid,
+        conversation_id: Uuid,
+        content: Option<&str>,
+        media_url: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> ClientResult<Message> {
+        let body = validate::message_body(content, media_url)?;
+        let message = Message {
+            message_id: Uuid::new_v4(),
+            conversation_id,
+            sender_id: Some(me),
+            content: body.content,
+            media_url: body.media_url,
+            sent_at: chrono::SubsecRound::trunc_subsecs(now, 6),
+            seq: 0,
+        };
+        let request = SendMessageRequest {
+            message_id: message.message_id,
+            conversation_id,
+            content: message.content.clone(),
+            media_url: message.media_url.clone(),
+            sent_at: Some(message.sent_at),
+        };
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, NULL)",
+        )
+        .bind(message.message_id)
+        .bind(conversation_id)
+        .bind(me)
+        .bind(&message.content)
+        .bind(&message.media_url)
+        .bind(message.sent_at)
+        .execute(&mut *tx)
+        .await?;
+        crate::replica::enqueue(&mut tx, OutboxAction::from(request), now).await?;
+        sqlx::query("DELETE FROM drafts WHERE conversation_id = $1")
+            .bind(conversation_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(message)
+    }
+}
