@@ -9,8 +9,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use lodestar_client::client::ConversationSpec;
 use lodestar_client::{Client, ClientError};
-use lodestar_protocol::{ProfileFields, RegisterRequest, UsersQuery};
+use lodestar_protocol::{ProfileFields, RegisterRequest, UpdateMeRequest, UsersQuery};
+use uuid::Uuid;
 
 use crate::output::Out;
 
@@ -134,6 +136,64 @@ fn parse_assignment(s: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("expected FIELD=VALUE, got `{s}`"))
 }
 
+/// How a conversation is named on the command line: an id, `@username` or `#group-name`.
+fn parse_conversation_spec(spec: &str) -> ConversationSpec {
+    if let Some(user) = spec.strip_prefix('@') {
+        ConversationSpec::Direct(user.to_owned())
+    } else if let Some(group) = spec.strip_prefix('#') {
+        ConversationSpec::Group(group.to_owned())
+    } else {
+        match Uuid::parse_str(spec) {
+            Ok(id) => ConversationSpec::Id(id),
+            Err(_) => ConversationSpec::Invalid(spec.to_owned()),
+        }
+    }
+}
+
+/// Builds a `PATCH /v1/me` body from `FIELD=VALUE` pairs (an empty value clears the field).
+fn profile_patch(fields: &[(String, String)]) -> Result<UpdateMeRequest, ClientError> {
+    let mut object = serde_json::Map::new();
+    let mut bad = lodestar_protocol::FieldErrors::default();
+    for (field, value) in fields {
+        let v = value.trim();
+        let json = match field.as_str() {
+            _ if v.is_empty() => serde_json::Value::Null,
+            "mentor_status" | "mentee_status" => match v {
+                "true" | "yes" | "1" => true.into(),
+                "false" | "no" | "0" => false.into(),
+                _ => {
+                    bad.add(field, "invalid");
+                    continue;
+                }
+            },
+            "years_of_experience" => match v.parse::<i64>() {
+                Ok(n) => n.into(),
+                Err(_) => {
+                    bad.add(field, "invalid");
+                    continue;
+                }
+            },
+            "skills" | "interests" => v
+                .split(',')
+                .map(|t| t.trim().to_owned())
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .into(),
+            _ => v.into(),
+        };
+        object.insert(field.clone(), json);
+    }
+    if !bad.is_empty() {
+        return Err(ClientError::Invalid(bad));
+    }
+    serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| {
+        let mut bad = lodestar_protocol::FieldErrors::default();
+        let field = e.to_string().split('`').nth(1).unwrap_or("profile").to_owned();
+        bad.add(&field, "unknown");
+        ClientError::Invalid(bad)
+    })
+}
+
 fn default_data_dir() -> Result<PathBuf, ClientError> {
     directories::ProjectDirs::from("org", "Lodestar", "Lodestar")
         .map(|d| d.data_dir().to_owned())
@@ -222,21 +282,21 @@ async fn run(cli: Cli, out: &Out) -> Result<(), ClientError> {
             out.done(&id.to_string(), serde_json::json!({"conversation_id": id}));
         }
         Command::Send { conversation, text, media } => {
-            let id = client.resolve(&conversation).await?;
+            let id = client.resolve(parse_conversation_spec(&conversation)).await?;
             let (message, delivered) = client.send(id, text.as_deref(), media.as_deref()).await?;
             out.sent(&message, delivered);
         }
         Command::Messages { conversation, limit } => {
-            let id = client.resolve(&conversation).await?;
+            let id = client.resolve(parse_conversation_spec(&conversation)).await?;
             out.messages(&client.messages(id, limit).await?, client.signed_in().map(|s| s.0));
         }
         Command::Read { conversation } => {
-            let id = client.resolve(&conversation).await?;
+            let id = client.resolve(parse_conversation_spec(&conversation)).await?;
             let n = client.read(id).await?;
             out.done(&format!("{n} messages marked read"), serde_json::json!({"marked_read": n}));
         }
         Command::Draft { conversation, text } => {
-            let id = client.resolve(&conversation).await?;
+            let id = client.resolve(parse_conversation_spec(&conversation)).await?;
             match text {
                 Some(t) => {
                     client.set_draft(id, &t).await?;
@@ -282,7 +342,13 @@ async fn run(cli: Cli, out: &Out) -> Result<(), ClientError> {
             );
         }
         Command::Profile { set } if set.is_empty() => out.profile(&client.profile().await?),
-        Command::Profile { set } => out.profile(&client.set_profile(&set).await?),
+        Command::Profile { set } => {
+            // Signed out is said before anything about the fields, as it always was.
+            if client.signed_in().is_none() {
+                return Err(ClientError::NotSignedIn);
+            }
+            out.profile(&client.set_profile(&profile_patch(&set)?).await?)
+        }
     }
     Ok(())
 }
@@ -306,4 +372,46 @@ fn tracing_subscriber_init() {
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversation_names_parse() {
+        let id = Uuid::new_v4();
+        assert_eq!(parse_conversation_spec(&id.to_string()), ConversationSpec::Id(id));
+        assert_eq!(parse_conversation_spec("@ann"), ConversationSpec::Direct("ann".into()));
+        assert_eq!(
+            parse_conversation_spec("#Rust Circle"),
+            ConversationSpec::Group("Rust Circle".into())
+        );
+        assert_eq!(parse_conversation_spec("ann"), ConversationSpec::Invalid("ann".into()));
+    }
+
+    #[test]
+    fn profile_fields_become_a_patch() {
+        let set = |pairs: &[(&str, &str)]| {
+            profile_patch(
+                &pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>(),
+            )
+        };
+        let p = set(&[
+            ("city", "Austin"),
+            ("bio", ""),
+            ("mentor_status", "yes"),
+            ("skills", "rust, sql"),
+        ])
+        .unwrap();
+        assert_eq!(p.city, Some(Some("Austin".into())));
+        assert_eq!(p.bio, Some(None), "an empty value clears");
+        assert_eq!(p.mentor_status, Some(Some(true)));
+        assert_eq!(p.skills, Some(Some(vec!["rust".into(), "sql".into()])));
+        assert_eq!(p.state, None, "absent stays");
+        assert!(
+            matches!(set(&[("nickname", "x")]), Err(ClientError::Invalid(e)) if e.0.contains_key("nickname"))
+        );
+        assert!(matches!(set(&[("years_of_experience", "many")]), Err(ClientError::Invalid(_))));
+    }
 }
