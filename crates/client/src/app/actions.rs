@@ -11,7 +11,7 @@ use super::views::{
     DirectoryPage, DirectoryQuery, GroupView, MemberView, OutboxView, ProfileEdit, RegisterForm,
 };
 use super::App;
-use crate::engine::Event;
+use crate::engine::Topic;
 use crate::error::{ClientError, ClientResult};
 use crate::replica::{ConversationItem, Draft, MessageItem, MessageStatus, SearchHit};
 use crate::sync::pull;
@@ -82,8 +82,8 @@ impl App {
             }
         };
         self.kick().await;
-        self.changed(Event::MessagesChanged { conversation_id });
-        self.changed(Event::ConversationsChanged);
+        self.changed(Topic::Messages.one(conversation_id));
+        self.changed(Topic::Conversations.all());
         Ok(item)
     }
 
@@ -96,7 +96,7 @@ impl App {
         };
         if n > 0 {
             self.kick().await;
-            self.changed(Event::ConversationsChanged);
+            self.changed(Topic::Conversations.all());
         }
         Ok(n)
     }
@@ -115,7 +115,7 @@ impl App {
     /// Mutes or unmutes a conversation's notifications.
     pub async fn set_muted(&self, conversation_id: Uuid, muted: bool) -> ClientResult<()> {
         self.client.read().await.replica()?.set_muted(conversation_id, muted).await?;
-        self.changed(Event::ConversationsChanged);
+        self.changed(Topic::Conversations.all());
         Ok(())
     }
 
@@ -129,7 +129,7 @@ impl App {
     /// Opens (or finds) the direct conversation with a user; works offline for known users.
     pub async fn open_direct(&self, username: &str) -> ClientResult<Uuid> {
         let id = self.client.read().await.open_direct(username).await?;
-        self.changed(Event::ConversationsChanged);
+        self.changed(Topic::Conversations.all());
         Ok(id)
     }
 
@@ -148,19 +148,15 @@ impl App {
     pub async fn retry(&self, entry_id: i64) -> ClientResult<()> {
         self.client.read().await.replica()?.retry(entry_id).await?;
         self.kick().await;
-        self.outbox_moved().await
+        self.changed(Topic::Outbox.all());
+        Ok(())
     }
 
     /// Drops a refused entry (a refused message disappears with it).
     pub async fn discard(&self, entry_id: i64) -> ClientResult<()> {
         self.client.read().await.replica()?.discard(entry_id).await?;
-        self.changed(Event::ConversationsChanged);
-        self.outbox_moved().await
-    }
-
-    async fn outbox_moved(&self) -> ClientResult<()> {
-        let (pending, failed) = self.client.read().await.replica()?.outbox_counts().await?;
-        self.changed(Event::OutboxChanged { pending, failed });
+        self.changed(Topic::Conversations.all());
+        self.changed(Topic::Outbox.all());
         Ok(())
     }
 
@@ -214,7 +210,7 @@ impl App {
                 replica.queue_profile(me, &patch, Utc::now()).await?;
                 drop(client);
                 self.kick().await;
-                self.outbox_moved().await?;
+                self.changed(Topic::Outbox.all());
                 return self.client.read().await.replica()?.my_profile(me).await;
             }
             Err(e) => return Err(e),
@@ -249,7 +245,7 @@ impl App {
     /// Creates a group with members named by username; answers its conversation (online).
     pub async fn create_group(&self, name: &str, usernames: &[String]) -> ClientResult<Uuid> {
         let id = self.client.read().await.group_create(name.trim(), usernames).await?;
-        self.changed(Event::ConversationsChanged);
+        self.changed(Topic::Conversations.all());
         Ok(id)
     }
 
@@ -319,7 +315,7 @@ impl App {
         change(api.clone()).await?;
         pull(api, replica, |_| {}).await?;
         drop(client);
-        self.changed(Event::ConversationsChanged);
+        self.changed(Topic::Conversations.all());
         Ok(())
     }
 }

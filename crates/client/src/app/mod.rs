@@ -10,6 +10,8 @@
 
 mod actions;
 mod settings;
+#[cfg(test)]
+mod topics_tests;
 pub mod views;
 
 use std::path::{Path, PathBuf};
@@ -18,7 +20,7 @@ use std::sync::Mutex as StdMutex;
 use tokio::sync::{broadcast, Mutex, RwLock};
 
 use crate::client::Client;
-use crate::engine::{Engine, Event, SyncState};
+use crate::engine::{Engine, Event, SyncState, Topic};
 use crate::error::ClientResult;
 pub use settings::SettingsFile;
 pub use views::{AppError, SessionView};
@@ -49,9 +51,15 @@ impl App {
     /// Opens the app's data folder; when a session was saved there, signs in and starts
     /// syncing. `server_override` (from `LODESTAR_SERVER`) is offered on the sign-in screen.
     pub async fn open(data_dir: &Path, server_override: Option<String>) -> ClientResult<App> {
-        let client = Client::open(data_dir).await?;
+        let app = App::over(Client::open(data_dir).await?, data_dir, server_override);
+        app.restart_engine().await;
+        Ok(app)
+    }
+
+    /// The app over `client`, its engine not started.
+    fn over(client: Client, data_dir: &Path, server_override: Option<String>) -> App {
         let (events, _) = broadcast::channel(1024);
-        let app = App {
+        App {
             client: RwLock::new(client),
             engine: Mutex::new(None),
             events,
@@ -60,9 +68,7 @@ impl App {
             server_override: server_override.map(|s| s.trim_end_matches('/').to_owned()),
             opened_at: std::time::Instant::now(),
             ready: std::sync::Once::new(),
-        };
-        app.restart_engine().await;
-        Ok(app)
+        }
     }
 
     /// Every event of the engine of whoever is signed in, now and after later sign-ins.
@@ -112,7 +118,10 @@ impl App {
                             }
                             Err(broadcast::error::RecvError::Lagged(n)) => {
                                 tracing::warn!(missed = n, "the window fell behind the engine");
-                                let _ = tx.send(Event::ConversationsChanged);
+                                // Which changes were missed is unknown: everything is stale.
+                                for topic in Topic::ALL {
+                                    let _ = tx.send(topic.all());
+                                }
                             }
                             Err(broadcast::error::RecvError::Closed) => break,
                         }
