@@ -2,13 +2,13 @@
 //! fails when the UI's copy is stale; `make bindings` rewrites it.
 
 use crate::commands::FieldErrors;
-use crate::events::{names, ConversationRef, OutboxCounts};
+use crate::events::{names, Changed, ConversationRef};
 use crate::ipc::{camel, ts_name, Declarations};
 use lodestar_client::app::views::{
     AppError, DirectoryPage, DirectoryQuery, GroupView, MemberView, OutboxView, ProfileEdit,
     RegisterForm, SessionView, Settings,
 };
-use lodestar_client::engine::SyncState;
+use lodestar_client::engine::{SyncState, Topic};
 use lodestar_client::replica::{
     ConversationItem, Draft, MessageItem, MessageStatus, OutboxState, SearchHit,
 };
@@ -24,17 +24,15 @@ pub fn typescript() -> Result<String, String> {
     // replica and engine
     d.add::<ConversationItem>().add::<MessageStatus>().add::<MessageItem>().add::<SearchHit>();
     d.add::<Draft>().add::<OutboxState>().add::<OutboxView>();
-    d.add::<SyncState>().add::<Transport>();
+    d.add::<SyncState>().add::<Topic>().add::<Transport>();
     // the app's views
     d.add::<SessionView>().add::<RegisterForm>().add::<ProfileEdit>().add::<DirectoryQuery>();
     d.add::<DirectoryPage>().add::<MemberView>().add::<GroupView>().add::<Settings>();
-    d.add::<AppError>().add::<FieldErrors>().add::<ConversationRef>().add::<OutboxCounts>();
+    d.add::<AppError>().add::<FieldErrors>().add::<ConversationRef>().add::<Changed>();
 
-    let events: [(&str, String); 5] = [
+    let events: [(&str, String); 3] = [
         (names::SYNC, ts_name::<SyncState>()),
-        (names::CONVERSATIONS, ts_name::<()>()),
-        (names::MESSAGES, ts_name::<ConversationRef>()),
-        (names::OUTBOX, ts_name::<OutboxCounts>()),
+        (names::CHANGED, ts_name::<Changed>()),
         (names::OPEN, ts_name::<ConversationRef>()),
     ];
     d.mention::<SyncState>("events");

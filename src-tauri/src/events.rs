@@ -4,37 +4,33 @@
 use std::time::Duration;
 
 use lodestar_client::app::App;
-use lodestar_client::engine::Event;
+use lodestar_client::engine::{Event, Topic};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use uuid::Uuid;
 
-/// Payload of `messages-changed` and `open-conversation`.
+/// Payload of `open-conversation`.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ConversationRef {
     /// The conversation.
     pub conversation_id: Uuid,
 }
 
-/// Payload of `outbox-changed`.
+/// Payload of `changed`: re-read what is shown under `topic` (only `id`'s, when given).
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct OutboxCounts {
-    /// Entries waiting.
-    pub pending: i64,
-    /// Entries refused.
-    pub failed: i64,
+pub struct Changed {
+    /// What changed.
+    pub topic: Topic,
+    /// Which one, when only one did; `null` means all of the topic.
+    pub id: Option<Uuid>,
 }
 
 /// The window's event names.
 pub mod names {
     /// Online, offline or syncing (`SyncState`).
     pub const SYNC: &str = "sync";
-    /// Re-read the conversation list.
-    pub const CONVERSATIONS: &str = "conversations-changed";
-    /// Re-read one conversation (`ConversationRef`).
-    pub const MESSAGES: &str = "messages-changed";
-    /// The outbox moved (`OutboxCounts`).
-    pub const OUTBOX: &str = "outbox-changed";
+    /// Something shown may look different (`Changed`).
+    pub const CHANGED: &str = "changed";
     /// A notification was clicked: show this conversation (`ConversationRef`).
     pub const OPEN: &str = "open-conversation";
 }
@@ -46,41 +42,37 @@ pub fn forward<R: Runtime>(handle: AppHandle<R>) {
         let title = crate::tray::TitleUpdater::new(handle.clone());
         let mut heap = crate::heap::Trimmer::default();
         loop {
-            let event = match rx.recv().await {
-                Ok(e) => e,
+            let events = match rx.recv().await {
+                Ok(e) => vec![e],
+                // Which changes were missed is unknown: everything is stale.
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    Event::ConversationsChanged
+                    Topic::ALL.iter().map(|t| t.all()).collect()
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             };
-            let sent = match &event {
-                Event::Sync(state) => {
-                    heap.observe(state);
-                    handle.emit(names::SYNC, state)
-                }
-                Event::ConversationsChanged => {
-                    title.poke();
-                    handle.emit(names::CONVERSATIONS, ())
-                }
-                Event::MessagesChanged { conversation_id } => {
-                    title.poke();
-                    handle.emit(
-                        names::MESSAGES,
-                        ConversationRef { conversation_id: *conversation_id },
-                    )
-                }
-                Event::OutboxChanged { pending, failed } => {
-                    handle.emit(names::OUTBOX, OutboxCounts { pending: *pending, failed: *failed })
-                }
-                Event::Notify(n) => {
-                    if handle.state::<App>().notifications_enabled() {
-                        crate::notify::show(&handle, n);
+            for event in events {
+                let sent = match event {
+                    Event::Sync(state) => {
+                        heap.observe(&state);
+                        handle.emit(names::SYNC, state)
                     }
-                    Ok(())
+                    Event::Changed { topic, id } => {
+                        // The unread total in the title and tray follows the conversations.
+                        if matches!(topic, Topic::Conversations | Topic::Messages) {
+                            title.poke();
+                        }
+                        handle.emit(names::CHANGED, Changed { topic, id })
+                    }
+                    Event::Notify(n) => {
+                        if handle.state::<App>().notifications_enabled() {
+                            crate::notify::show(&handle, &n);
+                        }
+                        Ok(())
+                    }
+                };
+                if let Err(e) = sent {
+                    tracing::warn!(error = %e, "an event did not reach the window");
                 }
-            };
-            if let Err(e) = sent {
-                tracing::warn!(error = %e, "an event did not reach the window");
             }
         }
     });

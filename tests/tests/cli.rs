@@ -238,24 +238,24 @@ async fn two_offline_clients_open_one_conversation(backend: Backend) {
     s.server.stop().await;
 }
 
-async fn sync_watch_stays_live_and_announces_new_messages(backend: Backend) {
-    use std::io::{BufRead, BufReader};
-    let s = TestServer::spawn(backend).await;
-    let dir = tempfile::tempdir().unwrap();
-    let (ann, ben) = clients(&s, dir.path());
-    tokio::task::spawn_blocking(move || {
-        ann.register("ann");
-        ben.register("ben");
-        ann.run(&["open", "ben"], "").ok();
-        let mut watch = ben
+/// A running `sync --watch` and the lines it prints.
+struct Watch {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Watch {
+    fn start(cli: &Cli) -> Watch {
+        use std::io::{BufRead, BufReader};
+        let mut child = cli
             .command(&["sync", "--watch"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let stdout = watch.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if tx.send(line).is_err() {
@@ -263,18 +263,70 @@ async fn sync_watch_stays_live_and_announces_new_messages(backend: Backend) {
                 }
             }
         });
-        let wait_line = |want: &str| loop {
-            match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+        Watch { child, lines }
+    }
+
+    /// The next line containing `want`.
+    fn line(&self, want: &str) -> String {
+        loop {
+            match self.lines.recv_timeout(std::time::Duration::from_secs(20)) {
                 Ok(line) if line.contains(want) => return line,
                 Ok(_) => {}
                 Err(e) => panic!("no line with {want:?}: {e}"),
             }
-        };
-        wait_line("online");
+        }
+    }
+
+    fn stop(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+async fn sync_watch_stays_live_and_announces_new_messages(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (ann, ben) = clients(&s, dir.path());
+    tokio::task::spawn_blocking(move || {
+        ann.register("ann");
+        ben.register("ben");
+        ann.run(&["open", "ben"], "").ok();
+        let watch = Watch::start(&ben);
+        watch.line("online");
         ann.run(&["send", "@ben", "are you watching?"], "").ok();
-        assert_eq!(wait_line("are you watching?"), "ann: are you watching?");
-        watch.kill().unwrap();
-        watch.wait().unwrap();
+        assert_eq!(watch.line("are you watching?"), "ann: are you watching?");
+        watch.stop();
+    })
+    .await
+    .unwrap();
+    s.server.stop().await;
+}
+
+async fn sync_watch_sends_what_waited_and_counts_the_outbox(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (ann, ben) = clients(&s, dir.path());
+    let ben = tokio::task::spawn_blocking(move || {
+        ann.register("ann");
+        ben.register("ben");
+        ann.run(&["open", "ben"], "").ok();
+        ben.run(&["sync"], "").ok();
+        ben
+    })
+    .await
+    .unwrap();
+    let (db, addr) = s.stop().await;
+    let ben = tokio::task::spawn_blocking(move || {
+        assert!(ben.run(&["send", "@ann", "queued while away"], "").ok().starts_with("queued"));
+        ben
+    })
+    .await
+    .unwrap();
+    let s = TestServer::start_at(db, &addr).await;
+    tokio::task::spawn_blocking(move || {
+        let watch = Watch::start(&ben);
+        assert_eq!(watch.line("outbox:"), "outbox: 0 waiting, 0 failed", "sent, none left");
+        watch.stop();
     })
     .await
     .unwrap();
@@ -320,6 +372,7 @@ async fn logout_forgets_the_token_and_on_request_the_replica(backend: Backend) {
 lodestar_tests::on_both_backends!(
     logout_forgets_the_token_and_on_request_the_replica,
     sync_watch_stays_live_and_announces_new_messages,
+    sync_watch_sends_what_waited_and_counts_the_outbox,
     a_cli_session_with_one_user_offline,
     two_offline_clients_open_one_conversation
 );

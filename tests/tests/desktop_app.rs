@@ -10,7 +10,7 @@ mod desktop_app_support;
 use desktop_app_support::*;
 use lodestar_client::app::views::RegisterForm;
 use lodestar_client::app::{App, AppError};
-use lodestar_client::engine::{Event, SyncState};
+use lodestar_client::engine::{SyncState, Topic};
 use lodestar_client::replica::{Draft, MessageStatus, OutboxState};
 use lodestar_client::ClientError;
 use lodestar_tests::{Backend, TestServer, PASSWORD};
@@ -123,7 +123,7 @@ async fn a_message_goes_out_pending_then_sent_then_read() {
     assert_eq!(item.sender_name.as_deref(), Some("ann"));
     let id = item.message.message_id;
     assert!(shown(&ann, conv, id).await.is_some(), "shown at once");
-    next_event(&mut events, Event::MessagesChanged { conversation_id: conv }).await;
+    next_event(&mut events, Topic::Messages.one(conv)).await;
 
     // The engine delivers it: Ben has it, and Ann's copy is the server's, sent.
     let sent = eventually("ann's copy sent", || async {
@@ -333,7 +333,9 @@ async fn a_refused_message_is_shown_failed_until_discarded() {
     app.discard(failed.id).await.unwrap();
     assert!(app.outbox().await.unwrap().is_empty());
     assert!(app.messages(void, 50).await.unwrap().is_empty());
-    next_event(&mut events, Event::OutboxChanged { pending: 0, failed: 0 }).await;
+    next_event(&mut events, Topic::Outbox.all()).await;
+    let outbox = app.outbox().await.unwrap();
+    assert!(outbox.is_empty(), "what the window re-reads on that event: {outbox:?}");
     for gone in [failed.id, 999_999] {
         assert!(matches!(app.retry(gone).await, Err(ClientError::NotFound(_))));
         assert!(matches!(app.discard(gone).await, Err(ClientError::NotFound(_))));

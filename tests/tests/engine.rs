@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use lodestar_client::engine::{Engine, Event, SyncState};
+use lodestar_client::engine::{Engine, Event, SyncState, Topic};
 use lodestar_client::sync::pull;
 use lodestar_client::{Api, Replica};
 use lodestar_tests::{Backend, TestServer, User};
@@ -83,18 +83,16 @@ async fn the_engine_delivers_live_and_notifies_by_the_rules(backend: Backend) {
         .await
         .unwrap();
     ann_engine.kick();
-    wait_for(
-        &mut events,
-        "messages changed",
-        |e| matches!(e, Event::MessagesChanged { conversation_id } if *conversation_id == conv),
-    )
-    .await;
+    wait_for(&mut events, "messages changed", |e| *e == Topic::Messages.one(conv)).await;
     // Muted elsewhere: still nothing. Unfocused and unmuted again: notified.
     ben_engine.set_focus(None);
     ben_replica.set_muted(conv, true).await.unwrap();
     ann_replica.queue_message(ann.id, conv, Some("muted one"), None, Utc::now()).await.unwrap();
     ann_engine.kick();
-    wait_for(&mut events, "messages changed", |e| matches!(e, Event::MessagesChanged { .. })).await;
+    wait_for(&mut events, "messages changed", |e| {
+        matches!(e, Event::Changed { topic: Topic::Messages, .. })
+    })
+    .await;
     ben_replica.set_muted(conv, false).await.unwrap();
     ann_replica.queue_message(ann.id, conv, Some("loud one"), None, Utc::now()).await.unwrap();
     ann_engine.kick();

@@ -1,7 +1,7 @@
 // An in-memory Lodestar core for the mock build: same commands, same events, same error shapes.
 import { emit } from '@tauri-apps/api/event';
 import type {
-  DirectoryQuery, IpcError, MessageItem, OutboxEntry, ProfileEdit, RegisterForm, SessionView, SyncState,
+  Changed, DirectoryQuery, IpcError, MessageItem, OutboxEntry, ProfileEdit, RegisterForm, SessionView, SyncState,
 } from '../lib/ipc/bindings';
 import { ME, PASSWORD, seedConversations, userById, userByName, users } from './data';
 import { groupCommand } from './groups';
@@ -33,15 +33,14 @@ export function createBackend(opts: MockOptions) {
   let settings = { server, notifications: true, data_dir: '/home/ada/.local/share/lodestar' };
   const calls: Array<{ cmd: string; args: Args }> = [];
 
+  /** The core's one change event: what changed, and which one when only one did. */
+  const announce = (topic: Changed['topic'], id: string | null = null) =>
+    void emit('changed', { topic, id } satisfies Changed);
   const changed = (convId: string) => {
-    void emit('messages-changed', { conversation_id: convId });
-    void emit('conversations-changed', null);
+    announce('messages', convId);
+    announce('conversations');
   };
-  const outboxChanged = () =>
-    void emit('outbox-changed', {
-      pending: outbox.filter((e) => e.state !== 'failed').length,
-      failed: outbox.filter((e) => e.state === 'failed').length,
-    });
+  const outboxChanged = () => announce('outbox');
   const conv = (id: unknown) => convs.get(String(id)) ?? fail('not_found', 'no such conversation');
   const offlineNow = () => sync.state === 'offline';
   const needServer = () => offlineNow() && fail('offline', "can't reach the server");
@@ -138,7 +137,7 @@ export function createBackend(opts: MockOptions) {
         deliver(store.seed.id, item, entry.id);
         return item;
       }
-      case 'mark_read': { const c = conv(a.conversationId); const n = c.seed.unread; c.seed.unread = 0; void emit('conversations-changed', null); return n; }
+      case 'mark_read': { const c = conv(a.conversationId); const n = c.seed.unread; c.seed.unread = 0; announce('conversations'); return n; }
       case 'draft': return drafts.get(String(a.conversationId)) ?? null;
       case 'save_draft': {
         const d = a.draft as { content: string; media_url: string | null };
@@ -146,7 +145,7 @@ export function createBackend(opts: MockOptions) {
         else drafts.delete(String(a.conversationId));
         return null;
       }
-      case 'set_muted': conv(a.conversationId).seed.muted = Boolean(a.muted); void emit('conversations-changed', null); return null;
+      case 'set_muted': conv(a.conversationId).seed.muted = Boolean(a.muted); announce('conversations'); return null;
       case 'focus_conversation': return null;
       case 'open_direct': {
         needServer();
@@ -155,7 +154,7 @@ export function createBackend(opts: MockOptions) {
         if (existing) return existing.seed.id;
         const id = `c-${u.username}`;
         convs.set(id, new ConvStore({ id, kind: 'DIRECT', title: u.username, members: [ME, u.user_id], muted: false, unread: 0, messages: [] }));
-        void emit('conversations-changed', null);
+        announce('conversations');
         return id;
       }
       case 'search': {

@@ -1,5 +1,5 @@
 import { emit } from '@tauri-apps/api/event';
-import type { GroupView, IpcError, Role } from '../lib/ipc/bindings';
+import type { Changed, GroupView, IpcError, Role } from '../lib/ipc/bindings';
 import { ME, userById, userByName } from './data';
 import { ConvStore } from './store';
 
@@ -17,7 +17,7 @@ export function groupCommand(cmd: string, a: Args, convs: Map<string, ConvStore>
     const r = roles(c)[ME];
     if (r !== 'owner' && r !== 'admin') fail('forbidden', 'owners and admins only');
   };
-  const touched = () => void emit('conversations-changed', null);
+  const touched = () => void emit('changed', { topic: 'conversations', id: null } satisfies Changed);
 
   switch (cmd) {
     case 'group': {

@@ -7,7 +7,7 @@
 //! protocol sockets that read every frame as load and time when the message shows up in a frame.
 //! Messages go out open-loop at a steady `rate` between random pairs (every other one to a full
 //! client, so the replica figure has thousands of samples); the recipient's engine announces
-//! `MessagesChanged` and the harness confirms the message in the replica before stopping the
+//! `Changed { Messages }` and the harness confirms the message in the replica before stopping the
 //! clock, so the figure includes the engine's pull and the replica write, not just the frame.
 
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::{stream, StreamExt};
 use hdrhistogram::Histogram;
-use lodestar_client::engine::{Engine, Event};
+use lodestar_client::engine::{Engine, Event, Topic};
 use lodestar_client::{Api, Replica};
 use lodestar_tests::{Backend, Database};
 use serde_json::{json, Value};
@@ -265,7 +265,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     ])
 }
 
-/// A full client's side: on each `MessagesChanged`, look in the replica for the messages this
+/// A full client's side: on each change of a conversation's messages, look in the replica for the messages this
 /// recipient waits for in that conversation; stop the clock for those found.
 async fn watch_replica(
     mut events: tokio::sync::broadcast::Receiver<Event>,
@@ -278,7 +278,9 @@ async fn watch_replica(
     loop {
         let convs: Vec<Uuid> = tokio::select! {
             ev = events.recv() => match ev {
-                Ok(Event::MessagesChanged { conversation_id }) => vec![conversation_id],
+                Ok(Event::Changed { topic: Topic::Messages, id: Some(conversation_id) }) => {
+                    vec![conversation_id]
+                }
                 Ok(_) => continue,
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                     let mut all: Vec<Uuid> = expected.lock().unwrap().values().map(|v| v.1).collect();

@@ -1,15 +1,20 @@
 //! The desktop app's facade: everything the window can ask for, one method each, so that the
 //! Tauri shell's commands are one-liners. It owns the [`Client`] and the background [`Engine`]
 //! of whoever is signed in, and re-broadcasts the engine's events on one stream that outlives
-//! sign-outs and sign-ins.
-//!
-//! Sending, reading and drafting only touch the replica and then wake the engine: a command
-//! never waits on the network for them, so the window stays quick offline. Profile edits are
-//! sent at once when the server answers (so "username taken" shows beside the field) and
-//! queued when it does not.
+//! sign-outs and sign-ins. This file is the engine room and the settings; each domain the
+//! window shows has a file of its own (`account`, `conversations`, `outbox`, `directory`,
+//! `profile`, `groups`), and so do the shapes of its screens (`views/`).
 
-mod actions;
+mod account;
+mod conversations;
+mod directory;
+mod error;
+mod groups;
+mod outbox;
+mod profile;
 mod settings;
+#[cfg(test)]
+mod topics_tests;
 pub mod views;
 
 use std::path::{Path, PathBuf};
@@ -18,10 +23,11 @@ use std::sync::Mutex as StdMutex;
 use tokio::sync::{broadcast, Mutex, RwLock};
 
 use crate::client::Client;
-use crate::engine::{Engine, Event, SyncState};
+use crate::engine::{Engine, Event, SyncState, Topic};
 use crate::error::ClientResult;
+pub use error::AppError;
 pub use settings::SettingsFile;
-pub use views::{AppError, SessionView};
+pub use views::SessionView;
 
 /// The desktop app's engine room.
 pub struct App {
@@ -49,9 +55,15 @@ impl App {
     /// Opens the app's data folder; when a session was saved there, signs in and starts
     /// syncing. `server_override` (from `LODESTAR_SERVER`) is offered on the sign-in screen.
     pub async fn open(data_dir: &Path, server_override: Option<String>) -> ClientResult<App> {
-        let client = Client::open(data_dir).await?;
+        let app = App::over(Client::open(data_dir).await?, data_dir, server_override);
+        app.restart_engine().await;
+        Ok(app)
+    }
+
+    /// The app over `client`, its engine not started.
+    fn over(client: Client, data_dir: &Path, server_override: Option<String>) -> App {
         let (events, _) = broadcast::channel(1024);
-        let app = App {
+        App {
             client: RwLock::new(client),
             engine: Mutex::new(None),
             events,
@@ -60,9 +72,7 @@ impl App {
             server_override: server_override.map(|s| s.trim_end_matches('/').to_owned()),
             opened_at: std::time::Instant::now(),
             ready: std::sync::Once::new(),
-        };
-        app.restart_engine().await;
-        Ok(app)
+        }
     }
 
     /// Every event of the engine of whoever is signed in, now and after later sign-ins.
@@ -112,7 +122,10 @@ impl App {
                             }
                             Err(broadcast::error::RecvError::Lagged(n)) => {
                                 tracing::warn!(missed = n, "the window fell behind the engine");
-                                let _ = tx.send(Event::ConversationsChanged);
+                                // Which changes were missed is unknown: everything is stale.
+                                for topic in Topic::ALL {
+                                    let _ = tx.send(topic.all());
+                                }
                             }
                             Err(broadcast::error::RecvError::Closed) => break,
                         }
@@ -134,61 +147,6 @@ impl App {
     /// Tells the window something changed here (not through the engine).
     fn changed(&self, event: Event) {
         let _ = self.events.send(event);
-    }
-
-    /// Who is signed in.
-    pub async fn session(&self) -> ClientResult<SessionView> {
-        let client = self.client.read().await;
-        // The override is for the sign-in screen; once signed in, the server in use is the one
-        // the session was opened on.
-        let server = match (&self.server_override, client.signed_in()) {
-            (Some(s), None) => s.clone(),
-            _ => client.server(None)?,
-        };
-        Ok(match client.signed_in() {
-            Some((id, name)) => SessionView {
-                signed_in: true,
-                user_id: Some(id),
-                username: Some(name.to_owned()),
-                server,
-            },
-            None => SessionView { signed_in: false, user_id: None, username: None, server },
-        })
-    }
-
-    /// Creates an account and signs in.
-    pub async fn register(
-        &self,
-        server: &str,
-        form: &views::RegisterForm,
-    ) -> ClientResult<SessionView> {
-        let server = server.trim().trim_end_matches('/');
-        self.client.write().await.register(server, &form.request()).await?;
-        self.restart_engine().await;
-        self.session().await
-    }
-
-    /// Signs in.
-    pub async fn login(
-        &self,
-        server: &str,
-        login: &str,
-        password: &str,
-    ) -> ClientResult<SessionView> {
-        let server = server.trim().trim_end_matches('/');
-        self.client.write().await.login(server, login.trim(), password).await?;
-        self.restart_engine().await;
-        self.session().await
-    }
-
-    /// Signs out; the replica stays for the next sign-in.
-    pub async fn logout(&self) -> ClientResult<()> {
-        if let Some(engine) = self.engine.lock().await.take() {
-            engine.stop().await;
-        }
-        // No engine, no sync: the last state it reported no longer holds.
-        *self.sync.lock().unwrap_or_else(|p| p.into_inner()) = signed_out();
-        self.client.write().await.logout(false).await
     }
 
     /// Where sync stands now.

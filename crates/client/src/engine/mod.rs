@@ -9,6 +9,7 @@
 //! rule which conversation the user is looking at.
 
 pub mod notify;
+mod topic;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +25,7 @@ use crate::error::{ClientError, ClientResult};
 use crate::replica::Replica;
 use crate::sync::{pull_pages, push};
 use notify::{preview, should_notify, Notification, NotifyContext};
+pub use topic::Topic;
 
 /// The shortest and longest wait before reconnecting.
 const MIN_BACKOFF: Duration = Duration::from_millis(250);
@@ -59,19 +61,13 @@ pub enum SyncState {
 pub enum Event {
     /// Online, offline or syncing.
     Sync(SyncState),
-    /// The conversation list may look different (new conversations, last messages, unread).
-    ConversationsChanged,
-    /// A conversation's messages, receipts or members changed.
-    MessagesChanged {
-        /// Which.
-        conversation_id: Uuid,
-    },
-    /// The outbox moved.
-    OutboxChanged {
-        /// Entries waiting.
-        pending: i64,
-        /// Entries refused.
-        failed: i64,
+    /// What the UI shows under `topic` may look different: re-read it. `id` narrows it to one
+    /// thing (a conversation's messages); `None` means all of the topic.
+    Changed {
+        /// What changed.
+        topic: Topic,
+        /// Which one, when only one did.
+        id: Option<Uuid>,
     },
     /// Raise a desktop notification.
     Notify(Notification),
@@ -238,7 +234,7 @@ impl Worker {
         for stats in &pages {
             changed |= stats.applied > 0;
             for id in &stats.conversations {
-                self.emit(Event::MessagesChanged { conversation_id: *id });
+                self.emit(Topic::Messages.one(*id));
             }
             for m in stats.messages.iter().filter(|m| should_notify(m, &ctx)) {
                 match newest.iter_mut().find(|(n, _)| n.conversation_id == m.conversation_id) {
@@ -263,7 +259,7 @@ impl Worker {
             }));
         }
         if changed {
-            self.emit(Event::ConversationsChanged);
+            self.emit(Topic::Conversations.all());
         }
         self.push().await
     }
@@ -272,10 +268,9 @@ impl Worker {
     async fn push(&mut self) -> ClientResult<()> {
         let report = push(&self.api, &self.replica).await?;
         if report.sent > 0 || report.failed > 0 || report.stopped.is_some() {
-            let (pending, failed) = self.replica.outbox_counts().await?;
-            self.emit(Event::OutboxChanged { pending, failed });
+            self.emit(Topic::Outbox.all());
             if report.sent > 0 {
-                self.emit(Event::ConversationsChanged);
+                self.emit(Topic::Conversations.all());
             }
         }
         match report.stopped {

@@ -4,13 +4,15 @@
 //! A message the server confirms replaces the pending local copy in place (same id, now with
 //! its seq) and retires its outbox entry, whichever arrives first: the push's answer or the pull.
 
-use lodestar_protocol::{
-    Change, ChangeKind, ChangeOp, Conversation, ConversationType, Group, Message, Profile,
-};
+use lodestar_protocol::{Change, ChangeKind, ChangeOp, Message};
 use serde::Deserialize;
 use sqlx::{Sqlite, Transaction};
 use uuid::Uuid;
 
+use super::records::{
+    delete_conversation, delete_group, upsert_conversation, upsert_group, upsert_member,
+    upsert_profile, MemberData,
+};
 use super::Replica;
 use crate::error::{ClientError, ClientResult};
 
@@ -23,23 +25,6 @@ pub struct ApplyStats {
     pub messages: Vec<Message>,
     /// Conversations whose messages, members or settings changed.
     pub conversations: Vec<Uuid>,
-}
-
-#[derive(Deserialize)]
-struct ProfileData {
-    #[serde(flatten)]
-    profile: Profile,
-    email: Option<String>,
-    phone_number: Option<String>,
-    date_of_birth: Option<chrono::NaiveDate>,
-}
-
-#[derive(Deserialize)]
-struct MemberData {
-    group_id: Uuid,
-    user_id: Uuid,
-    role: Option<String>,
-    joined_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Deserialize)]
@@ -221,167 +206,6 @@ async fn apply_other(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
         // Deletes of profiles, messages and reads are not part of the contract yet: nothing to do.
         (ChangeKind::Profile | ChangeKind::Message | ChangeKind::Read, ChangeOp::Delete) => Ok(()),
     }
-}
-
-impl Replica {
-    /// Keeps a profile learned outside sync (a username looked up to open a conversation), so
-    /// the user can be named offline from then on. Sync overwrites it with newer data.
-    pub async fn remember_profile(&self, profile: &Profile) -> ClientResult<()> {
-        let mut tx = self.write().await?;
-        let data = ProfileData {
-            profile: profile.clone(),
-            email: None,
-            phone_number: None,
-            date_of_birth: None,
-        };
-        upsert_profile(&mut tx, data).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-}
-
-/// Stores the signed-in user's own record as the server answered it.
-pub(crate) async fn store_me(tx: &mut Tx<'_>, me: &lodestar_protocol::Me) -> ClientResult<()> {
-    let data = ProfileData {
-        profile: me.profile.clone(),
-        email: Some(me.email.clone()),
-        phone_number: me.phone_number.clone(),
-        date_of_birth: Some(me.date_of_birth),
-    };
-    upsert_profile(tx, data).await
-}
-
-async fn upsert_profile(tx: &mut Tx<'_>, d: ProfileData) -> ClientResult<()> {
-    let p = &d.profile;
-    sqlx::query(
-        "INSERT INTO users (user_id, username, email, phone_number, date_of_birth, city, state, age, \
-         profile_picture_url, bio, mentor_status, mentee_status, job_title, years_of_experience, industry, \
-         skills, interests, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
-         ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, \
-         email = coalesce(excluded.email, users.email), phone_number = excluded.phone_number, \
-         date_of_birth = coalesce(excluded.date_of_birth, users.date_of_birth), city = excluded.city, \
-         state = excluded.state, age = excluded.age, profile_picture_url = excluded.profile_picture_url, \
-         bio = excluded.bio, mentor_status = excluded.mentor_status, mentee_status = excluded.mentee_status, \
-         job_title = excluded.job_title, years_of_experience = excluded.years_of_experience, \
-         industry = excluded.industry, skills = excluded.skills, interests = excluded.interests",
-    )
-    .bind(p.user_id)
-    .bind(&p.username)
-    .bind(&d.email)
-    .bind(&d.phone_number)
-    .bind(d.date_of_birth)
-    .bind(&p.city)
-    .bind(&p.state)
-    .bind(p.age)
-    .bind(&p.profile_picture_url)
-    .bind(&p.bio)
-    .bind(p.mentor_status)
-    .bind(p.mentee_status)
-    .bind(&p.job_title)
-    .bind(p.years_of_experience)
-    .bind(&p.industry)
-    .bind(serde_json::to_string(&p.skills).unwrap_or_else(|_| "[]".into()))
-    .bind(serde_json::to_string(&p.interests).unwrap_or_else(|_| "[]".into()))
-    .bind(p.created_at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-async fn upsert_conversation(tx: &mut Tx<'_>, c: &Conversation) -> ClientResult<()> {
-    sqlx::query(
-        "INSERT INTO conversations (conversation_id, type, group_id, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (conversation_id) DO UPDATE SET type = excluded.type, group_id = excluded.group_id, \
-         created_at = excluded.created_at",
-    )
-    .bind(c.conversation_id)
-    .bind(c.kind.as_str())
-    .bind(c.group_id)
-    .bind(c.created_at)
-    .execute(&mut **tx)
-    .await?;
-    if c.kind == ConversationType::Direct {
-        sqlx::query("DELETE FROM direct_conversation_participants WHERE conversation_id = $1")
-            .bind(c.conversation_id)
-            .execute(&mut **tx)
-            .await?;
-        for user in &c.participants {
-            sqlx::query("INSERT INTO direct_conversation_participants (conversation_id, user_id) VALUES ($1, $2)")
-                .bind(c.conversation_id)
-                .bind(user)
-                .execute(&mut **tx)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-async fn delete_conversation(tx: &mut Tx<'_>, id: Uuid) -> ClientResult<()> {
-    for sql in [
-        "DELETE FROM message_read_status WHERE message_id IN (SELECT message_id FROM messages WHERE conversation_id = $1)",
-        "DELETE FROM messages WHERE conversation_id = $1",
-        "DELETE FROM direct_conversation_participants WHERE conversation_id = $1",
-        "DELETE FROM outbox WHERE subject = 'read' AND subject_id = $1",
-        "DELETE FROM conversations WHERE conversation_id = $1",
-    ] {
-        sqlx::query(sql).bind(id).execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-async fn upsert_group(tx: &mut Tx<'_>, g: &Group) -> ClientResult<()> {
-    let members: Vec<Uuid> = g.members.iter().map(|m| m.user_id).collect();
-    sqlx::query(
-        "INSERT INTO groups (group_id, group_name, description, created_by, created_at, members) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (group_id) DO UPDATE SET group_name = excluded.group_name, \
-         description = excluded.description, created_by = excluded.created_by, members = excluded.members",
-    )
-    .bind(g.group_id)
-    .bind(&g.group_name)
-    .bind(&g.description)
-    .bind(g.created_by)
-    .bind(g.created_at)
-    .bind(serde_json::to_string(&members).unwrap_or_else(|_| "[]".into()))
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("DELETE FROM group_members WHERE group_id = $1")
-        .bind(g.group_id)
-        .execute(&mut **tx)
-        .await?;
-    for m in &g.members {
-        sqlx::query("INSERT INTO group_members (group_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)")
-            .bind(g.group_id)
-            .bind(m.user_id)
-            .bind(m.role.as_str())
-            .bind(m.joined_at)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
-}
-
-async fn delete_group(tx: &mut Tx<'_>, id: Uuid) -> ClientResult<()> {
-    sqlx::query("DELETE FROM group_members WHERE group_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM groups WHERE group_id = $1").bind(id).execute(&mut **tx).await?;
-    Ok(())
-}
-
-async fn upsert_member(tx: &mut Tx<'_>, m: &MemberData) -> ClientResult<()> {
-    sqlx::query(
-        "INSERT INTO group_members (group_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (group_id, user_id) DO UPDATE SET role = excluded.role, joined_at = excluded.joined_at",
-    )
-    .bind(m.group_id)
-    .bind(m.user_id)
-    .bind(m.role.as_deref().unwrap_or("member"))
-    .bind(m.joined_at.unwrap_or_else(chrono::Utc::now))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// Stores the server's copy of a message, replacing a pending local copy in place.

@@ -10,6 +10,7 @@ mod groups;
 mod local;
 pub(crate) mod outbox;
 mod queries;
+mod records;
 mod search;
 
 use std::path::Path;
@@ -21,12 +22,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 use uuid::Uuid;
 
+pub(crate) use apply::store_message;
 pub use apply::ApplyStats;
-pub(crate) use apply::{store_me, store_message};
 pub use groups::GroupRows;
 pub(crate) use outbox::enqueue;
 pub use outbox::{OutboxEntry, OutboxState};
 pub use queries::{ConversationItem, MessageItem, MessageStatus};
+pub(crate) use records::store_me;
 pub use search::SearchHit;
 
 use crate::error::{ClientError, ClientResult};

@@ -378,3 +378,7 @@ impl Replica {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "outbox_tests.rs"]
+mod tests;

@@ -1,4 +1,5 @@
 import { commands, type MessageItem } from '../ipc';
+import { collapsing } from '../ipc/topics';
 import { mergeNewest } from './merge';
 
 export const NEWEST = 50;
@@ -13,9 +14,6 @@ export class Timeline {
   loadingOlder = $state(false);
   reachedStart = $state(false);
   error = $state<string | null>(null);
-
-  private refreshing: Promise<void> | null = null;
-  private refreshAgain = false;
 
   constructor(readonly conversationId: string) {}
 
@@ -33,28 +31,17 @@ export class Timeline {
     }
   }
 
-  /** Re-query after "messages-changed"; bursts collapse into one extra query. */
-  refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
+  /** Re-queries the newest messages after a change; bursts collapse into one extra query. */
+  refresh = collapsing(async () => {
+    try {
+      const fresh = await commands.messages(this.conversationId, NEWEST);
+      const { items, reset } = mergeNewest(this.items, fresh, NEWEST);
+      this.items = items;
+      if (reset) this.reachedStart = false;
+    } catch {
+      // Keep what is shown; the next change retries.
     }
-    this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        try {
-          const fresh = await commands.messages(this.conversationId, NEWEST);
-          const { items, reset } = mergeNewest(this.items, fresh, NEWEST);
-          this.items = items;
-          if (reset) this.reachedStart = false;
-        } catch {
-          // Keep what is shown; the next event retries.
-        }
-      } while (this.refreshAgain);
-      this.refreshing = null;
-    })();
-    return this.refreshing;
-  }
+  });
 
   /** Shows a just-queued message before the change event arrives. */
   appendLocal(item: MessageItem) {

@@ -1,4 +1,5 @@
 import { commands, type ConversationItem } from '../ipc';
+import { collapsing } from '../ipc/topics';
 import { sortConversations } from './sort';
 
 class Conversations {
@@ -12,30 +13,16 @@ class Conversations {
     this.items.reduce((n, c) => n + (c.muted ? 0 : c.unread_count), 0),
   );
 
-  private inflight: Promise<void> | null = null;
-  private again = false;
-
-  /** Re-queries the list; bursts of events collapse into at most one extra query. */
-  refresh(): Promise<void> {
-    if (this.inflight) {
-      this.again = true;
-      return this.inflight;
+  /** Re-queries the list; bursts of calls collapse into at most one extra query. */
+  refresh = collapsing(async () => {
+    try {
+      this.items = await commands.conversations();
+      this.error = null;
+    } catch (e) {
+      this.error = String((e as { message?: string })?.message ?? e);
     }
-    this.inflight = (async () => {
-      do {
-        this.again = false;
-        try {
-          this.items = await commands.conversations();
-          this.error = null;
-        } catch (e) {
-          this.error = String((e as { message?: string })?.message ?? e);
-        }
-      } while (this.again);
-      this.loaded = true;
-      this.inflight = null;
-    })();
-    return this.inflight;
-  }
+    this.loaded = true;
+  });
 
   byId(id: string | null): ConversationItem | undefined {
     return id ? this.items.find((c) => c.conversation_id === id) : undefined;

@@ -388,6 +388,11 @@ reason: string,
 retry_in_ms: number, };
 
 /**
+ * One kind of state the UI shows and re-reads when told it changed.
+ */
+export type Topic = "conversations" | "messages" | "outbox";
+
+/**
  * What a server address means for what is sent to it.
  */
 export type Transport = "encrypted" | "loopback" | "plain_remote" | "invalid";
@@ -679,7 +684,7 @@ fields: { [field: string]: string }, };
 export type FieldErrors = { [field: string]: string };
 
 /**
- * Payload of `messages-changed` and `open-conversation`.
+ * Payload of `open-conversation`.
  */
 export type ConversationRef = { 
 /**
@@ -688,24 +693,22 @@ export type ConversationRef = {
 conversation_id: string, };
 
 /**
- * Payload of `outbox-changed`.
+ * Payload of `changed`: re-read what is shown under `topic` (only `id`'s, when given).
  */
-export type OutboxCounts = { 
+export type Changed = { 
 /**
- * Entries waiting.
+ * What changed.
  */
-pending: number, 
+topic: Topic, 
 /**
- * Entries refused.
+ * Which one, when only one did; `null` means all of the topic.
  */
-failed: number, };
+id: string | null, };
 
 /** Every event the app emits, by name, with its payload. */
 export type EventPayloads = {
   "sync": SyncState;
-  "conversations-changed": null;
-  "messages-changed": ConversationRef;
-  "outbox-changed": OutboxCounts;
+  "changed": Changed;
   "open-conversation": ConversationRef;
 };
 

@@ -33,13 +33,22 @@ class Sync {
       const before = this.reported;
       const current = await commands.syncState();
       if (this.reported === before) this.set(current);
+    } catch {
+      // Status is advisory; the events will bring it.
+    }
+    await this.loadOutbox();
+  }
+
+  /** Re-counts the outbox (on load, and whenever the core says it changed). */
+  async loadOutbox() {
+    try {
       const entries = await commands.outbox();
       this.setOutbox(
         entries.filter((e) => e.state !== 'failed').length,
         entries.filter((e) => e.state === 'failed').length,
       );
     } catch {
-      // Status is advisory; the events will bring it.
+      // Advisory too: the next change re-counts.
     }
   }
 }

@@ -1,7 +1,7 @@
 //! `sync --watch`: runs the engine (the same background task the desktop app runs) and prints
 //! what it reports until interrupted.
 
-use lodestar_client::engine::{Event, SyncState};
+use lodestar_client::engine::{Event, SyncState, Topic};
 use lodestar_client::{Client, ClientError};
 use serde_json::json;
 
@@ -15,6 +15,13 @@ pub async fn run(client: &Client, out: &Out) -> Result<(), ClientError> {
         tokio::select! {
             _ = tokio::signal::ctrl_c() => break,
             event = events.recv() => match event {
+                Ok(Event::Changed { topic: Topic::Outbox, .. }) => {
+                    let (pending, failed) = client.replica()?.outbox_counts().await?;
+                    out.done(
+                        &format!("outbox: {pending} waiting, {failed} failed"),
+                        json!({"outbox": {"pending": pending, "failed": failed}}),
+                    );
+                }
                 Ok(event) => show(out, &event),
                 // Fell behind the stream: nothing is lost, the replica has it all.
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
@@ -41,10 +48,7 @@ fn show(out: &Out, event: &Event) {
             &format!("{}: {}", n.sender, n.preview),
             json!({"notify": {"conversation_id": n.conversation_id, "message_id": n.message_id, "sender": n.sender, "preview": n.preview}}),
         ),
-        Event::OutboxChanged { pending, failed } => out.done(
-            &format!("outbox: {pending} waiting, {failed} failed"),
-            json!({"outbox": {"pending": pending, "failed": failed}}),
-        ),
-        Event::ConversationsChanged | Event::MessagesChanged { .. } => {}
+        // The list and the messages are not printed; the outbox is, with its counts (above).
+        Event::Changed { .. } => {}
     }
 }

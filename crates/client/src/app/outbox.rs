@@ -1,0 +1,30 @@
+//! The Outbox screen: what waits to be sent or was refused, retried or discarded.
+
+use super::views::OutboxView;
+use super::App;
+use crate::engine::Topic;
+use crate::error::ClientResult;
+
+impl App {
+    /// What waits in the outbox or was refused.
+    pub async fn outbox(&self) -> ClientResult<Vec<OutboxView>> {
+        let entries = self.client.read().await.replica()?.outbox().await?;
+        Ok(entries.into_iter().map(OutboxView::from).collect())
+    }
+
+    /// Sends a refused entry again.
+    pub async fn retry(&self, entry_id: i64) -> ClientResult<()> {
+        self.client.read().await.replica()?.retry(entry_id).await?;
+        self.kick().await;
+        self.changed(Topic::Outbox.all());
+        Ok(())
+    }
+
+    /// Drops a refused entry (a refused message disappears with it).
+    pub async fn discard(&self, entry_id: i64) -> ClientResult<()> {
+        self.client.read().await.replica()?.discard(entry_id).await?;
+        self.changed(Topic::Conversations.all());
+        self.changed(Topic::Outbox.all());
+        Ok(())
+    }
+}
