@@ -1,10 +1,10 @@
 //! Files only their owner may read: the data folder (0700) and the replica with its WAL and
 //! shared-memory files (0600). The replica holds every message the user may see and their own
 //! email, phone number and date of birth; created with the default umask it was readable by
-//! every account on the machine. Platforms without modes (Windows) keep the folder's ACL, which
+//! every account on the machine. The session's token file is written the same way. Platforms without modes (Windows) keep the folder's ACL, which
 //! is already per user under the user's profile.
 
-use std::io;
+use std::io::{self, Write};
 use std::path::Path;
 
 /// Creates `dir` (and its parents) and makes `dir` itself its owner's alone.
@@ -44,4 +44,39 @@ pub fn private_database(path: &Path) -> io::Result<()> {
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
+}
+
+/// Writes `bytes` to `path` atomically (a temporary file in the same folder, then a rename), the
+/// file being readable and writable by its owner only from the moment it exists: on Unix it is
+/// created with mode 0600. Elsewhere (Windows) the data folder's permissions, which are the
+/// user's, apply.
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
+    let result = write_new_private(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Creates `path` (which must not exist yet) with owner-only permissions and writes `bytes`.
+fn write_new_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        // The umask can only take bits away; this makes the mode exactly 0600 whatever it is.
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    file.write_all(bytes)?;
+    file.sync_all()
 }

@@ -21,13 +21,17 @@
 //! removed, `session.json` stays.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{ClientError, ClientResult};
+use crate::private::write_private;
+use keychain::{keychain_entry, keychain_store};
+
+mod keychain;
 
 /// The keychain service every Lodestar token is filed under.
 const KEYCHAIN_SERVICE: &str = "lodestar";
@@ -111,7 +115,8 @@ impl SessionStore {
 
         let json = serde_json::to_vec_pretty(info)
             .map_err(|e| ClientError::Corrupt(format!("cannot encode the session: {e}")))?;
-        write_private(&self.info_path(), &json)?;
+        let path = self.info_path();
+        write_private(&path, &json).map_err(|e| io_error("cannot write", &path, e))?;
 
         let storage = if self.file_only {
             tracing::info!(
@@ -230,7 +235,7 @@ impl SessionStore {
 
     fn write_token_file(&self, token: &str) -> ClientResult<TokenStorage> {
         let path = self.token_path();
-        write_private(&path, token.as_bytes())?;
+        write_private(&path, token.as_bytes()).map_err(|e| io_error("cannot write", &path, e))?;
         Ok(TokenStorage::File(path))
     }
 
@@ -267,174 +272,9 @@ fn forces_file(value: Option<&str>) -> bool {
     value.is_some_and(|v| v.trim().eq_ignore_ascii_case("file"))
 }
 
-/// The keychain entry of `info`'s token.
-fn keychain_entry(info: &SessionInfo) -> keyring::Result<keyring::Entry> {
-    keyring::Entry::new(KEYCHAIN_SERVICE, &info.keychain_account())
-}
-
-/// Puts the token in the keychain and reads it back: a keychain that takes it but cannot give
-/// it back is no keychain to rely on.
-fn keychain_store(info: &SessionInfo, token: &str) -> keyring::Result<()> {
-    let entry = keychain_entry(info)?;
-    entry.set_password(token)?;
-    match entry.get_password() {
-        Ok(back) if back == token => Ok(()),
-        Ok(_) => {
-            // Leave nothing half-done behind before falling back to the file.
-            let _ = entry.delete_credential();
-            Err(keyring::Error::PlatformFailure(
-                "the keychain gave back another token than the one saved".into(),
-            ))
-        }
-        Err(e) => {
-            let _ = entry.delete_credential();
-            Err(e)
-        }
-    }
-}
-
-/// Writes `bytes` to `path` atomically (a temporary file in the same folder, then a rename), the
-/// file being readable and writable by its owner only from the moment it exists: on Unix it is
-/// created with mode 0600. Elsewhere (Windows) the data folder's permissions, which are the
-/// user's, apply.
-fn write_private(path: &Path, bytes: &[u8]) -> ClientResult<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", Uuid::new_v4().simple()));
-    let result = write_new_private(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(io_error("cannot write", path, e));
-    }
-    Ok(())
-}
-
-/// Creates `path` (which must not exist yet) with owner-only permissions and writes `bytes`.
-fn write_new_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    #[cfg(unix)]
-    {
-        // The umask can only take bits away; this makes the mode exactly 0600 whatever it is.
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(fs::Permissions::from_mode(0o600))?;
-    }
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
 fn io_error(what: &str, path: &Path, e: io::Error) -> ClientError {
     ClientError::Corrupt(format!("{what} {}: {e}", path.display()))
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
-
-    use super::*;
-
-    fn info() -> SessionInfo {
-        SessionInfo {
-            server: "http://127.0.0.1:8080".into(),
-            user_id: Uuid::new_v4(),
-            username: "ada".into(),
-        }
-    }
-
-    #[test]
-    fn nothing_saved_loads_none() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SessionStore::with_file_only(dir.path());
-        assert_eq!(store.load().unwrap(), None);
-        assert_eq!(store.info().unwrap(), None);
-        assert_eq!(store.server().unwrap(), None);
-        // Forgetting nothing is fine, twice.
-        store.forget_token().unwrap();
-        store.forget_token().unwrap();
-    }
-
-    #[test]
-    fn save_then_load_round_trips_through_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("not-yet-made");
-        let store = SessionStore::with_file_only(&data);
-        let info = info();
-        let storage = store.save(&info, "tok-123").unwrap();
-        assert_eq!(storage, TokenStorage::File(data.join("token")));
-        assert_eq!(store.load().unwrap(), Some((info.clone(), "tok-123".into())));
-        assert_eq!(store.info().unwrap(), Some(info.clone()));
-
-        // A new login replaces the token, and a new store on the same folder sees it.
-        store.save(&info, "tok-456").unwrap();
-        let again = SessionStore::with_file_only(&data);
-        assert_eq!(again.load().unwrap(), Some((info, "tok-456".into())));
-        // No temporary file is left behind.
-        let mut names: Vec<_> = fs::read_dir(&data)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        assert_eq!(names, ["session.json", "token"]);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn the_token_file_is_mode_0600() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let store = SessionStore::with_file_only(dir.path());
-        let TokenStorage::File(path) = store.save(&info(), "secret").unwrap() else {
-            panic!("file-only store used the keychain");
-        };
-        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600, "token file mode is {mode:o}");
-        // Replacing it keeps the mode.
-        store.save(&info(), "secret2").unwrap();
-        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600, "token file mode is {mode:o}");
-    }
-
-    #[test]
-    fn forget_token_keeps_the_server() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SessionStore::with_file_only(dir.path());
-        let info = info();
-        store.save(&info, "tok").unwrap();
-        store.forget_token().unwrap();
-        assert_eq!(store.load().unwrap(), None);
-        assert!(!dir.path().join("token").exists());
-        assert_eq!(store.server().unwrap(), Some(info.server.clone()));
-        assert_eq!(store.info().unwrap(), Some(info));
-        store.forget_token().unwrap();
-    }
-
-    #[test]
-    fn a_corrupt_session_file_is_a_clear_error() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("session.json"), b"{\"server\": 42").unwrap();
-        let store = SessionStore::with_file_only(dir.path());
-        for err in
-            [store.load().unwrap_err(), store.info().unwrap_err(), store.server().unwrap_err()]
-        {
-            assert_eq!(err.code(), "corrupt");
-            let text = err.to_string();
-            assert!(text.contains("session.json"), "{text}");
-        }
-    }
-
-    #[test]
-    fn the_environment_variable_value_file_forces_the_file() {
-        assert!(forces_file(Some("file")));
-        assert!(forces_file(Some(" FILE ")));
-        assert!(!forces_file(Some("keychain")));
-        assert!(!forces_file(Some("")));
-        assert!(!forces_file(None));
-        assert!(SessionStore::with_file_only(Path::new("/x")).file_only);
-    }
-}
+mod tests;
