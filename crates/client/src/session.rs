@@ -422,7 +422,7 @@ mod tests {
         for err in
             [store.load().unwrap_err(), store.info().unwrap_err(), store.server().unwrap_err()]
         {
-            assert_eq!(err.code(), "corrupt");
+            assert_eq!(err.code(), lodestar_protocol::ErrorCode::Corrupt);
             let text = err.to_string();
             assert!(text.contains("session.json"), "{text}");
         }
