@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 /// What went wrong, as a stable code. On the wire it is the `snake_case` name (`not_found`).
 ///
-/// A code this version does not know (a newer server's) reads as [`ErrorCode::Unknown`], so an
-/// older client can always read an error body.
+/// A code this version does not know (a newer server's) reads as `unknown`, so an older client
+/// can always read an error body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]

@@ -19,7 +19,7 @@ pub enum LimitUnit {
     Years,
 }
 
-/// The bounds of one field, both inclusive; `None` where a side is unbounded.
+/// The bounds of one field, both inclusive; a side left out is unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldLimit {
