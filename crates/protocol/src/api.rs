@@ -399,7 +399,7 @@ pub struct ErrorDetail {
     /// Machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
     /// `method_not_allowed`, `conflict`, `payload_too_large`, `validation_failed`,
     /// `rate_limited`, `unavailable`, `timeout`, `internal`. A client reads a code it does not
-    /// know as [`ErrorCode::Unknown`]; the schema says `string` so that new codes extend it.
+    /// know as `unknown`; the schema says `string` so that new codes extend it.
     #[schema(value_type = String, example = "validation_failed")]
     pub code: ErrorCode,
     /// For people.
