@@ -13,14 +13,15 @@ use lodestar_client::replica::{
     ConversationItem, Draft, MessageItem, MessageStatus, OutboxState, SearchHit,
 };
 use lodestar_client::transport::Transport;
-use lodestar_protocol::{ConversationType, Match, Me, Message, Profile, Role};
+use lodestar_protocol::validate::{FieldLimit, LimitUnit, FIELD_LIMITS};
+use lodestar_protocol::{ConversationType, ErrorCode, Match, Me, Message, Profile, Role};
 
 /// The whole file.
 pub fn typescript() -> Result<String, String> {
     let mut d = Declarations::default();
     // protocol
     d.add::<Profile>().add::<Me>().add::<ConversationType>().add::<Role>().add::<Message>();
-    d.add::<Match>();
+    d.add::<Match>().add::<ErrorCode>().add::<FieldLimit>().add::<LimitUnit>();
     // replica and engine
     d.add::<ConversationItem>().add::<MessageStatus>().add::<MessageItem>().add::<SearchHit>();
     d.add::<Draft>().add::<OutboxState>().add::<OutboxView>();
@@ -45,6 +46,7 @@ pub fn typescript() -> Result<String, String> {
     let commands = crate::commands::signatures();
     let decls = d.finish()?;
     out.push_str(&decls);
+    out.push_str(&constants()?);
 
     out.push_str("/** Every event the app emits, by name, with its payload. */\nexport type EventPayloads = {\n");
     for (name, payload) in &events {
@@ -79,12 +81,47 @@ pub fn typescript() -> Result<String, String> {
     Ok(out)
 }
 
+/// The values the UI needs beside the types: every error code (to tell a known code from
+/// anything else a command rejects with) and each field's limits, from the validators' consts.
+fn constants() -> Result<String, String> {
+    let mut out = String::from("/** Every `ErrorCode`, in the order Rust declares them. */\n");
+    let codes: Vec<String> = ErrorCode::ALL.iter().map(|c| format!("\"{c}\"")).collect();
+    out.push_str(&format!(
+        "export const ERROR_CODES = [{}] as const satisfies readonly ErrorCode[];\n\n",
+        codes.join(", ")
+    ));
+    out.push_str(
+        "/** Each field's limits, as the validators apply them (`tag` is one skill or interest \
+         tag; `date_of_birth` counts years of age). */\nexport const FIELD_LIMITS = {\n",
+    );
+    for (field, limit) in FIELD_LIMITS {
+        out.push_str(&format!(
+            "  {field}: {},\n",
+            serde_json::to_string(&limit).map_err(|e| e.to_string())?
+        ));
+    }
+    out.push_str("} as const satisfies Record<string, FieldLimit>;\n\n");
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
 
     /// Where the UI keeps the generated file, from the workspace root.
     const PATH: &str = "ui/src/lib/ipc/bindings.ts";
+
+    #[test]
+    fn error_codes_lists_every_variant_of_the_union() {
+        use lodestar_protocol::ErrorCode;
+        use ts_rs::TS;
+        let union = ErrorCode::inline(&crate::ipc::config());
+        let mut declared: Vec<&str> = union.split(" | ").map(|s| s.trim_matches('"')).collect();
+        let mut listed: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        declared.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(declared, listed, "ErrorCode::ALL misses a variant");
+    }
 
     #[test]
     fn the_ui_bindings_match_the_rust_commands() {

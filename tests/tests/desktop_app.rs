@@ -13,6 +13,7 @@ use lodestar_client::app::{App, AppError};
 use lodestar_client::engine::{SyncState, Topic};
 use lodestar_client::replica::{Draft, MessageStatus, OutboxState};
 use lodestar_client::ClientError;
+use lodestar_protocol::ErrorCode;
 use lodestar_tests::{Backend, TestServer, PASSWORD};
 use uuid::Uuid;
 
@@ -50,7 +51,7 @@ async fn signing_up_and_in_shows_who_and_where() {
     let err = app.register(&format!("http://127.0.0.1:{dead}"), &bad).await.unwrap_err();
     assert!(matches!(&err, ClientError::Invalid(f) if f.0 == expected), "{err:?}");
     let shown = AppError::from(err);
-    assert_eq!((shown.code.as_str(), &shown.fields), ("validation_failed", &expected));
+    assert_eq!((shown.code, &shown.fields), (ErrorCode::ValidationFailed, &expected));
     assert!(shown.message.contains("username: invalid"), "{}", shown.message);
     assert!(app.check_register(&form("ann")).is_empty());
     assert!(!app.session().await.unwrap().signed_in);
@@ -69,9 +70,9 @@ async fn signing_up_and_in_shows_who_and_where() {
     app.logout().await.unwrap();
     assert!(!app.session().await.unwrap().signed_in);
     let err = app.login(&s.api.base, "ann", "not the password at all").await.unwrap_err();
-    assert_eq!(err.code(), "unauthorized", "{err:?}");
+    assert_eq!(err.code(), ErrorCode::Unauthorized, "{err:?}");
     let shown = AppError::from(err);
-    assert_eq!(shown.code, "unauthorized");
+    assert_eq!(shown.code, ErrorCode::Unauthorized);
     assert!(!shown.message.is_empty() && shown.fields.is_empty(), "{shown:?}");
     assert!(!app.session().await.unwrap().signed_in);
     // The right one, by email and with spaces around it, signs in and syncs again.
@@ -111,7 +112,7 @@ async fn a_message_goes_out_pending_then_sent_then_read() {
     let conv = ann.open_direct("ben").await.unwrap();
     assert_eq!(ann.open_direct("@ben").await.unwrap(), conv, "the same conversation again");
     let err = ann.open_direct("nobody").await.unwrap_err();
-    assert_eq!(err.code(), "not_found");
+    assert_eq!(err.code(), ErrorCode::NotFound);
     let list = ann.conversations().await.unwrap();
     assert_eq!(list.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(), ["ben"]);
 
@@ -263,8 +264,8 @@ async fn messages_sent_offline_wait_in_the_outbox_and_go_once() {
     assert_eq!(entry.last_error, None);
     assert_eq!(app.outbox().await.unwrap().len(), 1);
     // Only refused entries can be retried or discarded: this one is still on its way.
-    assert_eq!(app.retry(entry.id).await.unwrap_err().code(), "not_found");
-    assert_eq!(app.discard(entry.id).await.unwrap_err().code(), "not_found");
+    assert_eq!(app.retry(entry.id).await.unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(app.discard(entry.id).await.unwrap_err().code(), ErrorCode::NotFound);
     assert!(shown(&app, conv, id).await.is_some(), "not discarded");
 
     // The server comes back: delivered once, without anyone asking.

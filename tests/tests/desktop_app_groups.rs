@@ -9,7 +9,7 @@ use desktop_app_support::*;
 use lodestar_client::app::views::GroupView;
 use lodestar_client::app::AppError;
 use lodestar_client::ClientError;
-use lodestar_protocol::Role;
+use lodestar_protocol::{ErrorCode, Role};
 use lodestar_tests::{Backend, TestServer};
 use uuid::Uuid;
 
@@ -58,7 +58,7 @@ async fn the_owner_runs_the_group_and_the_panel_follows() {
         [("ann", Role::Owner), ("dan", Role::Admin), ("ben", Role::Member), ("cat", Role::Member)]
     );
     let err = ann.add_member(gid, "nobody", None).await.unwrap_err();
-    assert_eq!(err.code(), "not_found");
+    assert_eq!(err.code(), ErrorCode::NotFound);
 
     let (cat, dan) = (member_id(&g, "cat"), member_id(&g, "dan"));
     ann.set_role(gid, cat, Role::Admin).await.unwrap();
@@ -77,10 +77,10 @@ async fn the_owner_runs_the_group_and_the_panel_follows() {
     assert_eq!(seen.my_role, Some(Role::Member));
     assert_eq!(seen.group_id, gid);
     let err = ben.rename_group(gid, "Ben's now").await.unwrap_err();
-    assert_eq!(err.code(), "forbidden", "{err:?}");
-    assert_eq!(AppError::from(err).code, "forbidden");
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err:?}");
+    assert_eq!(AppError::from(err).code, ErrorCode::Forbidden);
     let err = ben.set_role(gid, cat, Role::Member).await.unwrap_err();
-    assert_eq!(err.code(), "forbidden", "{err:?}");
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err:?}");
     assert_eq!(ann.group(conv).await.unwrap().unwrap().group_name, "Rustaceans");
 
     // Ben leaves: the group is gone from his panel, and from Ann's member list.
@@ -109,18 +109,18 @@ async fn group_changes_need_the_server_and_a_session() {
     s.api.register("ben").await;
     let ann = signed_up(&s, dir.path(), form("ann")).await;
     let err = ann.create_group("Nobody", &["ghost".into()]).await.unwrap_err();
-    assert_eq!(err.code(), "not_found", "{err:?}");
+    assert_eq!(err.code(), ErrorCode::NotFound, "{err:?}");
     let conv = ann.create_group("Pairs", &["ben".into()]).await.unwrap();
     let gid = ann.group(conv).await.unwrap().unwrap().group_id;
     let (db, addr) = s.stop().await;
     let err = ann.rename_group(gid, "Offline rename").await.unwrap_err();
-    assert_eq!(err.code(), "offline", "{err:?}");
+    assert_eq!(err.code(), ErrorCode::Offline, "{err:?}");
     assert_eq!(ann.group(conv).await.unwrap().unwrap().group_name, "Pairs", "nothing changed");
     let s = TestServer::start_at(db, &addr).await;
     ann.rename_group(gid, "Pairs again").await.unwrap();
     assert_eq!(ann.group(conv).await.unwrap().unwrap().group_name, "Pairs again");
     ann.logout().await.unwrap();
     let err = ann.group(conv).await.unwrap_err();
-    assert_eq!(err.code(), "not_signed_in");
+    assert_eq!(err.code(), ErrorCode::NotSignedIn);
     s.server.stop().await;
 }

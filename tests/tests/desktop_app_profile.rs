@@ -12,6 +12,7 @@ use desktop_app_support::*;
 use lodestar_client::app::views::{DirectoryQuery, ProfileEdit, RegisterForm};
 use lodestar_client::app::AppError;
 use lodestar_client::ClientError;
+use lodestar_protocol::ErrorCode;
 use lodestar_tests::{Backend, TestServer, DOB};
 use serde_json::json;
 
@@ -66,7 +67,7 @@ async fn profile_edits_change_only_what_was_edited() {
     taken.username = "ben".into();
     let err = app.update_profile(&taken).await.unwrap_err();
     let shown = AppError::from(err);
-    assert_eq!(shown.code, "conflict", "{shown:?}");
+    assert_eq!(shown.code, ErrorCode::Conflict, "{shown:?}");
     assert_eq!(shown.fields.get("username").map(String::as_str), Some("taken"));
     assert_eq!(app.my_profile().await.unwrap().profile.username, "ann");
     assert!(app.outbox().await.unwrap().is_empty(), "a refusal is not queued");
@@ -168,7 +169,7 @@ async fn the_directory_pages_through_mentors_and_finds_people() {
     assert_eq!(profile.state.as_deref(), Some("CA"));
     assert_eq!(app.user("mentor03").await.unwrap().user_id, profile.user_id);
     let err = app.user("nobody_here").await.unwrap_err();
-    assert_eq!(AppError::from(err).code, "not_found");
+    assert_eq!(AppError::from(err).code, ErrorCode::NotFound);
 
     let matches = app.matches().await.unwrap();
     assert!(!matches.is_empty());

@@ -1,10 +1,10 @@
 //! The typed HTTP client of the wire contract (API.md).
 
 use lodestar_protocol::{
-    AddMemberRequest, AuthResponse, Conversation, CreateGroupRequest, ErrorBody, Group,
-    GroupMember, LoginRequest, MatchesResponse, Me, Message, OpenDirectRequest, Profile,
-    ReadRequest, RegisterRequest, SendMessageRequest, SyncPage, UpdateGroupRequest,
-    UpdateMeRequest, UpdateMemberRequest, UsersPage, UsersQuery,
+    AddMemberRequest, AuthResponse, Conversation, CreateGroupRequest, Group, GroupMember,
+    LoginRequest, MatchesResponse, Me, Message, OpenDirectRequest, Profile, ReadRequest,
+    RegisterRequest, SendMessageRequest, SyncPage, UpdateGroupRequest, UpdateMeRequest,
+    UpdateMemberRequest, UsersPage, UsersQuery,
 };
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -68,21 +68,7 @@ impl Api {
             return Err(ClientError::Offline(format!("the server answered {status}")));
         }
         if !status.is_success() {
-            let detail = serde_json::from_slice::<ErrorBody>(&bytes).map(|b| b.error).ok();
-            return Err(match detail {
-                Some(d) => ClientError::Server {
-                    status: status.as_u16(),
-                    code: d.code,
-                    message: d.message,
-                    fields: d.fields.unwrap_or_default(),
-                },
-                None => ClientError::Server {
-                    status: status.as_u16(),
-                    code: "unknown".into(),
-                    message: format!("the server answered {status}"),
-                    fields: Default::default(),
-                },
-            });
+            return Err(ClientError::refused(status.as_u16(), &bytes));
         }
         Ok((status, bytes))
     }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use lodestar_protocol::FieldErrors;
+use lodestar_protocol::{ErrorBody, ErrorCode, FieldErrors};
 
 /// What an engine operation can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -16,8 +16,9 @@ pub enum ClientError {
     Server {
         /// HTTP status.
         status: u16,
-        /// The contract's code (`validation_failed`, `not_found`, ...).
-        code: String,
+        /// The contract's code; [`ErrorCode::Unknown`] for one this version does not know (the
+        /// message then names it) or a body that is not the contract's.
+        code: ErrorCode,
         /// For people.
         message: String,
         /// Bad fields, for `validation_failed` and `conflict`.
@@ -52,17 +53,46 @@ pub enum ClientError {
 
 impl ClientError {
     /// A stable, machine-readable code.
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ClientError::Offline(_) => "offline",
-            ClientError::Server { code, .. } => code,
-            ClientError::Invalid(_) => "validation_failed",
-            ClientError::NotSignedIn => "not_signed_in",
-            ClientError::NotFound(_) => "not_found",
-            ClientError::Database(_) => "database",
-            ClientError::Migrate(_) => "migrate",
-            ClientError::Corrupt(_) => "corrupt",
-            ClientError::InsecureServer(_) => "insecure_server",
+            ClientError::Offline(_) => ErrorCode::Offline,
+            ClientError::Server { code, .. } => *code,
+            ClientError::Invalid(_) => ErrorCode::ValidationFailed,
+            ClientError::NotSignedIn => ErrorCode::NotSignedIn,
+            ClientError::NotFound(_) => ErrorCode::NotFound,
+            ClientError::Database(_) => ErrorCode::Database,
+            ClientError::Migrate(_) => ErrorCode::Migrate,
+            ClientError::Corrupt(_) => ErrorCode::Corrupt,
+            ClientError::InsecureServer(_) => ErrorCode::InsecureServer,
+        }
+    }
+
+    /// The server's refusal: a 4xx `status` and its `body`, read as the contract's error body.
+    /// A code from a newer server reads as [`ErrorCode::Unknown`], its name kept in the message
+    /// so that a log or the Outbox screen still says what the server meant.
+    pub fn refused(status: u16, body: &[u8]) -> Self {
+        let Ok(ErrorBody { error }) = serde_json::from_slice::<ErrorBody>(body) else {
+            return ClientError::Server {
+                status,
+                code: ErrorCode::Unknown,
+                message: format!("the server answered {status}"),
+                fields: BTreeMap::new(),
+            };
+        };
+        let mut message = error.message;
+        if error.code == ErrorCode::Unknown {
+            let raw = serde_json::from_slice::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| v["error"]["code"].as_str().map(str::to_owned));
+            if let Some(raw) = raw {
+                message = format!("{message} (code {raw})");
+            }
+        }
+        ClientError::Server {
+            status,
+            code: error.code,
+            message,
+            fields: error.fields.unwrap_or_default(),
         }
     }
 
@@ -87,3 +117,55 @@ impl From<FieldErrors> for ClientError {
 
 /// Engine results.
 pub type ClientResult<T> = Result<T, ClientError>;
+
+#[cfg(test)]
+mod tests {
+    use lodestar_protocol::ErrorCode;
+
+    use super::ClientError;
+
+    fn refused(status: u16, body: &str) -> (ErrorCode, String, Vec<(String, String)>) {
+        match ClientError::refused(status, body.as_bytes()) {
+            ClientError::Server { code, message, fields, .. } => {
+                (code, message, fields.into_iter().collect())
+            }
+            other => panic!("not a server error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_server_error_body_becomes_its_typed_code() {
+        let body = r#"{"error":{"code":"conflict","message":"already taken: email","fields":{"email":"taken"}}}"#;
+        assert_eq!(
+            refused(409, body),
+            (
+                ErrorCode::Conflict,
+                "already taken: email".to_owned(),
+                vec![("email".to_owned(), "taken".to_owned())]
+            )
+        );
+        let err = ClientError::refused(
+            404,
+            br#"{"error":{"code":"not_found","message":"no such user"}}"#,
+        );
+        assert_eq!((err.code(), err.to_string().as_str()), (ErrorCode::NotFound, "no such user"));
+        assert!(err.is_permanent());
+    }
+
+    #[test]
+    fn a_newer_servers_code_is_unknown_and_named_in_the_message() {
+        let body = r#"{"error":{"code":"gone_fishing","message":"back soon"}}"#;
+        assert_eq!(
+            refused(418, body),
+            (ErrorCode::Unknown, "back soon (code gone_fishing)".to_owned(), vec![])
+        );
+    }
+
+    #[test]
+    fn a_body_that_is_not_the_contracts_is_unknown() {
+        assert_eq!(
+            refused(400, "<html>bad gateway</html>"),
+            (ErrorCode::Unknown, "the server answered 400".to_owned(), vec![])
+        );
+    }
+}

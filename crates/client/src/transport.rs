@@ -96,7 +96,7 @@ mod tests {
     #[test]
     fn a_plain_remote_server_is_refused_unless_allowed() {
         let err = check("http://mentors.example.org", false).unwrap_err();
-        assert_eq!(err.code(), "insecure_server");
+        assert_eq!(err.code(), lodestar_protocol::ErrorCode::InsecureServer);
         assert!(err.to_string().contains("--allow-insecure-http"), "{err}");
         assert_eq!(check("http://mentors.example.org", true).unwrap(), Transport::PlainRemote);
         assert_eq!(check("http://127.0.0.1:8787", false).unwrap(), Transport::Loopback);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::error_code::ErrorCode;
 use crate::model::{Conversation, GroupMember, Me, Message, Profile, Read};
 
 /// Deserializes a field that distinguishes "absent" (outer `None`, by `#[serde(default)]`) from
@@ -395,9 +396,12 @@ pub struct ErrorBody {
 /// What went wrong.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
-    /// `payload_too_large`, `validation_failed`, `rate_limited`, `unavailable`, `timeout`, `internal`.
-    pub code: String,
+    /// Machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
+    /// `method_not_allowed`, `conflict`, `payload_too_large`, `validation_failed`,
+    /// `rate_limited`, `unavailable`, `timeout`, `internal`. A client reads a code it does not
+    /// know as `unknown`; the schema says `string` so that new codes extend it.
+    #[schema(value_type = String, example = "validation_failed")]
+    pub code: ErrorCode,
     /// For people.
     pub message: String,
     /// Field name to rule code, for `validation_failed` and `conflict`.

@@ -6,12 +6,14 @@
 //! inputs with the same field codes.
 
 pub mod api;
+pub mod error_code;
 pub mod ids;
 pub mod model;
 pub mod sync;
 pub mod validate;
 
 pub use api::*;
+pub use error_code::ErrorCode;
 pub use ids::*;
 pub use model::*;
 pub use sync::*;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use lodestar_protocol::{ErrorBody, ErrorDetail, FieldErrors};
+use lodestar_protocol::{ErrorBody, ErrorCode, ErrorDetail, FieldErrors};
 
 use crate::store::StoreError;
 
@@ -65,20 +65,20 @@ pub enum ApiError {
 
 impl ApiError {
     /// The machine-readable code of API.md.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::BadRequest(_) => "bad_request",
-            ApiError::Unauthorized(_) => "unauthorized",
-            ApiError::Forbidden(_) => "forbidden",
-            ApiError::NotFound(_) => "not_found",
-            ApiError::MethodNotAllowed => "method_not_allowed",
-            ApiError::Conflict { .. } => "conflict",
-            ApiError::PayloadTooLarge => "payload_too_large",
-            ApiError::Validation(_) => "validation_failed",
-            ApiError::RateLimited { .. } => "rate_limited",
-            ApiError::Unavailable { .. } => "unavailable",
-            ApiError::Timeout => "timeout",
-            ApiError::Internal(_) => "internal",
+            ApiError::BadRequest(_) => ErrorCode::BadRequest,
+            ApiError::Unauthorized(_) => ErrorCode::Unauthorized,
+            ApiError::Forbidden(_) => ErrorCode::Forbidden,
+            ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ApiError::Conflict { .. } => ErrorCode::Conflict,
+            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::Validation(_) => ErrorCode::ValidationFailed,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::Unavailable { .. } => ErrorCode::Unavailable,
+            ApiError::Timeout => ErrorCode::Timeout,
+            ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -145,7 +145,7 @@ impl IntoResponse for ApiError {
             _ => None,
         };
         let body = ErrorBody {
-            error: ErrorDetail { code: self.code().to_owned(), message: self.to_string(), fields },
+            error: ErrorDetail { code: self.code(), message: self.to_string(), fields },
         };
         let mut response = (self.status(), Json(body)).into_response();
         if let ApiError::RateLimited { retry_after } | ApiError::Unavailable { retry_after } = self
@@ -160,3 +160,69 @@ impl IntoResponse for ApiError {
 
 /// Handler results.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use axum::response::IntoResponse;
+
+    use super::ApiError;
+
+    async fn wire(e: ApiError) -> (u16, String) {
+        let response = e.into_response();
+        let status = response.status().as_u16();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_error_body_is_the_contracts_byte_for_byte() {
+        assert_eq!(
+            wire(ApiError::field("username", "too_short")).await,
+            (
+                422,
+                r#"{"error":{"code":"validation_failed","message":"invalid fields (username: too_short)","fields":{"username":"too_short"}}}"#
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            wire(ApiError::NotFound("no such user")).await,
+            (404, r#"{"error":{"code":"not_found","message":"no such user"}}"#.to_owned())
+        );
+        assert_eq!(
+            wire(ApiError::taken(&["email".to_owned()])).await,
+            (
+                409,
+                r#"{"error":{"code":"conflict","message":"already taken: email","fields":{"email":"taken"}}}"#
+                    .to_owned()
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn every_code_the_server_sends_is_a_known_code() {
+        let all = [
+            ApiError::BadRequest("x".into()),
+            ApiError::Unauthorized("x"),
+            ApiError::Forbidden("x"),
+            ApiError::NotFound("x"),
+            ApiError::MethodNotAllowed,
+            ApiError::Conflict { message: "x".into(), fields: Default::default() },
+            ApiError::PayloadTooLarge,
+            ApiError::Validation(Default::default()),
+            ApiError::RateLimited { retry_after: 1 },
+            ApiError::Unavailable { retry_after: 1 },
+            ApiError::Timeout,
+            ApiError::Internal("x".into()),
+        ];
+        for e in all {
+            let code = e.code();
+            assert_ne!(code, lodestar_protocol::ErrorCode::Unknown);
+            let (_, body) = wire(e).await;
+            let read: lodestar_protocol::ErrorBody = serde_json::from_str(&body).unwrap();
+            assert_eq!(read.error.code, code, "{body}");
+            assert!(body.contains(&format!(r#""code":"{code}""#)), "{body}");
+        }
+    }
+}

@@ -1,7 +1,7 @@
 // An in-memory Lodestar core for the mock build: same commands, same events, same error shapes.
 import { emit } from '@tauri-apps/api/event';
 import type {
-  Changed, DirectoryQuery, IpcError, MessageItem, OutboxEntry, ProfileEdit, RegisterForm, SessionView, SyncState,
+  Changed, DirectoryQuery, ErrorCode, IpcError, MessageItem, OutboxEntry, ProfileEdit, RegisterForm, SessionView, SyncState,
 } from '../lib/ipc/bindings';
 import { ME, PASSWORD, seedConversations, userById, userByName, users } from './data';
 import { groupCommand } from './groups';
@@ -11,7 +11,7 @@ import { checkProfile, checkRegister } from './validate';
 export type MockOptions = { signedIn: boolean; offline: boolean; empty: boolean };
 type Args = Record<string, unknown>;
 
-const fail = (code: string, message = code, fields: Record<string, string> = {}): never => {
+const fail = (code: ErrorCode, message: string = code, fields: Record<string, string> = {}): never => {
   throw { code, message, fields } satisfies IpcError;
 };
 

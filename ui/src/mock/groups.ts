@@ -1,10 +1,10 @@
 import { emit } from '@tauri-apps/api/event';
-import type { Changed, GroupView, IpcError, Role } from '../lib/ipc/bindings';
+import type { Changed, ErrorCode, GroupView, IpcError, Role } from '../lib/ipc/bindings';
 import { ME, userById, userByName } from './data';
 import { ConvStore } from './store';
 
 type Args = Record<string, unknown>;
-const fail = (code: string, message = code, fields: Record<string, string> = {}): never => {
+const fail = (code: ErrorCode, message: string = code, fields: Record<string, string> = {}): never => {
   throw { code, message, fields } satisfies IpcError;
 };
 

@@ -9,8 +9,8 @@ use crate::error::ClientError;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "IpcError"))]
 #[error("{message}")]
 pub struct AppError {
-    /// Stable and machine-readable: `offline`, `validation_failed`, `unauthorized`, …
-    pub code: String,
+    /// Stable and machine-readable: what the UI switches on.
+    pub code: lodestar_protocol::ErrorCode,
     /// For people.
     pub message: String,
     /// Field → rule code, for `validation_failed` and `conflict`.
@@ -25,7 +25,7 @@ impl From<ClientError> for AppError {
             ClientError::Server { fields, .. } => fields.clone(),
             _ => Default::default(),
         };
-        AppError { code: e.code().to_owned(), message: e.to_string(), fields }
+        AppError { code: e.code(), message: e.to_string(), fields }
     }
 }
 
@@ -33,7 +33,7 @@ impl From<ClientError> for AppError {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use lodestar_protocol::FieldErrors;
+    use lodestar_protocol::{ErrorCode, FieldErrors};
 
     use super::*;
 
@@ -42,19 +42,19 @@ mod tests {
         let mut f = FieldErrors::default();
         f.add("username", "invalid");
         let e = AppError::from(ClientError::Invalid(f));
-        assert_eq!(e.code, "validation_failed");
+        assert_eq!(e.code, ErrorCode::ValidationFailed);
         assert!(e.message.contains("username: invalid"), "{}", e.message);
         assert_eq!(e.fields.get("username").map(String::as_str), Some("invalid"));
         let e = AppError::from(ClientError::Server {
             status: 409,
-            code: "conflict".into(),
+            code: ErrorCode::Conflict,
             message: "username is taken".into(),
             fields: [("username".to_owned(), "taken".to_owned())].into(),
         });
-        assert_eq!((e.code.as_str(), e.message.as_str()), ("conflict", "username is taken"));
+        assert_eq!((e.code, e.message.as_str()), (ErrorCode::Conflict, "username is taken"));
         assert_eq!(e.fields.get("username").map(String::as_str), Some("taken"));
         let e = AppError::from(ClientError::Offline("connection refused".into()));
-        assert_eq!(e.code, "offline");
+        assert_eq!(e.code, ErrorCode::Offline);
         assert!(e.fields.is_empty());
     }
 }

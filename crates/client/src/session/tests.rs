@@ -85,7 +85,7 @@ fn a_corrupt_session_file_is_a_clear_error() {
     fs::write(dir.path().join("session.json"), b"{\"server\": 42").unwrap();
     let store = SessionStore::with_file_only(dir.path());
     for err in [store.load().unwrap_err(), store.info().unwrap_err(), store.server().unwrap_err()] {
-        assert_eq!(err.code(), "corrupt");
+        assert_eq!(err.code(), lodestar_protocol::ErrorCode::Corrupt);
         let text = err.to_string();
         assert!(text.contains("session.json"), "{text}");
     }

@@ -10,9 +10,11 @@
 
 use std::collections::BTreeMap;
 
+pub mod field_limits;
 pub mod forms;
 pub mod rules;
 
+pub use field_limits::{field_limit, FieldLimit, LimitUnit, FIELD_LIMITS};
 pub use forms::*;
 pub use rules::*;
 

@@ -1,7 +1,7 @@
-import { fieldErrorText } from '../ipc';
+import { FIELD_LIMITS, fieldErrorText } from '../ipc';
 
-export const MAX_CONTENT = 10_000;
-export const MAX_URL = 255;
+export const MAX_CONTENT = FIELD_LIMITS.content.max;
+export const MAX_URL = FIELD_LIMITS.media_url.max;
 
 /** Same rules the core applies before queueing; checked here to explain them while typing. */
 export function composerErrors(content: string, mediaUrl: string): Record<string, string> {

@@ -207,6 +207,36 @@ score: number,
 reasons: Array<string>, };
 
 /**
+ * What went wrong, as a stable code. On the wire it is the `snake_case` name (`not_found`).
+ *
+ * A code this version does not know (a newer server's) reads as `unknown`, so an older client
+ * can always read an error body.
+ */
+export type ErrorCode = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "validation_failed" | "rate_limited" | "unavailable" | "timeout" | "internal" | "offline" | "not_signed_in" | "database" | "migrate" | "corrupt" | "insecure_server" | "unknown";
+
+/**
+ * The bounds of one field, both inclusive; a side left out is unbounded.
+ */
+export type FieldLimit = { 
+/**
+ * The least allowed.
+ */
+min?: number, 
+/**
+ * The most allowed.
+ */
+max?: number, 
+/**
+ * What is counted.
+ */
+unit: LimitUnit, };
+
+/**
+ * What a limit counts.
+ */
+export type LimitUnit = "characters" | "tags" | "years";
+
+/**
  * A row of the conversation list.
  */
 export type ConversationItem = { 
@@ -666,9 +696,9 @@ data_dir: string, };
  */
 export type IpcError = { 
 /**
- * Stable and machine-readable: `offline`, `validation_failed`, `unauthorized`, …
+ * Stable and machine-readable: what the UI switches on.
  */
-code: string, 
+code: ErrorCode, 
 /**
  * For people.
  */
@@ -704,6 +734,31 @@ topic: Topic,
  * Which one, when only one did; `null` means all of the topic.
  */
 id: string | null, };
+
+/** Every `ErrorCode`, in the order Rust declares them. */
+export const ERROR_CODES = ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "payload_too_large", "validation_failed", "rate_limited", "unavailable", "timeout", "internal", "offline", "not_signed_in", "database", "migrate", "corrupt", "insecure_server", "unknown"] as const satisfies readonly ErrorCode[];
+
+/** Each field's limits, as the validators apply them (`tag` is one skill or interest tag; `date_of_birth` counts years of age). */
+export const FIELD_LIMITS = {
+  username: {"min":3,"max":16,"unit":"characters"},
+  email: {"max":100,"unit":"characters"},
+  phone_number: {"max":15,"unit":"characters"},
+  password: {"min":10,"max":128,"unit":"characters"},
+  date_of_birth: {"min":13,"unit":"years"},
+  city: {"max":26,"unit":"characters"},
+  profile_picture_url: {"max":255,"unit":"characters"},
+  media_url: {"max":255,"unit":"characters"},
+  bio: {"max":2000,"unit":"characters"},
+  job_title: {"max":100,"unit":"characters"},
+  industry: {"max":100,"unit":"characters"},
+  years_of_experience: {"min":0,"max":70,"unit":"years"},
+  skills: {"max":30,"unit":"tags"},
+  interests: {"max":30,"unit":"tags"},
+  tag: {"min":1,"max":40,"unit":"characters"},
+  group_name: {"min":1,"max":50,"unit":"characters"},
+  description: {"max":2000,"unit":"characters"},
+  content: {"max":10000,"unit":"characters"},
+} as const satisfies Record<string, FieldLimit>;
 
 /** Every event the app emits, by name, with its payload. */
 export type EventPayloads = {

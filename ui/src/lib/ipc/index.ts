@@ -2,7 +2,7 @@
 // adds on top of it — typed events and error handling — lives here so the generated file can be
 // overwritten at any time.
 import { listen as tauriListen, type UnlistenFn } from '@tauri-apps/api/event';
-import type { EventPayloads, IpcError } from './bindings';
+import { ERROR_CODES, type ErrorCode, type EventPayloads, type IpcError } from './bindings';
 
 export * from './bindings';
 export { fieldErrorText, errorText, type ErrorContext } from './errors';
@@ -27,9 +27,16 @@ export function isIpcError(e: unknown): e is IpcError {
   return typeof e === 'object' && e !== null && 'code' in e && typeof (e as IpcError).code === 'string';
 }
 
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/** The code as the UI's switch knows it: a string this build has no name for reads as 'unknown'. */
+export function asErrorCode(code: string): ErrorCode {
+  return KNOWN_CODES.has(code) ? (code as ErrorCode) : 'unknown';
+}
+
 /** Normalizes anything a command rejected with into an IpcError. */
 export function asIpcError(e: unknown): IpcError {
-  if (isIpcError(e)) return { code: e.code, message: e.message ?? '', fields: e.fields ?? {} };
+  if (isIpcError(e)) return { code: asErrorCode(e.code), message: e.message ?? '', fields: e.fields ?? {} };
   const message = e instanceof Error ? e.message : String(e);
   return { code: 'internal', message, fields: {} };
 }
