@@ -64,6 +64,10 @@ pub struct ProfileFields {
     pub skills: Option<Vec<String>>,
     /// Up to 30 tags of 1 to 40 characters.
     pub interests: Option<Vec<String>>,
+    /// 0 to 20, default 3.
+    pub mentee_capacity: Option<i64>,
+    /// Default true.
+    pub accepting_requests: Option<bool>,
 }
 
 /// `POST /v1/auth/register`.
@@ -166,6 +170,14 @@ pub struct UpdateMeRequest {
     #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<String>>)]
     pub interests: Option<Option<Vec<String>>>,
+    /// Mentees at once, 0 to 20 (`null` restores the default, 3).
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>)]
+    pub mentee_capacity: Option<Option<i64>>,
+    /// Welcomes new requests (`null` means false).
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<bool>)]
+    pub accepting_requests: Option<Option<bool>>,
 }
 
 /// `POST /v1/me/password`.
@@ -196,6 +208,8 @@ pub struct UsersQuery {
     pub industry: Option<String>,
     /// Two-letter state code.
     pub state: Option<String>,
+    /// Only mentors who accept requests and have an open slot (true).
+    pub accepting: Option<bool>,
     /// At least this many years of experience.
     #[param(minimum = 0, maximum = 70)]
     pub min_years: Option<i64>,

@@ -32,12 +32,23 @@ pub enum ErrorCode {
     ValidationFailed,
     /// 429: too many attempts; `Retry-After` says when to retry.
     RateLimited,
-    /// 503: the server is saturated; the request did nothing and may be retried.
+    /// 503: the server is saturated; the request did nothing and may be retried. 409: the mentor
+    /// is not accepting requests or has no open slot (PROGRAM.md).
     Unavailable,
     /// 408: the request took too long to arrive or to answer.
     Timeout,
     /// 500: a bug or a failing database on the server.
     Internal,
+    /// 409: a count rule is hit (five pending mentorship requests).
+    LimitReached,
+    /// 409: accepting, declining or withdrawing a request that is no longer pending.
+    NotPending,
+    /// 403: one of the two people has blocked the other.
+    Blocked,
+    /// 403: a rule protecting minors forbids it.
+    Safeguarding,
+    /// 403: the account is suspended.
+    Suspended,
     /// Client only: the server cannot be reached (or answered 5xx).
     Offline,
     /// Client only: no session; sign in first.
@@ -58,7 +69,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
@@ -71,6 +82,11 @@ impl ErrorCode {
         ErrorCode::Unavailable,
         ErrorCode::Timeout,
         ErrorCode::Internal,
+        ErrorCode::LimitReached,
+        ErrorCode::NotPending,
+        ErrorCode::Blocked,
+        ErrorCode::Safeguarding,
+        ErrorCode::Suspended,
         ErrorCode::Offline,
         ErrorCode::NotSignedIn,
         ErrorCode::Database,
@@ -95,6 +111,11 @@ impl ErrorCode {
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Timeout => "timeout",
             ErrorCode::Internal => "internal",
+            ErrorCode::LimitReached => "limit_reached",
+            ErrorCode::NotPending => "not_pending",
+            ErrorCode::Blocked => "blocked",
+            ErrorCode::Safeguarding => "safeguarding",
+            ErrorCode::Suspended => "suspended",
             ErrorCode::Offline => "offline",
             ErrorCode::NotSignedIn => "not_signed_in",
             ErrorCode::Database => "database",

@@ -19,6 +19,12 @@ pub fn group_conversation_id(group_id: Uuid) -> Uuid {
     Uuid::new_v5(&LODESTAR_NAMESPACE, format!("group:{group_id}").as_bytes())
 }
 
+/// The id of the mentorship an accepted request opens, derived from the request's id, so a
+/// mentor who accepts offline can add goals and tasks to it before the server has answered.
+pub fn mentorship_id_for_request(request_id: Uuid) -> Uuid {
+    Uuid::new_v5(&LODESTAR_NAMESPACE, format!("mentorship:{request_id}").as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,5 +35,7 @@ mod tests {
         assert_eq!(direct_conversation_id(a, b), direct_conversation_id(b, a));
         assert_ne!(direct_conversation_id(a, b), direct_conversation_id(a, c));
         assert_ne!(direct_conversation_id(a, b), group_conversation_id(a));
+        assert_ne!(mentorship_id_for_request(a), group_conversation_id(a));
+        assert_eq!(mentorship_id_for_request(a), mentorship_id_for_request(a));
     }
 }

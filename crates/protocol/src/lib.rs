@@ -8,6 +8,7 @@
 pub mod api;
 pub mod error_code;
 pub mod ids;
+pub mod mentorship;
 pub mod model;
 pub mod sync;
 pub mod validate;
@@ -15,6 +16,7 @@ pub mod validate;
 pub use api::*;
 pub use error_code::ErrorCode;
 pub use ids::*;
+pub use mentorship::*;
 pub use model::*;
 pub use sync::*;
 pub use validate::{FieldErrors, ValidationError};

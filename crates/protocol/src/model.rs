@@ -39,6 +39,31 @@ pub struct Profile {
     pub interests: Vec<String>,
     /// When the account was made.
     pub created_at: DateTime<Utc>,
+    /// How many mentees the user mentors at once, 0 to 20 (PROGRAM.md).
+    #[serde(default = "default_capacity")]
+    pub mentee_capacity: i32,
+    /// Whether the user welcomes new mentorship requests.
+    #[serde(default = "default_accepting")]
+    pub accepting_requests: bool,
+    /// Capacity less active mentorships as mentor, never below 0.
+    #[serde(default)]
+    pub open_slots: i32,
+}
+
+fn default_capacity() -> i32 {
+    crate::validate::limits::DEFAULT_CAPACITY
+}
+
+fn default_accepting() -> bool {
+    true
+}
+
+impl Profile {
+    /// Whether a mentee may ask this user for mentorship now: a mentor accepting requests with
+    /// an open slot.
+    pub fn takes_requests(&self) -> bool {
+        self.mentor_status && self.accepting_requests && self.open_slots > 0
+    }
 }
 
 /// The signed-in user: every column of the user but `password_hash`. On the wire it is one

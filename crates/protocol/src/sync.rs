@@ -21,6 +21,14 @@ pub enum ChangeKind {
     Message,
     /// A [`crate::Read`] with its `conversation_id`.
     Read,
+    /// A [`crate::MentorshipRequest`], to its mentee and its mentor.
+    MentorshipRequest,
+    /// A [`crate::Mentorship`], to its two people.
+    Mentorship,
+    /// A [`crate::Goal`], to the two people of its mentorship.
+    Goal,
+    /// A [`crate::Task`], to the two people of its mentorship.
+    Task,
 }
 
 impl ChangeKind {
@@ -34,6 +42,10 @@ impl ChangeKind {
             ChangeKind::Participant => "participant",
             ChangeKind::Message => "message",
             ChangeKind::Read => "read",
+            ChangeKind::MentorshipRequest => "mentorship_request",
+            ChangeKind::Mentorship => "mentorship",
+            ChangeKind::Goal => "goal",
+            ChangeKind::Task => "task",
         }
     }
 
@@ -47,6 +59,10 @@ impl ChangeKind {
             "participant" => ChangeKind::Participant,
             "message" => ChangeKind::Message,
             "read" => ChangeKind::Read,
+            "mentorship_request" => ChangeKind::MentorshipRequest,
+            "mentorship" => ChangeKind::Mentorship,
+            "goal" => ChangeKind::Goal,
+            "task" => ChangeKind::Task,
             _ => return None,
         })
     }

@@ -777,6 +777,7 @@ fn register_with_every_profile_field() {
         "industry": "Software",
         "skills": ["Rust", "rust", "SQL"],
         "interests": ["Climbing"],
+        "mentee_capacity": 5,
     }));
     let u = ok(validate::register(&req, today()));
     assert_eq!(
@@ -794,6 +795,8 @@ fn register_with_every_profile_field() {
             industry: some("Software"),
             skills: strings(&["rust", "sql"]),
             interests: strings(&["climbing"]),
+            mentee_capacity: 5,
+            accepting_requests: true,
         }
     );
 }
@@ -988,6 +991,8 @@ fn patch_null_clears_every_optional_field() {
             industry: Some(None),
             skills: Some(vec![]),
             interests: Some(vec![]),
+            mentee_capacity: None,
+            accepting_requests: None,
         }
     );
 }
@@ -1008,6 +1013,8 @@ fn patch_sets_and_normalises_values() {
         "industry": "Finance",
         "skills": ["Go", "GO"],
         "interests": [],
+        "mentee_capacity": 20,
+        "accepting_requests": false,
     })));
     assert_eq!(
         p,
@@ -1027,6 +1034,8 @@ fn patch_sets_and_normalises_values() {
             industry: Some(some("Finance")),
             skills: Some(strings(&["go"])),
             interests: Some(vec![]),
+            mentee_capacity: Some(20),
+            accepting_requests: Some(false),
         }
     );
 }
@@ -1245,4 +1254,14 @@ fn a_tag_at_the_limit_stays_within_it_however_it_folds() {
     let folded = validate::tags(std::slice::from_ref(&dotted)).expect("40 letters is a valid tag");
     assert_eq!(folded, vec![dotted.to_lowercase()]);
     assert_eq!(validate::tags(&["İ".repeat(limits::TAG.1 + 1)]), Err("too_long"));
+}
+
+#[test]
+fn mentee_capacity_is_zero_to_twenty_and_null_restores_the_default() {
+    for (value, code) in [(json!(21), "out_of_range"), (json!(-1), "out_of_range")] {
+        let e = patch(json!({ "mentee_capacity": value })).unwrap_err();
+        assert_eq!(e.0["mentee_capacity"], code);
+    }
+    assert_eq!(ok(patch(json!({ "mentee_capacity": 0 }))).mentee_capacity, Some(0));
+    assert_eq!(ok(patch(json!({ "mentee_capacity": null }))).mentee_capacity, Some(3));
 }

@@ -17,6 +17,8 @@ pub enum LimitUnit {
     Tags,
     /// Whole years: of experience, or of age for a date of birth.
     Years,
+    /// Mentees a mentor takes at once.
+    Mentees,
 }
 
 /// The bounds of one field, both inclusive; a side left out is unbounded.
@@ -50,7 +52,7 @@ const fn tags_max(max: usize) -> FieldLimit {
 
 /// Field name (as the error body's `fields` names it) to its limit. `tag` is one skill or
 /// interest tag; `date_of_birth` counts the age in years it gives today.
-pub const FIELD_LIMITS: [(&str, FieldLimit); 18] = [
+pub const FIELD_LIMITS: [(&str, FieldLimit); 23] = [
     ("username", chars(limits::USERNAME.0, limits::USERNAME.1)),
     ("email", chars_max(limits::EMAIL_MAX)),
     ("phone_number", chars_max(limits::PHONE_MAX)),
@@ -79,6 +81,18 @@ pub const FIELD_LIMITS: [(&str, FieldLimit); 18] = [
     ("group_name", chars(limits::GROUP_NAME.0, limits::GROUP_NAME.1)),
     ("description", chars_max(limits::DESCRIPTION_MAX)),
     ("content", chars_max(limits::CONTENT_MAX)),
+    (
+        "mentee_capacity",
+        FieldLimit {
+            min: Some(limits::CAPACITY.0),
+            max: Some(limits::CAPACITY.1),
+            unit: LimitUnit::Mentees,
+        },
+    ),
+    ("message", chars(limits::REQUEST_MESSAGE.0, limits::REQUEST_MESSAGE.1)),
+    ("reason", chars_max(limits::REASON_MAX)),
+    ("title", chars(limits::ITEM_TITLE.0, limits::ITEM_TITLE.1)),
+    ("details", chars_max(limits::DETAILS_MAX)),
 ];
 
 /// The limit of `field`, if it has one.
@@ -130,6 +144,11 @@ mod tests {
             "group_name" => group_name(&text(n)).is_ok(),
             "description" => description(&text(n)).is_ok(),
             "content" => content(&text(n)).is_ok(),
+            "mentee_capacity" => mentee_capacity(n).is_ok(),
+            "message" => request_message(&text(n)).is_ok(),
+            "reason" => reason(&text(n)).is_ok(),
+            "title" => item_title(&text(n)).is_ok(),
+            "details" => details(&text(n)).is_ok(),
             other => panic!("FIELD_LIMITS names {other}, which this test has no validator for"),
         }
     }

@@ -24,7 +24,7 @@ fn optional<T>(
 }
 
 /// The validated optional profile fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProfileValues {
     /// E.164.
     pub phone_number: Option<String>,
@@ -50,6 +50,31 @@ pub struct ProfileValues {
     pub skills: Vec<String>,
     /// Interest tags.
     pub interests: Vec<String>,
+    /// How many mentees at once (PROGRAM.md, "Mentors' capacity").
+    pub mentee_capacity: i32,
+    /// Whether new mentorship requests are welcome.
+    pub accepting_requests: bool,
+}
+
+impl Default for ProfileValues {
+    fn default() -> Self {
+        ProfileValues {
+            phone_number: None,
+            city: None,
+            state: None,
+            profile_picture_url: None,
+            bio: None,
+            mentor_status: false,
+            mentee_status: false,
+            job_title: None,
+            years_of_experience: None,
+            industry: None,
+            skills: Vec::new(),
+            interests: Vec::new(),
+            mentee_capacity: limits::DEFAULT_CAPACITY,
+            accepting_requests: true,
+        }
+    }
 }
 
 fn profile_fields(errors: &mut FieldErrors, p: &ProfileFields) -> ProfileValues {
@@ -81,6 +106,11 @@ fn profile_fields(errors: &mut FieldErrors, p: &ProfileFields) -> ProfileValues 
             .as_deref()
             .and_then(|v| errors.check("interests", tags(v)))
             .unwrap_or_default(),
+        mentee_capacity: p
+            .mentee_capacity
+            .and_then(|v| errors.check("mentee_capacity", mentee_capacity(v)))
+            .unwrap_or(limits::DEFAULT_CAPACITY),
+        accepting_requests: p.accepting_requests.unwrap_or(true),
     }
 }
 
@@ -151,6 +181,10 @@ pub struct ProfilePatch {
     pub skills: Option<Vec<String>>,
     /// Interests.
     pub interests: Option<Vec<String>>,
+    /// Mentee capacity.
+    pub mentee_capacity: Option<i32>,
+    /// Accepting requests.
+    pub accepting_requests: Option<bool>,
 }
 
 fn patch_required<T>(
@@ -224,6 +258,13 @@ pub fn profile_patch(req: &UpdateMeRequest, today: NaiveDate) -> Result<ProfileP
         industry: patch_optional(&mut e, "industry", &req.industry, title),
         skills: patch_tags(&mut e, "skills", &req.skills),
         interests: patch_tags(&mut e, "interests", &req.interests),
+        mentee_capacity: req.mentee_capacity.and_then(|v| {
+            e.check(
+                "mentee_capacity",
+                mentee_capacity(v.unwrap_or(limits::DEFAULT_CAPACITY.into())),
+            )
+        }),
+        accepting_requests: req.accepting_requests.map(|v| v.unwrap_or(false)),
     };
     e.finish(|| patch)
 }

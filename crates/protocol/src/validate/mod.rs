@@ -12,10 +12,12 @@ use std::collections::BTreeMap;
 
 pub mod field_limits;
 pub mod forms;
+pub mod mentorship;
 pub mod rules;
 
 pub use field_limits::{field_limit, FieldLimit, LimitUnit, FIELD_LIMITS};
 pub use forms::*;
+pub use mentorship::*;
 pub use rules::*;
 
 /// Bad fields: field name to rule code.
@@ -95,6 +97,22 @@ pub mod limits {
     pub const DESCRIPTION_MAX: usize = 2_000;
     /// Message content length.
     pub const CONTENT_MAX: usize = 10_000;
+    /// A mentor's mentee capacity.
+    pub const CAPACITY: (i64, i64) = (0, 20);
+    /// The capacity a mentor has until they set one.
+    pub const DEFAULT_CAPACITY: i32 = 3;
+    /// A mentorship request's message length.
+    pub const REQUEST_MESSAGE: (usize, usize) = (1, 1_000);
+    /// A decline or end reason's length.
+    pub const REASON_MAX: usize = 500;
+    /// A goal or task title's length.
+    pub const ITEM_TITLE: (usize, usize) = (1, 200);
+    /// A goal's details length.
+    pub const DETAILS_MAX: usize = 2_000;
+    /// Pending requests a mentee may have at once.
+    pub const PENDING_REQUESTS_MAX: i64 = 5;
+    /// Days a request stays pending before it expires.
+    pub const REQUEST_TTL_DAYS: i64 = 14;
 }
 
 /// US states, DC and the inhabited territories.

@@ -252,6 +252,48 @@ pub fn content(s: &str) -> Rule<String> {
     Ok(s)
 }
 
+/// A mentor's mentee capacity: 0 to 20.
+pub fn mentee_capacity(v: i64) -> Rule<i32> {
+    if (limits::CAPACITY.0..=limits::CAPACITY.1).contains(&v) {
+        i32::try_from(v).map_err(|_| "out_of_range")
+    } else {
+        Err("out_of_range")
+    }
+}
+
+/// A mentorship request's message: 1 to 1,000 characters after trimming.
+pub fn request_message(s: &str) -> Rule<String> {
+    let s = lines(s.trim());
+    len_between(&s, limits::REQUEST_MESSAGE)?;
+    Ok(s)
+}
+
+/// Why a request was declined or a mentorship ended: up to 500 characters.
+pub fn reason(s: &str) -> Rule<String> {
+    let s = lines(s.trim());
+    at_most(&s, limits::REASON_MAX)?;
+    Ok(s)
+}
+
+/// A goal's or a task's title: 1 to 200 characters after trimming.
+pub fn item_title(s: &str) -> Rule<String> {
+    let s = s.trim();
+    len_between(s, limits::ITEM_TITLE)?;
+    Ok(s.to_owned())
+}
+
+/// A goal's details: up to 2,000 characters.
+pub fn details(s: &str) -> Rule<String> {
+    let s = lines(s);
+    at_most(&s, limits::DETAILS_MAX)?;
+    Ok(s)
+}
+
+/// A due date: `YYYY-MM-DD`, a real day.
+pub fn due_date(s: &str) -> Rule<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| "invalid")
+}
+
 /// A role: `owner`, `admin` or `member`.
 pub fn role(s: &str) -> Rule<Role> {
     Role::parse(s).ok_or("invalid")
