@@ -532,7 +532,7 @@ async fn health_answers_ok(backend: Backend) {
 }
 
 /// Every route of API.md, as (method, path).
-const ROUTES: [(&str, &str); 27] = [
+const ROUTES: [(&str, &str); 39] = [
     ("get", "/v1/health"),
     ("get", "/v1/openapi.json"),
     ("post", "/v1/auth/register"),
@@ -560,6 +560,18 @@ const ROUTES: [(&str, &str); 27] = [
     ("get", "/v1/messages/{id}/reads"),
     ("get", "/v1/sync"),
     ("get", "/v1/events"),
+    ("post", "/v1/mentorship-requests"),
+    ("get", "/v1/mentorship-requests"),
+    ("post", "/v1/mentorship-requests/{id}/accept"),
+    ("post", "/v1/mentorship-requests/{id}/decline"),
+    ("post", "/v1/mentorship-requests/{id}/withdraw"),
+    ("get", "/v1/mentorships"),
+    ("get", "/v1/mentorships/{id}"),
+    ("post", "/v1/mentorships/{id}/end"),
+    ("post", "/v1/mentorships/{id}/goals"),
+    ("patch", "/v1/goals/{id}"),
+    ("post", "/v1/mentorships/{id}/tasks"),
+    ("patch", "/v1/tasks/{id}"),
 ];
 
 /// `/v1/groups/{id}` and `/v1/groups/{group_id}` name the same route.

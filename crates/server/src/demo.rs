@@ -5,6 +5,8 @@
 //! fixed table rather than random, so every demo shows the same people and walkthroughs and
 //! screenshots stay true; only dates move, so ages and "2 hours ago" stay right whenever it runs.
 
+mod mentorship;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -271,10 +273,12 @@ pub async fn seed(store: &dyn Store, hasher: &PasswordHasher) -> Result<(), ApiE
         let account = NewAccount { user, password_hash: password_hash.clone() };
         ids.insert(person.0, store.create_user(account, joined).await?.profile.user_id);
     }
+    let mut chats = HashMap::new();
     for chat in CHATS {
-        seed_chat(store, &ids, chat, now).await?;
+        chats.insert(chat.0, seed_chat(store, &ids, chat, now).await?);
     }
     seed_group(store, &ids, now).await?;
+    mentorship::seed(store, &ids, &chats, now).await?;
 
     println!("Demo program ready: {} accounts, all with password {DEMO_PASSWORD}", PEOPLE.len());
     let cells: Vec<String> =
@@ -352,13 +356,13 @@ async fn send(
     }
 }
 
-/// Opens one direct conversation and plays its messages back in order.
+/// Opens one direct conversation and plays its messages back in order; answers their ids.
 async fn seed_chat(
     store: &dyn Store,
     ids: &HashMap<&'static str, Uuid>,
     chat: &Chat,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<Vec<Uuid>, ApiError> {
     let &Chat(first, second, hours_ago, step_minutes, last_unread, lines) = chat;
     let (a, b) = (id(ids, first)?, id(ids, second)?);
     let start = now - Duration::hours(hours_ago);
@@ -378,7 +382,7 @@ async fn seed_chat(
         let read_at = sent.get(i + 1).map_or(at + Duration::minutes(25), |next| next.2).min(now);
         store.mark_read(reader, &[message], read_at).await?;
     }
-    Ok(())
+    Ok(sent.into_iter().map(|(message, _, _)| message).collect())
 }
 
 /// Creates the group, promotes an admin and plays back its conversation.

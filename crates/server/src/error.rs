@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use lodestar_protocol::{ErrorBody, ErrorCode, ErrorDetail, FieldErrors};
 
-use crate::store::StoreError;
+use crate::store::{Refusal, StoreError};
 
 /// Every way a request can fail, each with its status and code.
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +61,9 @@ pub enum ApiError {
     /// 500: a bug or a failing database. Logged; the client learns only that it failed.
     #[error("internal error")]
     Internal(String),
+    /// 403 or 409: a rule of the program refuses the action (PROGRAM.md), with its own code.
+    #[error("{0}")]
+    Refused(Refusal),
 }
 
 impl ApiError {
@@ -79,6 +82,13 @@ impl ApiError {
             ApiError::Unavailable { .. } => ErrorCode::Unavailable,
             ApiError::Timeout => ErrorCode::Timeout,
             ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::Refused(r) => match r {
+                Refusal::AlreadyAsked | Refusal::Ended => ErrorCode::Conflict,
+                Refusal::TooManyPending => ErrorCode::LimitReached,
+                Refusal::MentorUnavailable => ErrorCode::Unavailable,
+                Refusal::NotPending => ErrorCode::NotPending,
+                Refusal::WrongParty => ErrorCode::Forbidden,
+            },
         }
     }
 
@@ -97,6 +107,8 @@ impl ApiError {
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Refused(Refusal::WrongParty) => StatusCode::FORBIDDEN,
+            ApiError::Refused(_) => StatusCode::CONFLICT,
         }
     }
 
@@ -129,6 +141,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::NotFound("not found"),
             StoreError::Conflict(fields) => ApiError::taken(&fields),
             StoreError::Rule { field, code } => ApiError::field(field, code),
+            StoreError::Refused(r) => ApiError::Refused(r),
             other => ApiError::Internal(format!("{} ({})", other, other.code())),
         }
     }
@@ -213,6 +226,8 @@ mod tests {
             ApiError::Validation(Default::default()),
             ApiError::RateLimited { retry_after: 1 },
             ApiError::Unavailable { retry_after: 1 },
+            ApiError::Refused(crate::store::Refusal::NotPending),
+            ApiError::Refused(crate::store::Refusal::TooManyPending),
             ApiError::Timeout,
             ApiError::Internal("x".into()),
         ];

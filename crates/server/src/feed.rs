@@ -201,6 +201,15 @@ pub fn assess(batch: &FeedBatch, me: Uuid, cursor: i64, mine: &HashSet<Uuid>) ->
                     reload = true;
                 }
             }
+            // The mentorship domain's changes are written once per person they concern, so
+            // an untargeted one is unexpected: pull rather than risk missing it.
+            (
+                None,
+                ChangeKind::MentorshipRequest
+                | ChangeKind::Mentorship
+                | ChangeKind::Goal
+                | ChangeKind::Task,
+            ) => pull = true,
         }
     }
     if pull {

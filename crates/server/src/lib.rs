@@ -7,6 +7,7 @@ pub mod auth;
 pub mod commit;
 pub mod demo;
 pub mod error;
+pub mod expiry;
 pub mod extract;
 pub mod feed;
 pub mod live;
@@ -257,6 +258,7 @@ pub async fn start_with_limits(
         openapi: Arc::new(OnceLock::new()),
         trust_proxy,
     };
+    expiry::spawn(store.clone(), shutdown_rx.clone());
     let app = serve::limit(app(state), limits);
     let task = tokio::spawn(serve::run(listener, app, limits, shutdown_rx));
     tracing::info!(%addr, backend = store.backend(), "lodestar-server listening");

@@ -7,6 +7,9 @@
 //! - the same industry: 0.20;
 //! - the mentor's experience, 10 years or more count fully: 0.10;
 //! - the same state: 0.10.
+//!
+//! A mentee is never shown a mentor who takes no requests now (no open slot, or not accepting:
+//! PROGRAM.md), and each mentor's reasons say how many of their slots are open.
 
 use std::collections::BTreeSet;
 
@@ -71,14 +74,23 @@ pub fn score(me: &Profile, candidate: &Profile) -> (f64, Vec<String>) {
             reasons.push(format!("also in {b}"));
         }
     }
+    if mentee_view && candidate.mentor_status {
+        let slot = if candidate.mentee_capacity == 1 { "slot" } else { "slots" };
+        reasons.push(format!(
+            "{} of {} mentee {slot} open",
+            candidate.open_slots, candidate.mentee_capacity
+        ));
+    }
     ((score * 1000.0).round() / 1000.0, reasons)
 }
 
 /// The best `limit` candidates for `me`, best first (ties by username).
 pub fn rank(me: &Profile, candidates: Vec<Profile>, limit: usize) -> Vec<Match> {
+    let mentee_view = seeks_mentors(me);
     let mut scored: Vec<Match> = candidates
         .into_iter()
         .filter(|c| c.user_id != me.user_id)
+        .filter(|c| !mentee_view || c.takes_requests())
         .map(|user| {
             let (score, reasons) = score(me, &user);
             Match { user, score, reasons }
@@ -114,6 +126,9 @@ mod tests {
             skills: skills.iter().map(|s| s.to_string()).collect(),
             interests: interests.iter().map(|s| s.to_string()).collect(),
             created_at: Utc::now(),
+            mentee_capacity: 3,
+            accepting_requests: true,
+            open_slots: 3,
         }
     }
 
@@ -152,5 +167,20 @@ mod tests {
         mentee.state = None;
         let (_, reasons) = score(&seeker, &mentee);
         assert_eq!(reasons, vec!["1 shared skill: python".to_owned()]);
+    }
+
+    #[test]
+    fn a_mentee_never_sees_a_full_or_closed_mentor_and_sees_the_open_slots() {
+        let seeker = me(true, &["rust"], &[]);
+        let mut open = mentor("ada", &["rust"], "Software", 5, "CA");
+        open.open_slots = 2;
+        let mut full = mentor("bob", &["rust"], "Software", 5, "CA");
+        full.open_slots = 0;
+        let mut closed = mentor("cy", &["rust"], "Software", 5, "CA");
+        closed.accepting_requests = false;
+        let ranked = rank(&seeker, vec![full, closed, open], 10);
+        let names: Vec<&str> = ranked.iter().map(|m| m.user.username.as_str()).collect();
+        assert_eq!(names, ["ada"]);
+        assert!(ranked[0].reasons.contains(&"2 of 3 mentee slots open".to_owned()));
     }
 }

@@ -75,6 +75,9 @@ async fn a_profile_edit_queued_offline_changes_the_outbox() {
         skills: vec![],
         interests: vec![],
         created_at: Utc::now(),
+        mentee_capacity: 3,
+        accepting_requests: true,
+        open_slots: 3,
     };
     let date_of_birth = NaiveDate::from_ymd_opt(1990, 4, 12).unwrap();
     let current =

@@ -140,6 +140,10 @@ impl Replica {
                 years_of_experience: r.years_of_experience,
                 industry: r.industry,
                 created_at: r.created_at,
+                // The replica keeps no capacity yet (the mentorship replica, issue 13).
+                mentee_capacity: lodestar_protocol::validate::limits::DEFAULT_CAPACITY,
+                accepting_requests: true,
+                open_slots: 0,
             },
             email,
             phone_number: r.phone_number,

@@ -5,8 +5,10 @@ mod auth;
 mod conversations;
 mod groups;
 mod me;
+mod mentorships;
 mod messages;
 mod meta;
+mod requests;
 mod statuses;
 mod sync;
 mod users;
@@ -65,6 +67,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::send))
         .routes(routes!(messages::read))
         .routes(routes!(messages::reads))
+        .routes(routes!(requests::create, requests::list))
+        .routes(routes!(requests::accept))
+        .routes(routes!(requests::decline))
+        .routes(routes!(requests::withdraw))
+        .routes(routes!(mentorships::list))
+        .routes(routes!(mentorships::get_one))
+        .routes(routes!(mentorships::end))
+        .routes(routes!(mentorships::create_goal))
+        .routes(routes!(mentorships::update_goal))
+        .routes(routes!(mentorships::create_task))
+        .routes(routes!(mentorships::update_task))
         .routes(routes!(sync::sync))
         .routes(routes!(sync::events));
     statuses::complete(router.get_openapi_mut());

@@ -49,6 +49,7 @@
 
 #[macro_use]
 mod sql;
+pub(crate) mod mentorship_records;
 mod postgres;
 pub(crate) mod records;
 mod sqlite;
@@ -61,7 +62,10 @@ use uuid::Uuid;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
-pub use traits::{AccountStore, ConversationStore, GroupStore, ProfileStore, Store, SyncStore};
+pub use traits::{
+    AccountStore, ConversationStore, GroupStore, MentorshipStore, ProfileStore, RequestStore,
+    Store, SyncStore,
+};
 
 /// What a store operation can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +102,33 @@ pub enum StoreError {
     /// The server is shutting down and takes no more writes.
     #[error("the server is shutting down")]
     Stopped,
+    /// A rule of the program refuses the action (PROGRAM.md); nothing was written.
+    #[error("{0}")]
+    Refused(Refusal),
+}
+
+/// Why the program's rules refuse an action, each answering its own status and code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// 409 `conflict`: a pending request to, or an active mentorship with, that mentor exists.
+    #[error("you already have a pending request to, or a mentorship with, this mentor")]
+    AlreadyAsked,
+    /// 409 `limit_reached`: the mentee has as many pending requests as allowed.
+    #[error("you have 5 pending requests; wait for an answer or withdraw one")]
+    TooManyPending,
+    /// 409 `unavailable`: the mentor is not accepting requests or has no open slot.
+    #[error("this mentor has no open slot or is not accepting requests")]
+    MentorUnavailable,
+    /// 409 `not_pending`: the request was already answered, withdrawn or expired.
+    #[error("this request is no longer pending")]
+    NotPending,
+    /// 409 `conflict`: the mentorship has ended and is read-only.
+    #[error("this mentorship has ended and can no longer be changed")]
+    Ended,
+    /// 403 `forbidden`: the caller is the other party of what they name (a mentee accepting,
+    /// a mentor withdrawing).
+    #[error("only the other person of this request may do that")]
+    WrongParty,
 }
 
 impl StoreError {
@@ -112,6 +143,7 @@ impl StoreError {
             StoreError::Corrupt(_) => "corrupt",
             StoreError::Batch(e) => e.code(),
             StoreError::Stopped => "stopped",
+            StoreError::Refused(_) => "refused",
         }
     }
 }
@@ -176,6 +208,17 @@ pub struct ChangeScope {
     pub subject_user_id: Option<Uuid>,
     /// Only this user sees it.
     pub target_user_id: Option<Uuid>,
+}
+
+/// A mentorship request as the store takes it: validated, from the caller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRequest {
+    /// Client-made id (the idempotency key).
+    pub request_id: Uuid,
+    /// The mentor asked.
+    pub mentor_id: Uuid,
+    /// The validated message.
+    pub message: String,
 }
 
 /// What a login needs to check a password.

@@ -101,6 +101,10 @@ pub(crate) struct UserRow {
     pub interests: Option<String>,
     #[sqlx(try_from = "Nullable<DateTime<Utc>>")]
     pub created_at: DateTime<Utc>,
+    pub mentee_capacity: i32,
+    pub accepting_requests: bool,
+    /// Active mentorships as mentor (migration 0007).
+    pub active_mentees: i32,
 }
 
 /// A time as both databases keep it: PostgreSQL stores microseconds, so every time is cut to
@@ -149,6 +153,9 @@ impl UserRow {
                 years_of_experience: self.years_of_experience,
                 industry: self.industry,
                 created_at: self.created_at,
+                mentee_capacity: self.mentee_capacity,
+                accepting_requests: self.accepting_requests,
+                open_slots: (self.mentee_capacity - self.active_mentees).max(0),
             },
             email: self.email,
             phone_number: self.phone_number,

@@ -2,16 +2,19 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use lodestar_protocol::validate::{GroupPatch, NewGroup, ProfilePatch};
+use lodestar_protocol::validate::{
+    GoalPatch, GroupPatch, NewGoal, NewGroup, NewTask, ProfilePatch, RequestFilter, TaskPatch,
+};
 use lodestar_protocol::{
-    Change, Conversation, ConversationSummary, Group, GroupMember, Me, Message, Profile, Read,
-    Role, UsersQuery,
+    Change, Conversation, ConversationSummary, Goal, Group, GroupMember, Me, Mentorship,
+    MentorshipDetail, MentorshipRequest, MentorshipStatus, Message, Profile, Read, Role, Task,
+    UsersQuery,
 };
 use uuid::Uuid;
 
 use super::{
-    ChangeScope, LoginRecord, NewAccount, NewMessage, OpenedDirect, SendOutcome, StoreError,
-    StoreResult,
+    ChangeScope, LoginRecord, NewAccount, NewMessage, NewRequest, OpenedDirect, SendOutcome,
+    StoreError, StoreResult,
 };
 
 /// Accounts, sessions and login throttling.
@@ -200,6 +203,112 @@ pub trait GroupStore: Send + Sync + 'static {
     async fn remove_member(&self, group_id: Uuid, user_id: Uuid) -> StoreResult<()>;
 }
 
+/// Mentorship requests (PROGRAM.md). Every method first turns the pending requests due at
+/// `now` into `expired`, in the same transaction, so a request past its expiry is expired on
+/// every route whether or not the timer has run. A request the caller is not a party to
+/// answers `NotFound`; the wrong party gets `Refused(WrongParty)`.
+#[async_trait]
+pub trait RequestStore: Send + Sync + 'static {
+    /// Asks a mentor; answers the request and whether it was made now (`false`: the same
+    /// request again). The mentee/mentor rules answer `Rule` naming `mentor_id` or
+    /// `mentee_status`; a reused id with other content `Conflict(["request_id"])`.
+    async fn create_request(
+        &self,
+        mentee: Uuid,
+        request: NewRequest,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(MentorshipRequest, bool)>;
+    /// The caller's requests, newest first.
+    async fn requests(
+        &self,
+        user: Uuid,
+        filter: RequestFilter,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<MentorshipRequest>>;
+    /// The mentor accepts: within their capacity, in the same transaction as the mentorship,
+    /// the pair's direct conversation and the mentor's slot count. Accepting again answers the
+    /// same pair.
+    async fn accept_request(
+        &self,
+        mentor: Uuid,
+        request_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(MentorshipRequest, Mentorship)>;
+    /// The mentor declines, with an optional reason (again: the same answer).
+    async fn decline_request(
+        &self,
+        mentor: Uuid,
+        request_id: Uuid,
+        reason: Option<String>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<MentorshipRequest>;
+    /// The mentee withdraws (again: the same answer).
+    async fn withdraw_request(
+        &self,
+        mentee: Uuid,
+        request_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<MentorshipRequest>;
+    /// Expires every pending request due at `now`, telling both people; answers how many.
+    async fn expire_requests(&self, now: DateTime<Utc>) -> StoreResult<u64>;
+}
+
+/// Mentorships, their goals and their action items. A mentorship the caller is not one of the
+/// two people of answers `NotFound`; a write to an ended one `Refused(Ended)`.
+#[async_trait]
+pub trait MentorshipStore: Send + Sync + 'static {
+    /// The caller's mentorships, newest first.
+    async fn mentorships(
+        &self,
+        user: Uuid,
+        status: Option<MentorshipStatus>,
+    ) -> StoreResult<Vec<Mentorship>>;
+    /// One mentorship with its goals and tasks.
+    async fn mentorship(&self, user: Uuid, mentorship_id: Uuid) -> StoreResult<MentorshipDetail>;
+    /// Ends a mentorship, opening the mentor's slot (again: the same answer).
+    async fn end_mentorship(
+        &self,
+        user: Uuid,
+        mentorship_id: Uuid,
+        reason: Option<String>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Mentorship>;
+    /// Adds a goal; `false` when the same goal was added before.
+    async fn create_goal(
+        &self,
+        user: Uuid,
+        mentorship_id: Uuid,
+        goal: NewGoal,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Goal, bool)>;
+    /// Edits a goal.
+    async fn update_goal(
+        &self,
+        user: Uuid,
+        goal_id: Uuid,
+        patch: GoalPatch,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Goal>;
+    /// Adds an action item; `false` when the same one was added before. The assignee must be
+    /// one of the two (`Rule` naming `assignee_id`), the goal one of this mentorship's, the
+    /// source message one of the pair's conversation.
+    async fn create_task(
+        &self,
+        user: Uuid,
+        mentorship_id: Uuid,
+        task: NewTask,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Task, bool)>;
+    /// Edits or ticks an action item.
+    async fn update_task(
+        &self,
+        user: Uuid,
+        task_id: Uuid,
+        patch: TaskPatch,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Task>;
+}
+
 /// The sync log and its live watch.
 #[async_trait]
 pub trait SyncStore: Send + Sync + 'static {
@@ -227,7 +336,24 @@ pub trait SyncStore: Send + Sync + 'static {
 /// The storage behind the server: every domain's trait. Every method that names a
 /// conversation, message or group on behalf of a user answers `NotFound` when that user may
 /// not see it.
-pub trait Store: AccountStore + ProfileStore + ConversationStore + GroupStore + SyncStore {}
+pub trait Store:
+    AccountStore
+    + ProfileStore
+    + ConversationStore
+    + GroupStore
+    + RequestStore
+    + MentorshipStore
+    + SyncStore
+{
+}
 
-impl<T> Store for T where T: AccountStore + ProfileStore + ConversationStore + GroupStore + SyncStore
-{}
+impl<T> Store for T where
+    T: AccountStore
+        + ProfileStore
+        + ConversationStore
+        + GroupStore
+        + RequestStore
+        + MentorshipStore
+        + SyncStore
+{
+}

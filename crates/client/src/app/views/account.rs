@@ -63,6 +63,8 @@ impl RegisterForm {
                 industry: given(&self.industry),
                 skills: Some(self.skills.clone()),
                 interests: Some(self.interests.clone()),
+                mentee_capacity: None,
+                accepting_requests: None,
             },
         }
     }

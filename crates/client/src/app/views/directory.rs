@@ -38,6 +38,7 @@ impl DirectoryQuery {
             skill: given(&self.skill),
             industry: given(&self.industry),
             state: given(&self.state).map(|s| s.to_uppercase()),
+            accepting: None,
             min_years: self.min_years,
             limit: Some(24),
             cursor: given(&self.cursor),

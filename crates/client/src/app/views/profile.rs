@@ -89,6 +89,8 @@ impl ProfileEdit {
             industry: text(&self.industry, &current.industry),
             skills: same(&self.skills, &current.skills).map(Some),
             interests: same(&self.interests, &current.interests).map(Some),
+            mentee_capacity: None,
+            accepting_requests: None,
         }
     }
 

@@ -33,8 +33,9 @@ macro_rules! sql_accounts {
                 let inserted = sqlx::query(
                     "INSERT INTO users (user_id, username, email, phone_number, password_hash, date_of_birth, \
                      city, state, age, profile_picture_url, bio, mentor_status, mentee_status, job_title, \
-                     years_of_experience, industry, skills, interests, created_at, search_text, industry_key) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
+                     years_of_experience, industry, skills, interests, created_at, search_text, industry_key, \
+                     mentee_capacity, accepting_requests) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
                 )
                 .bind(user_id)
                 .bind(&u.username)
@@ -57,6 +58,8 @@ macro_rules! sql_accounts {
                 .bind(now)
                 .bind(search_text)
                 .bind(industry_key)
+                .bind(p.mentee_capacity)
+                .bind(p.accepting_requests)
                 .execute(&mut *tx)
                 .await;
                 if let Err(e) = inserted {

@@ -3,6 +3,42 @@
 /// Expands `ConversationStore` for one backend (see `super::impl_store!`).
 macro_rules! sql_conversations {
     ($store:ty, $db:ty) => {
+        /// The direct conversation of two existing users, made now if it does not exist, with
+        /// the changes that tell its two people (none when it existed). Runs under the
+        /// counter's lock, which every insert of a conversation holds, so no other writer can
+        /// make it between the read and the insert.
+        async fn ensure_direct(tx: &mut Tx<'_>, me: Uuid, other: Uuid, now: DateTime<Utc>) -> StoreResult<(Conversation, Vec<NewChange>)> {
+            let id = direct_conversation_id(me, other);
+            if let Some(conversation) = load_conversation(&mut **tx, id).await? {
+                return Ok((conversation, Vec::new()));
+            }
+            let profiles = profiles_of(&mut **tx, &[me, other], now.date_naive()).await?;
+            sqlx::query("INSERT INTO conversations (conversation_id, type, group_id, created_at) VALUES ($1, 'DIRECT', NULL, $2)")
+                .bind(id)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+            for user in [me, other] {
+                sqlx::query("INSERT INTO direct_conversation_participants (conversation_id, user_id) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(user)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            let conversation = load_conversation(&mut **tx, id).await?.ok_or(StoreError::NotFound)?;
+            let mut changes = vec![NewChange::in_conversation(id, ChangeKind::Conversation, ChangeOp::Upsert, &conversation)];
+            for user in [me, other] {
+                changes.push(NewChange::in_conversation(
+                    id,
+                    ChangeKind::Participant,
+                    ChangeOp::Upsert,
+                    &serde_json::json!({"conversation_id": id, "user_id": user}),
+                ));
+            }
+            changes.extend(profiles.iter().map(|p| NewChange::profile_in_conversation(id, p)));
+            Ok((conversation, changes))
+        }
+
         #[async_trait::async_trait]
         impl ConversationStore for $store {
             async fn open_direct(&self, me: Uuid, other: Uuid, now: DateTime<Utc>) -> StoreResult<OpenedDirect> {
@@ -12,44 +48,16 @@ macro_rules! sql_conversations {
                 if let Some(conversation) = load_conversation(&mut *tx, id).await? {
                     return Ok(OpenedDirect { conversation, created: false });
                 }
-                let profiles = profiles_of(&mut *tx, &[me, other], now.date_naive()).await?;
-                if profiles.len() != 2 {
+                if profiles_of(&mut *tx, &[me, other], now.date_naive()).await?.len() != 2 {
                     return Err(StoreError::NotFound);
                 }
                 lock_seq_counter(&mut tx).await?;
-                let inserted = sqlx::query(
-                    "INSERT INTO conversations (conversation_id, type, group_id, created_at) VALUES ($1, 'DIRECT', NULL, $2) \
-                     ON CONFLICT (conversation_id) DO NOTHING",
-                )
-                .bind(id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if inserted.rows_affected() == 0 {
-                    // Another instance opened it between our read and our insert.
+                let (conversation, changes) = ensure_direct(&mut tx, me, other, now).await?;
+                if changes.is_empty() {
+                    // Another instance opened it between our read and our lock.
                     tx.rollback().await?;
-                    let mut conn = self.writer().acquire().await?;
-                    let conversation = load_conversation(&mut conn, id).await?.ok_or(StoreError::NotFound)?;
                     return Ok(OpenedDirect { conversation, created: false });
                 }
-                for user in [me, other] {
-                    sqlx::query("INSERT INTO direct_conversation_participants (conversation_id, user_id) VALUES ($1, $2)")
-                        .bind(id)
-                        .bind(user)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let conversation = load_conversation(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
-                let mut changes = vec![NewChange::in_conversation(id, ChangeKind::Conversation, ChangeOp::Upsert, &conversation)];
-                for user in [me, other] {
-                    changes.push(NewChange::in_conversation(
-                        id,
-                        ChangeKind::Participant,
-                        ChangeOp::Upsert,
-                        &serde_json::json!({"conversation_id": id, "user_id": user}),
-                    ));
-                }
-                changes.extend(profiles.iter().map(|p| NewChange::profile_in_conversation(id, p)));
                 let seq = log_changes(&mut tx, &changes).await?;
                 tx.commit().await?;
                 self.after_commit(seq).await;

@@ -32,7 +32,8 @@ macro_rules! user_columns {
     () => {
         "user_id, username, email, phone_number, date_of_birth, city, state, \
          profile_picture_url, bio, mentor_status, mentee_status, job_title, \
-         years_of_experience, industry, skills, interests, created_at"
+         years_of_experience, industry, skills, interests, created_at, \
+         mentee_capacity, accepting_requests, active_mentees"
     };
 }
 
@@ -40,6 +41,38 @@ macro_rules! user_columns {
 macro_rules! message_columns {
     () => {
         "message_id, conversation_id, sender_id, content, media_url, sent_at, seq"
+    };
+}
+
+/// The columns of `mentorship_requests` in `RequestRow`'s order.
+macro_rules! request_columns {
+    () => {
+        "request_id, mentee_id, mentor_id, message, status, decline_reason, created_at, \
+         expires_at, responded_at, mentorship_id"
+    };
+}
+
+/// The columns of `mentorships` in `MentorshipRow`'s order.
+macro_rules! mentorship_columns {
+    () => {
+        "mentorship_id, mentor_id, mentee_id, conversation_id, status, started_at, ended_at, \
+         ended_by, end_reason"
+    };
+}
+
+/// The columns of `goals` in `GoalRow`'s order.
+macro_rules! goal_columns {
+    () => {
+        "goal_id, mentorship_id, title, details, status, due_date, created_by, created_at, \
+         updated_at"
+    };
+}
+
+/// The columns of `tasks` in `TaskRow`'s order.
+macro_rules! task_columns {
+    () => {
+        "task_id, mentorship_id, goal_id, title, assignee_id, due_date, done_at, \
+         source_message_id, created_by, created_at, updated_at"
     };
 }
 
@@ -59,9 +92,13 @@ mod conversations;
 #[macro_use]
 mod groups;
 #[macro_use]
+mod mentorships;
+#[macro_use]
 mod messages;
 #[macro_use]
 mod profiles;
+#[macro_use]
+mod requests;
 #[macro_use]
 mod sync;
 
@@ -75,6 +112,8 @@ macro_rules! impl_store {
         sql_messages!($store, $db);
         sql_conversations!($store, $db);
         sql_groups!($store, $db);
+        sql_requests!($store, $db);
+        sql_mentorships!($store, $db);
         sql_sync!($store, $db);
     };
 }

@@ -44,6 +44,8 @@ macro_rules! sql_profiles {
                 push_set!(qb, "industry", patch.industry.clone());
                 push_set!(qb, "skills", patch.skills.as_deref().map(tags_json));
                 push_set!(qb, "interests", patch.interests.as_deref().map(tags_json));
+                push_set!(qb, "mentee_capacity", patch.mentee_capacity);
+                push_set!(qb, "accepting_requests", patch.accepting_requests);
                 qb.push(" WHERE user_id = ").push_bind(user_id);
                 if let Err(e) = qb.build().execute(&mut *tx).await {
                     if is_unique_violation(&e) {
@@ -64,15 +66,7 @@ macro_rules! sql_profiles {
                     .execute(&mut *tx)
                     .await?;
                 let me = row.into_me(today)?;
-                let changes = [NewChange::own_profile(&me), NewChange::profile_to_peers(&Profile::from(me.clone()))];
-                // Only the newest version of a profile is served: a peer syncing from the start
-                // must not be handed where someone lived or what they wrote before. Clients past
-                // the old rows already have them; clients before them get the new ones instead.
-                // Snapshots targeted at one member (subject NULL) are theirs and stay.
-                sqlx::query("DELETE FROM changes WHERE kind = 'profile' AND subject_user_id = $1")
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                let changes = profile_changes(&mut tx, user_id, today).await?;
                 let seq = log_changes(&mut tx, &changes).await?;
                 tx.commit().await?;
                 self.after_commit(seq).await;
@@ -105,6 +99,11 @@ macro_rules! sql_profiles {
                 }
                 if let Some(st) = q.state.as_deref() {
                     qb.push(" AND state = ").push_bind(st.trim().to_ascii_uppercase());
+                }
+                if q.accepting == Some(true) {
+                    qb.push(" AND mentor_status = ").push_bind(true)
+                        .push(" AND accepting_requests = ").push_bind(true)
+                        .push(" AND active_mentees < mentee_capacity");
                 }
                 if let Some(y) = q.min_years {
                     qb.push(" AND years_of_experience >= ").push_bind(y);

@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod mentorships;
+
 use std::collections::HashSet;
 use std::fmt::Debug;
 use std::sync::Arc;
@@ -232,6 +234,8 @@ async fn create_user_round_trips_every_field(backend: Backend) {
         industry: Some("Software".into()),
         skills: vec!["rust".into(), "postgres".into(), "distributed systems".into()],
         interests: vec!["chess".into(), "climbing".into()],
+        mentee_capacity: 5,
+        accepting_requests: false,
     };
     let me = create(s, u, t(0)).await;
     let expected = Me {
@@ -251,6 +255,9 @@ async fn create_user_round_trips_every_field(backend: Backend) {
             skills: vec!["rust".into(), "postgres".into(), "distributed systems".into()],
             interests: vec!["chess".into(), "climbing".into()],
             created_at: t(0),
+            mentee_capacity: 5,
+            accepting_requests: false,
+            open_slots: 5,
         },
         email: "Ann.Lee@Example.com".into(),
         phone_number: Some("+15551234567".into()),
@@ -491,6 +498,7 @@ async fn update_me_patches_clears_and_leaves(backend: Backend) {
         industry: Some("Software".into()),
         skills: vec!["rust".into()],
         interests: vec!["chess".into()],
+        ..ProfileValues::default()
     };
     let before = create(s, u, t(0)).await;
     let id = before.profile.user_id;
