@@ -11,7 +11,10 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-const ME_KEYS: [&str; 18] = [
+const ME_KEYS: [&str; 21] = [
+    "mentee_capacity",
+    "accepting_requests",
+    "open_slots",
     "user_id",
     "username",
     "email",

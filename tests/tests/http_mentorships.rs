@@ -48,8 +48,8 @@ async fn the_request_loop_answers_every_rule(backend: Backend) {
     let server = TestServer::spawn(backend).await;
     let api = &server.api;
     let ada = mentor(api, "ada", 1).await;
-    let bo = mentee(api, "bo").await;
-    let cy = mentee(api, "cy").await;
+    let bo = mentee(api, "bob").await;
+    let cy = mentee(api, "cyd").await;
     let plain = api.register("plain").await;
 
     // Asking: 201, the same again 200, every rule with its status, code and field.
@@ -125,7 +125,7 @@ async fn the_request_loop_answers_every_rule(backend: Backend) {
     );
     let me = api.get("/v1/me", &ada.token).await.expect(200);
     assert_eq!((me["mentee_capacity"].as_i64(), me["open_slots"].as_i64()), (Some(1), Some(0)));
-    refused(ask(api, &mentee(api, "di").await, &ada).await, 409, "unavailable");
+    refused(ask(api, &mentee(api, "dia").await, &ada).await, 409, "unavailable");
 
     // Declining with a reason, with no body at all, and withdrawing.
     let declined = api

@@ -11,6 +11,7 @@
 mod app;
 mod limits;
 mod live;
+mod mentorship;
 mod replica;
 mod report;
 mod server;
@@ -51,6 +52,7 @@ async fn main() -> anyhow::Result<()> {
         ("app", |q| Box::pin(app::run(q))),
         ("server", |q| Box::pin(server::run(q))),
         ("live", |q| Box::pin(live::run(q))),
+        ("mentorship", |q| Box::pin(mentorship::run(q))),
     ];
     let mut rows = Vec::new();
     for (name, group) in groups {
