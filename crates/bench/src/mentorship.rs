@@ -57,10 +57,12 @@ async fn race(backend: Backend) -> anyhow::Result<Vec<Row>> {
         let mentee = api.register_with(&format!("racer{i}"), json!({"mentee_status": true})).await;
         requests.push(ask(api, &mentee, &ada).await?);
     }
+    let paths: Vec<String> =
+        requests.iter().map(|id| format!("/v1/mentorship-requests/{id}/accept")).collect();
     let started = Instant::now();
-    let answers = futures_util::future::join_all(requests.iter().map(|id| {
-        api.post(&format!("/v1/mentorship-requests/{id}/accept"), &ada.token, json!({}))
-    }))
+    let answers = futures_util::future::join_all(
+        paths.iter().map(|path| api.post(path, &ada.token, json!({}))),
+    )
     .await;
     let burst = started.elapsed();
     let won = answers.iter().filter(|a| a.status == 200).count();
@@ -115,9 +117,9 @@ async fn accept_latency(pairs: usize) -> anyhow::Result<Vec<Row>> {
         let mut events = Events::connect(&api.base, &mentee, None).await;
         // The socket's first frame (the catch-up) is read before the clock starts.
         events.next_frame(Duration::from_millis(500)).await;
+        let path = format!("/v1/mentorship-requests/{request}/accept");
         let started = Instant::now();
-        let accepted =
-            api.post(&format!("/v1/mentorship-requests/{request}/accept"), &ment.token, json!({}));
+        let accepted = api.post(&path, &ment.token, json!({}));
         let heard = events.wait_for(Duration::from_secs(10), |c| c["kind"] == "mentorship");
         let (answer, heard) = tokio::join!(accepted, heard);
         let elapsed = started.elapsed();
