@@ -11,7 +11,10 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-const PROFILE_KEYS: [&str; 15] = [
+const PROFILE_KEYS: [&str; 18] = [
+    "mentee_capacity",
+    "accepting_requests",
+    "open_slots",
     "user_id",
     "username",
     "city",

@@ -17,7 +17,8 @@ function profile(p: Partial<Profile> & { user_id: string; username: string }): P
   return {
     city: null, state: null, age: 30, profile_picture_url: null, bio: null, mentor_status: false,
     mentee_status: false, job_title: null, years_of_experience: null, industry: null, skills: [],
-    interests: [], created_at: iso(400 * DAY), ...p,
+    interests: [], created_at: iso(400 * DAY), mentee_capacity: 3, accepting_requests: true,
+    open_slots: 3, ...p,
   };
 }
 

@@ -66,7 +66,19 @@ interests: Array<string>,
 /**
  * When the account was made.
  */
-created_at: string, };
+created_at: string, 
+/**
+ * How many mentees the user mentors at once, 0 to 20 (PROGRAM.md).
+ */
+mentee_capacity: number, 
+/**
+ * Whether the user welcomes new mentorship requests.
+ */
+accepting_requests: boolean, 
+/**
+ * Capacity less active mentorships as mentor, never below 0.
+ */
+open_slots: number, };
 
 /**
  * The signed-in user: every column of the user but `password_hash`. On the wire it is one
@@ -144,7 +156,19 @@ interests: Array<string>,
 /**
  * When the account was made.
  */
-created_at: string, };
+created_at: string, 
+/**
+ * How many mentees the user mentors at once, 0 to 20 (PROGRAM.md).
+ */
+mentee_capacity: number, 
+/**
+ * Whether the user welcomes new mentorship requests.
+ */
+accepting_requests: boolean, 
+/**
+ * Capacity less active mentorships as mentor, never below 0.
+ */
+open_slots: number, };
 
 /**
  * `DIRECT` or `GROUP`.
@@ -212,7 +236,7 @@ reasons: Array<string>, };
  * A code this version does not know (a newer server's) reads as `unknown`, so an older client
  * can always read an error body.
  */
-export type ErrorCode = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "validation_failed" | "rate_limited" | "unavailable" | "timeout" | "internal" | "offline" | "not_signed_in" | "database" | "migrate" | "corrupt" | "insecure_server" | "unknown";
+export type ErrorCode = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "validation_failed" | "rate_limited" | "unavailable" | "timeout" | "internal" | "limit_reached" | "not_pending" | "blocked" | "safeguarding" | "suspended" | "offline" | "not_signed_in" | "database" | "migrate" | "corrupt" | "insecure_server" | "unknown";
 
 /**
  * The bounds of one field, both inclusive; a side left out is unbounded.
@@ -234,7 +258,7 @@ unit: LimitUnit, };
 /**
  * What a limit counts.
  */
-export type LimitUnit = "characters" | "tags" | "years";
+export type LimitUnit = "characters" | "tags" | "years" | "mentees";
 
 /**
  * A row of the conversation list.
@@ -736,7 +760,7 @@ topic: Topic,
 id: string | null, };
 
 /** Every `ErrorCode`, in the order Rust declares them. */
-export const ERROR_CODES = ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "payload_too_large", "validation_failed", "rate_limited", "unavailable", "timeout", "internal", "offline", "not_signed_in", "database", "migrate", "corrupt", "insecure_server", "unknown"] as const satisfies readonly ErrorCode[];
+export const ERROR_CODES = ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "payload_too_large", "validation_failed", "rate_limited", "unavailable", "timeout", "internal", "limit_reached", "not_pending", "blocked", "safeguarding", "suspended", "offline", "not_signed_in", "database", "migrate", "corrupt", "insecure_server", "unknown"] as const satisfies readonly ErrorCode[];
 
 /** Each field's limits, as the validators apply them (`tag` is one skill or interest tag; `date_of_birth` counts years of age). */
 export const FIELD_LIMITS = {
@@ -758,6 +782,11 @@ export const FIELD_LIMITS = {
   group_name: {"min":1,"max":50,"unit":"characters"},
   description: {"max":2000,"unit":"characters"},
   content: {"max":10000,"unit":"characters"},
+  mentee_capacity: {"min":0,"max":20,"unit":"mentees"},
+  message: {"min":1,"max":1000,"unit":"characters"},
+  reason: {"max":500,"unit":"characters"},
+  title: {"min":1,"max":200,"unit":"characters"},
+  details: {"max":2000,"unit":"characters"},
 } as const satisfies Record<string, FieldLimit>;
 
 /** Every event the app emits, by name, with its payload. */

@@ -106,7 +106,20 @@ export function errorText(err: IpcError, ctx: ErrorContext = {}): string {
     case 'insecure_server':
       return 'That server is plain http on another machine: your password would cross the network unencrypted. Use its https:// address.';
     case 'unavailable':
-      return 'The server is busy. Wait a few seconds and try again.';
+      // 409 from the mentorship rules (PROGRAM.md) or 503 from a saturated server.
+      return /open slot|accepting/i.test(err.message ?? '')
+        ? 'This mentor has no open slot or is not accepting requests right now.'
+        : 'The server is busy. Wait a few seconds and try again.';
+    case 'limit_reached':
+      return 'You have 5 pending requests. Wait for an answer or withdraw one first.';
+    case 'not_pending':
+      return 'That request was already answered, withdrawn, or has expired.';
+    case 'blocked':
+      return "You can't contact this person.";
+    case 'safeguarding':
+      return "The program's safeguarding rules don't allow this. A coordinator can help.";
+    case 'suspended':
+      return "This account is suspended. Contact the program's coordinators.";
     case 'timeout':
       return 'The server took too long to answer. Check your connection and try again.';
     case 'payload_too_large':
