@@ -27,6 +27,15 @@ pub enum ClientError {
     /// A value breaks a rule; refused before anything was queued.
     #[error("{}", .0.summary())]
     Invalid(FieldErrors),
+    /// Refused here, before anything was queued, by a rule the server applies too (accepting
+    /// a request that is no longer pending, asking a mentor twice).
+    #[error("{message}")]
+    Rule {
+        /// The code the server would answer.
+        code: ErrorCode,
+        /// For people.
+        message: String,
+    },
     /// No session: sign in first.
     #[error("not signed in")]
     NotSignedIn,
@@ -58,6 +67,7 @@ impl ClientError {
             ClientError::Offline(_) => ErrorCode::Offline,
             ClientError::Server { code, .. } => *code,
             ClientError::Invalid(_) => ErrorCode::ValidationFailed,
+            ClientError::Rule { code, .. } => *code,
             ClientError::NotSignedIn => ErrorCode::NotSignedIn,
             ClientError::NotFound(_) => ErrorCode::NotFound,
             ClientError::Database(_) => ErrorCode::Database,
@@ -103,9 +113,16 @@ impl ClientError {
             ClientError::Server { status, .. } => {
                 (400..500).contains(status) && *status != 401 && *status != 429 && *status != 408
             }
-            ClientError::Invalid(_) => true,
+            ClientError::Invalid(_) | ClientError::Rule { .. } => true,
             _ => false,
         }
+    }
+}
+
+impl ClientError {
+    /// A rule of the contract refused it here.
+    pub fn rule(code: ErrorCode, message: &str) -> Self {
+        ClientError::Rule { code, message: message.to_owned() }
     }
 }
 

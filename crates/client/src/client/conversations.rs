@@ -58,18 +58,7 @@ impl Client {
     /// replica knows; the server learns of it at the next push.
     pub async fn open_direct(&self, username: &str) -> ClientResult<Uuid> {
         let a = self.active()?;
-        let other = match a.replica.user_id(username).await? {
-            Some(id) => id,
-            None => {
-                let profile = a
-                    .api
-                    .user_by_username(username.trim_start_matches('@'))
-                    .await?
-                    .ok_or(ClientError::NotFound("user"))?;
-                a.replica.remember_profile(&profile).await?;
-                profile.user_id
-            }
-        };
+        let other = self.user_named(username).await?;
         if other == a.info.user_id {
             let mut e = lodestar_protocol::FieldErrors::default();
             e.add("username", "self");

@@ -6,14 +6,15 @@
 //! sync. Only registering, signing in, the directory, matches and group changes need the server.
 //!
 //! One file per domain, each an `impl Client` block: `account.rs` (register, sign in, sign
-//! out), `conversations.rs` (conversations and their messages), `directory.rs`, `groups.rs` and
-//! `profile.rs`. This file holds the client itself, its session, sync and status; a new domain
+//! out), `conversations.rs` (conversations and their messages), `directory.rs`, `groups.rs`,
+//! `mentorship.rs` and `profile.rs`. This file holds the client itself, its session, sync and status; a new domain
 //! is a new file here, never more methods in this one.
 
 mod account;
 mod conversations;
 mod directory;
 mod groups;
+pub mod mentorship;
 mod profile;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,7 @@ use crate::session::{SessionInfo, SessionStore};
 use crate::sync::{pull, push, PullProgress};
 
 pub use conversations::ConversationSpec;
+pub use mentorship::Delivery;
 
 /// The server used when none is given or remembered.
 pub const DEFAULT_SERVER: &str = "http://127.0.0.1:8787";

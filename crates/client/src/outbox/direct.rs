@@ -68,6 +68,40 @@ impl Action for OpenDirect {
     }
 }
 
+/// Opens the direct conversation of `me` and `other` in `tx` if the replica lacks it, queuing
+/// its opening on the server; answers its id.
+pub(crate) async fn open_direct_in(
+    tx: &mut Tx,
+    me: Uuid,
+    other: Uuid,
+    now: DateTime<Utc>,
+) -> ClientResult<Uuid> {
+    let id = direct_conversation_id(me, other);
+    let known: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM conversations WHERE conversation_id = $1")
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+    if known > 0 {
+        return Ok(id);
+    }
+    sqlx::query("INSERT INTO conversations (conversation_id, type, group_id, created_at) VALUES ($1, 'DIRECT', NULL, $2)")
+        .bind(id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    for user in [me, other] {
+        sqlx::query("INSERT INTO direct_conversation_participants (conversation_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(user)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let action = OpenDirect { conversation_id: id, other_user_id: other };
+    crate::replica::enqueue(tx, OutboxAction::from(action), now).await?;
+    Ok(id)
+}
+
 impl Replica {
     /// Opens the direct conversation of `me` and `other` here, at once and offline, and queues
     /// its opening on the server, in one transaction.
@@ -82,20 +116,7 @@ impl Replica {
             return Ok(id);
         }
         let mut tx = self.write().await?;
-        sqlx::query("INSERT INTO conversations (conversation_id, type, group_id, created_at) VALUES ($1, 'DIRECT', NULL, $2)")
-            .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        for user in [me, other] {
-            sqlx::query("INSERT INTO direct_conversation_participants (conversation_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(user)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let action = OpenDirect { conversation_id: id, other_user_id: other };
-        crate::replica::enqueue(&mut tx, OutboxAction::from(action), now).await?;
+        let id = open_direct_in(&mut tx, me, other, now).await?;
         tx.commit().await?;
         Ok(id)
     }

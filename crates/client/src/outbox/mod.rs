@@ -11,7 +11,9 @@
 //! effect and the entry are written in one transaction, and `take_next` is one statement.
 
 mod direct;
+mod mentorship;
 mod message;
+mod plans;
 mod profile;
 mod read;
 
@@ -24,7 +26,10 @@ use crate::api::Api;
 use crate::error::{ClientError, ClientResult};
 use crate::replica::{OutboxEntry, Replica};
 
+pub(crate) use direct::open_direct_in;
 pub use direct::OpenDirect;
+pub use mentorship::{Answer, AnswerRequest, Answered, AskMentor, EndMentorship};
+pub use plans::{SaveGoal, SaveTask};
 pub use profile::EditProfile;
 pub use read::MarkRead;
 
@@ -38,6 +43,10 @@ pub enum Lane {
     Conversation(Uuid),
     /// The user's own record (profile edits).
     Me,
+    /// One mentorship request: its creation, then its decline or withdrawal.
+    Request(Uuid),
+    /// One mentorship: its accept, then what is written into it (goals, tasks, its end).
+    Mentorship(Uuid),
 }
 
 impl Lane {
@@ -46,6 +55,8 @@ impl Lane {
         match self {
             Lane::Conversation(id) => format!("conversation/{}", id.simple()),
             Lane::Me => "me".to_owned(),
+            Lane::Request(id) => format!("request/{}", id.simple()),
+            Lane::Mentorship(id) => format!("mentorship/{}", id.simple()),
         }
     }
 }
@@ -131,6 +142,18 @@ pub trait Action: Serialize + DeserializeOwned + Clone {
         let _ = tx;
         Ok(())
     }
+}
+
+/// Folds a newer patch into an older one: later values win, field by field, and a clearing
+/// `null` is kept. `None` when the merged fields no longer read as a patch.
+pub(crate) fn merge_patch<T: Serialize + DeserializeOwned>(older: &T, newer: &T) -> Option<T> {
+    let fields = |p: &T| match serde_json::to_value(p) {
+        Ok(serde_json::Value::Object(map)) => Some(map),
+        _ => None,
+    };
+    let mut merged = fields(older)?;
+    merged.extend(fields(newer)?);
+    serde_json::from_value(serde_json::Value::Object(merged)).ok()
 }
 
 /// Sends one entry's action and applies the outcome.
@@ -242,6 +265,16 @@ actions! {
     Profile(EditProfile) = "profile",
     /// `POST /v1/conversations/direct`: a direct conversation opened here, offline.
     OpenDirect(OpenDirect) = "open_direct",
+    /// `POST /v1/mentorship-requests`: a mentee asks a mentor.
+    AskMentor(AskMentor) = "request",
+    /// `POST /v1/mentorship-requests/{id}/accept|decline|withdraw`.
+    AnswerRequest(AnswerRequest) = "answer",
+    /// `POST /v1/mentorships/{id}/end`.
+    EndMentorship(EndMentorship) = "end",
+    /// A goal made or changed.
+    SaveGoal(SaveGoal) = "goal",
+    /// A task made or changed.
+    SaveTask(SaveTask) = "task",
 }
 
 /// Whether this version knows a stored kind.

@@ -46,14 +46,12 @@ impl Action for EditProfile {
 
     /// Ten edits made offline send one patch: later values win, field by field.
     fn fold(&mut self, newer: &Self) -> bool {
-        let mut merged = self.fields();
-        merged.extend(newer.fields());
-        match serde_json::from_value(serde_json::Value::Object(merged)) {
-            Ok(patch) => {
+        match super::merge_patch(&self.patch, &newer.patch) {
+            Some(patch) => {
                 self.patch = patch;
                 true
             }
-            Err(_) => false,
+            None => false,
         }
     }
 
@@ -115,6 +113,17 @@ impl Replica {
         }
         if let Some(v) = valid.years_of_experience {
             qb.push(", years_of_experience = ").push_bind(v);
+        }
+        if let Some(v) = valid.accepting_requests {
+            qb.push(", accepting_requests = ").push_bind(v);
+        }
+        if let Some(v) = valid.mentee_capacity {
+            // Open slots follow at once, counted from the mentorships the replica holds.
+            qb.push(", mentee_capacity = ").push_bind(v);
+            qb.push(", open_slots = max(0, ").push_bind(v).push(
+                " - (SELECT count(*) FROM mentorships m WHERE m.mentor_id = users.user_id \
+                 AND m.status = 'active'))",
+            );
         }
         qb.push(" WHERE user_id = ").push_bind(me);
         qb.build().execute(&mut *tx).await?;

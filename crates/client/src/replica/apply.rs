@@ -4,7 +4,9 @@
 //! A message the server confirms replaces the pending local copy in place (same id, now with
 //! its seq) and retires its outbox entry, whichever arrives first: the push's answer or the pull.
 
-use lodestar_protocol::{Change, ChangeKind, ChangeOp, Message};
+use lodestar_protocol::{
+    Change, ChangeKind, ChangeOp, Goal, Mentorship, MentorshipRequest, Message, RequestStatus, Task,
+};
 use serde::Deserialize;
 use sqlx::{Sqlite, Transaction};
 use uuid::Uuid;
@@ -25,6 +27,10 @@ pub struct ApplyStats {
     pub messages: Vec<Message>,
     /// Conversations whose messages, members or settings changed.
     pub conversations: Vec<Uuid>,
+    /// Requests stored, each with the status the replica held before (none when new to it).
+    pub requests: Vec<(MentorshipRequest, Option<RequestStatus>)>,
+    /// Mentorships that changed, or whose goals or tasks did.
+    pub mentorships: Vec<Uuid>,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +97,7 @@ impl Replica {
                 }
             } else {
                 insert_messages(&mut tx, &mut batch, retire, &mut stats).await?;
+                apply_mentorship(&mut tx, change, &mut stats).await?;
                 apply_other(&mut tx, change).await?;
             }
             stats.applied += 1;
@@ -191,8 +198,7 @@ async fn apply_other(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
         }
         // Handled by `apply_one`.
         (ChangeKind::Message, ChangeOp::Upsert) => Ok(()),
-        // The mentorship domain has no replica tables yet (issue 13's client half): a newer
-        // server's changes are skipped, as an unknown kind is.
+        // Handled by `apply_mentorship`.
         (
             ChangeKind::MentorshipRequest
             | ChangeKind::Mentorship
@@ -215,6 +221,48 @@ async fn apply_other(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
         // Deletes of profiles, messages and reads are not part of the contract yet: nothing to do.
         (ChangeKind::Profile | ChangeKind::Message | ChangeKind::Read, ChangeOp::Delete) => Ok(()),
     }
+}
+
+/// Stores the mentorship domain's objects and notes what they touched.
+async fn apply_mentorship(
+    tx: &mut Tx<'_>,
+    change: &Change,
+    stats: &mut ApplyStats,
+) -> ClientResult<()> {
+    use super::mentorship::{store_goal, store_mentorship, store_request, store_task};
+    let mut touched = |id: Uuid| {
+        if !stats.mentorships.contains(&id) {
+            stats.mentorships.push(id);
+        }
+    };
+    // Nothing of this domain is deleted on the server: its objects end by their status.
+    if change.op != ChangeOp::Upsert {
+        return Ok(());
+    }
+    match change.kind {
+        ChangeKind::MentorshipRequest => {
+            let r: MentorshipRequest = decode(change)?;
+            let before = store_request(tx, &r).await?;
+            stats.requests.push((r, before));
+        }
+        ChangeKind::Mentorship => {
+            let m: Mentorship = decode(change)?;
+            store_mentorship(tx, &m).await?;
+            touched(m.mentorship_id);
+        }
+        ChangeKind::Goal => {
+            let g: Goal = decode(change)?;
+            store_goal(tx, &g).await?;
+            touched(g.mentorship_id);
+        }
+        ChangeKind::Task => {
+            let t: Task = decode(change)?;
+            store_task(tx, &t).await?;
+            touched(t.mentorship_id);
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Stores the server's copy of a message, replacing a pending local copy in place.

@@ -28,6 +28,9 @@ struct UserRow {
     skills: String,
     interests: String,
     created_at: DateTime<Utc>,
+    mentee_capacity: i32,
+    accepting_requests: bool,
+    open_slots: i32,
 }
 
 impl Replica {
@@ -110,7 +113,8 @@ impl Replica {
         let row: Option<UserRow> = sqlx::query_as(
             "SELECT user_id, username, email, phone_number, date_of_birth, city, state, age, \
              profile_picture_url, bio, mentor_status, mentee_status, job_title, years_of_experience, \
-             industry, skills, interests, created_at FROM users WHERE user_id = $1",
+             industry, skills, interests, created_at, mentee_capacity, accepting_requests, open_slots \
+             FROM users WHERE user_id = $1",
         )
         .bind(me)
         .fetch_optional(self.pool())
@@ -140,10 +144,9 @@ impl Replica {
                 years_of_experience: r.years_of_experience,
                 industry: r.industry,
                 created_at: r.created_at,
-                // The replica keeps no capacity yet (the mentorship replica, issue 13).
-                mentee_capacity: lodestar_protocol::validate::limits::DEFAULT_CAPACITY,
-                accepting_requests: true,
-                open_slots: 0,
+                mentee_capacity: r.mentee_capacity,
+                accepting_requests: r.accepting_requests,
+                open_slots: r.open_slots,
             },
             email,
             phone_number: r.phone_number,

@@ -8,6 +8,7 @@
 mod apply;
 mod groups;
 mod local;
+pub mod mentorship;
 pub(crate) mod outbox;
 mod queries;
 mod records;

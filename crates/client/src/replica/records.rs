@@ -61,15 +61,17 @@ pub(super) async fn upsert_profile(tx: &mut Tx<'_>, d: ProfileData) -> ClientRes
     sqlx::query(
         "INSERT INTO users (user_id, username, email, phone_number, date_of_birth, city, state, age, \
          profile_picture_url, bio, mentor_status, mentee_status, job_title, years_of_experience, industry, \
-         skills, interests, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+         skills, interests, created_at, mentee_capacity, accepting_requests, open_slots) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
          ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, \
          email = coalesce(excluded.email, users.email), phone_number = excluded.phone_number, \
          date_of_birth = coalesce(excluded.date_of_birth, users.date_of_birth), city = excluded.city, \
          state = excluded.state, age = excluded.age, profile_picture_url = excluded.profile_picture_url, \
          bio = excluded.bio, mentor_status = excluded.mentor_status, mentee_status = excluded.mentee_status, \
          job_title = excluded.job_title, years_of_experience = excluded.years_of_experience, \
-         industry = excluded.industry, skills = excluded.skills, interests = excluded.interests",
+         industry = excluded.industry, skills = excluded.skills, interests = excluded.interests, \
+         mentee_capacity = excluded.mentee_capacity, accepting_requests = excluded.accepting_requests, \
+         open_slots = excluded.open_slots",
     )
     .bind(p.user_id)
     .bind(&p.username)
@@ -89,6 +91,9 @@ pub(super) async fn upsert_profile(tx: &mut Tx<'_>, d: ProfileData) -> ClientRes
     .bind(serde_json::to_string(&p.skills).unwrap_or_else(|_| "[]".into()))
     .bind(serde_json::to_string(&p.interests).unwrap_or_else(|_| "[]".into()))
     .bind(p.created_at)
+    .bind(p.mentee_capacity)
+    .bind(p.accepting_requests)
+    .bind(p.open_slots)
     .execute(&mut **tx)
     .await?;
     Ok(())

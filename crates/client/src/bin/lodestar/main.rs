@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use lodestar_client::{Client, ClientError};
 
-use crate::commands::{account, conversations, directory, groups, profile, sync};
+use crate::commands::{account, conversations, directory, groups, mentorship, profile, sync};
 use crate::output::Out;
 
 /// Lodestar from the command line: the same offline-first engine as the desktop app.
@@ -51,6 +51,8 @@ enum Command {
     Groups(groups::Command),
     #[command(flatten)]
     Profile(profile::Command),
+    #[command(flatten)]
+    Mentorship(mentorship::Command),
 }
 
 fn default_data_dir() -> Result<PathBuf, ClientError> {
@@ -78,6 +80,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), ClientError> {
         Command::Directory(c) => directory::run(c, &client, out).await,
         Command::Groups(c) => groups::run(c, &client, out).await,
         Command::Profile(c) => profile::run(c, &client, out).await,
+        Command::Mentorship(c) => mentorship::run(c, &client, out).await,
     }
 }
 

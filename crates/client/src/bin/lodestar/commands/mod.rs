@@ -7,5 +7,6 @@ pub mod account;
 pub mod conversations;
 pub mod directory;
 pub mod groups;
+pub mod mentorship;
 pub mod profile;
 pub mod sync;

@@ -48,7 +48,7 @@ fn profile_patch(fields: &[(String, String)]) -> Result<UpdateMeRequest, ClientE
         let v = value.trim();
         let json = match field.as_str() {
             _ if v.is_empty() => serde_json::Value::Null,
-            "mentor_status" | "mentee_status" => match v {
+            "mentor_status" | "mentee_status" | "accepting_requests" => match v {
                 "true" | "yes" | "1" => true.into(),
                 "false" | "no" | "0" => false.into(),
                 _ => {
@@ -56,7 +56,7 @@ fn profile_patch(fields: &[(String, String)]) -> Result<UpdateMeRequest, ClientE
                     continue;
                 }
             },
-            "years_of_experience" => match v.parse::<i64>() {
+            "years_of_experience" | "mentee_capacity" => match v.parse::<i64>() {
                 Ok(n) => n.into(),
                 Err(_) => {
                     bad.add(field, "invalid");
@@ -100,11 +100,19 @@ fn show(out: &Out, me: &Me) {
         ("skills", Some(p.skills.join(", "))),
         ("interests", Some(p.interests.join(", "))),
         ("bio", p.bio.clone()),
+        ("mentees", p.mentor_status.then(|| mentee_slots(p))),
     ] {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
             println!("  {k:<10} {v}");
         }
     }
+}
+
+/// "2 of 3 slots open, accepting requests".
+fn mentee_slots(p: &lodestar_protocol::Profile) -> String {
+    let accepting =
+        if p.accepting_requests { "accepting requests" } else { "not accepting requests" };
+    format!("{} of {} slots open, {accepting}", p.open_slots, p.mentee_capacity)
 }
 
 #[cfg(test)]

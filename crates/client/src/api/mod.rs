@@ -1,4 +1,6 @@
-//! The typed HTTP client of the wire contract (API.md).
+//! The typed HTTP client of the wire contract (API.md); PROGRAM.md's routes in `mentorship.rs`.
+
+mod mentorship;
 
 use lodestar_protocol::{
     AddMemberRequest, AuthResponse, Conversation, CreateGroupRequest, Group, GroupMember,
@@ -179,6 +181,7 @@ impl Api {
         add("industry", query.industry.clone());
         add("state", query.state.clone());
         add("min_years", query.min_years.map(|y| y.to_string()));
+        add("accepting", query.accepting.map(|b| b.to_string()));
         add("limit", query.limit.map(|l| l.to_string()));
         add("cursor", query.cursor.clone());
         let path = format!("/v1/users?{}", params.join("&"));

@@ -1,0 +1,93 @@
+//! PROGRAM.md's mentorship routes: requests, mentorships, goals and tasks.
+
+use lodestar_protocol::{
+    AcceptResponse, CreateGoalRequest, CreateMentorshipRequest, CreateTaskRequest, Goal,
+    Mentorship, MentorshipDetail, MentorshipRequest, ReasonRequest, RequestList, Task,
+    UpdateGoalRequest, UpdateTaskRequest,
+};
+use reqwest::Method;
+use uuid::Uuid;
+
+use super::Api;
+use crate::error::ClientResult;
+
+impl Api {
+    /// `POST /v1/mentorship-requests` (the same request again answers the same object).
+    pub async fn create_request(
+        &self,
+        req: &CreateMentorshipRequest,
+    ) -> ClientResult<MentorshipRequest> {
+        self.json(Method::POST, "/v1/mentorship-requests", Some(req)).await
+    }
+
+    /// `GET /v1/mentorship-requests`: both boxes, newest first.
+    pub async fn requests(&self) -> ClientResult<RequestList> {
+        self.json::<_, ()>(Method::GET, "/v1/mentorship-requests", None).await
+    }
+
+    /// `POST /v1/mentorship-requests/{id}/accept`.
+    pub async fn accept_request(&self, request_id: Uuid) -> ClientResult<AcceptResponse> {
+        let path = format!("/v1/mentorship-requests/{request_id}/accept");
+        self.json::<_, ()>(Method::POST, &path, None).await
+    }
+
+    /// `POST /v1/mentorship-requests/{id}/decline`.
+    pub async fn decline_request(
+        &self,
+        request_id: Uuid,
+        reason: Option<&str>,
+    ) -> ClientResult<MentorshipRequest> {
+        let path = format!("/v1/mentorship-requests/{request_id}/decline");
+        let body = ReasonRequest { reason: reason.map(str::to_owned) };
+        self.json(Method::POST, &path, Some(&body)).await
+    }
+
+    /// `POST /v1/mentorship-requests/{id}/withdraw`.
+    pub async fn withdraw_request(&self, request_id: Uuid) -> ClientResult<MentorshipRequest> {
+        let path = format!("/v1/mentorship-requests/{request_id}/withdraw");
+        self.json::<_, ()>(Method::POST, &path, None).await
+    }
+
+    /// `GET /v1/mentorships/{id}`: the mentorship with its goals and tasks.
+    pub async fn mentorship(&self, mentorship_id: Uuid) -> ClientResult<MentorshipDetail> {
+        self.json::<_, ()>(Method::GET, &format!("/v1/mentorships/{mentorship_id}"), None).await
+    }
+
+    /// `POST /v1/mentorships/{id}/end`.
+    pub async fn end_mentorship(
+        &self,
+        mentorship_id: Uuid,
+        reason: Option<&str>,
+    ) -> ClientResult<Mentorship> {
+        let body = ReasonRequest { reason: reason.map(str::to_owned) };
+        self.json(Method::POST, &format!("/v1/mentorships/{mentorship_id}/end"), Some(&body)).await
+    }
+
+    /// `POST /v1/mentorships/{id}/goals`.
+    pub async fn create_goal(
+        &self,
+        mentorship_id: Uuid,
+        req: &CreateGoalRequest,
+    ) -> ClientResult<Goal> {
+        self.json(Method::POST, &format!("/v1/mentorships/{mentorship_id}/goals"), Some(req)).await
+    }
+
+    /// `PATCH /v1/goals/{id}`.
+    pub async fn update_goal(&self, goal_id: Uuid, req: &UpdateGoalRequest) -> ClientResult<Goal> {
+        self.json(Method::PATCH, &format!("/v1/goals/{goal_id}"), Some(req)).await
+    }
+
+    /// `POST /v1/mentorships/{id}/tasks`.
+    pub async fn create_task(
+        &self,
+        mentorship_id: Uuid,
+        req: &CreateTaskRequest,
+    ) -> ClientResult<Task> {
+        self.json(Method::POST, &format!("/v1/mentorships/{mentorship_id}/tasks"), Some(req)).await
+    }
+
+    /// `PATCH /v1/tasks/{id}`.
+    pub async fn update_task(&self, task_id: Uuid, req: &UpdateTaskRequest) -> ClientResult<Task> {
+        self.json(Method::PATCH, &format!("/v1/tasks/{task_id}"), Some(req)).await
+    }
+}
