@@ -5,8 +5,9 @@ use crate::commands::FieldErrors;
 use crate::events::{names, Changed, ConversationRef};
 use crate::ipc::{camel, ts_name, Declarations};
 use lodestar_client::app::views::{
-    AppError, DirectoryPage, DirectoryQuery, GroupView, MemberView, OutboxView, ProfileEdit,
-    RegisterForm, SessionView, Settings,
+    AppError, DirectoryPage, DirectoryQuery, GoalEdit, GoalView, GroupView, MemberView,
+    MentorshipDetailView, MentorshipView, OutboxView, PersonRef, ProfileEdit, RegisterForm,
+    RequestView, SessionView, Settings, TaskEdit, TaskView,
 };
 use lodestar_client::engine::{SyncState, Topic};
 use lodestar_client::replica::{
@@ -14,7 +15,10 @@ use lodestar_client::replica::{
 };
 use lodestar_client::transport::Transport;
 use lodestar_protocol::validate::{FieldLimit, LimitUnit, FIELD_LIMITS};
-use lodestar_protocol::{ConversationType, ErrorCode, Match, Me, Message, Profile, Role};
+use lodestar_protocol::{
+    ConversationType, ErrorCode, GoalStatus, Match, Me, MentorshipStatus, Message, Profile,
+    RequestBox, RequestStatus, Role,
+};
 
 /// The whole file.
 pub fn typescript() -> Result<String, String> {
@@ -30,6 +34,10 @@ pub fn typescript() -> Result<String, String> {
     d.add::<SessionView>().add::<RegisterForm>().add::<ProfileEdit>().add::<DirectoryQuery>();
     d.add::<DirectoryPage>().add::<MemberView>().add::<GroupView>().add::<Settings>();
     d.add::<AppError>().add::<FieldErrors>().add::<ConversationRef>().add::<Changed>();
+    // mentorship
+    d.add::<RequestStatus>().add::<MentorshipStatus>().add::<GoalStatus>().add::<RequestBox>();
+    d.add::<PersonRef>().add::<RequestView>().add::<MentorshipView>().add::<GoalView>();
+    d.add::<TaskView>().add::<MentorshipDetailView>().add::<GoalEdit>().add::<TaskEdit>();
 
     let events: [(&str, String); 3] = [
         (names::SYNC, ts_name::<SyncState>()),

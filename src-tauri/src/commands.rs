@@ -2,15 +2,18 @@
 //! `lodestar_client::app::App`; the macro also writes their TypeScript signatures.
 
 use lodestar_client::app::views::{
-    DirectoryPage, DirectoryQuery, GroupView, OutboxView, ProfileEdit, RegisterForm, Settings,
+    DirectoryPage, DirectoryQuery, GoalEdit, GoalView, GroupView, MentorshipDetailView,
+    MentorshipView, OutboxView, ProfileEdit, RegisterForm, RequestView, Settings, TaskEdit,
+    TaskView,
 };
 use lodestar_client::app::SessionView;
 use lodestar_client::engine::SyncState;
+use lodestar_client::outbox::Answer;
 use lodestar_client::replica::{ConversationItem, Draft, MessageItem, SearchHit};
 use lodestar_client::transport::Transport;
 use std::collections::BTreeMap;
 
-use lodestar_protocol::{Match, Me, Profile, Role};
+use lodestar_protocol::{Match, Me, Profile, RequestBox, Role};
 use uuid::Uuid;
 
 /// Field → rule code ("required", "too_long", "taken", …), as the `check_*` commands answer.
@@ -102,6 +105,28 @@ crate::commands! {
     fn set_role(app, group_id: Uuid, user_id: Uuid, role: Role) -> () { app.set_role(group_id, user_id, role).await }
     /// Leaves a group.
     fn leave_group(app, group_id: Uuid) -> () { app.leave_group(group_id).await }
+
+    // --- mentorship ---
+    /// The Requests inbox (incoming, outgoing, or both), newest first; works offline.
+    fn requests(app, mailbox: Option<RequestBox>) -> Vec<RequestView> { app.requests(mailbox).await }
+    /// Asks a mentor for mentorship (queued; works offline).
+    fn request_mentorship(app, mentor_id: Uuid, message: String) -> RequestView { app.request_mentorship(mentor_id, &message).await }
+    /// Accepts a request: the mentorship starts (queued; works offline).
+    fn accept_request(app, request_id: Uuid) -> () { app.answer_request(request_id, Answer::Accept).await }
+    /// Declines a request, perhaps with a reason (queued; works offline).
+    fn decline_request(app, request_id: Uuid, reason: Option<String>) -> () { app.answer_request(request_id, Answer::Decline { reason }).await }
+    /// Takes back one's request (queued; works offline).
+    fn withdraw_request(app, request_id: Uuid) -> () { app.answer_request(request_id, Answer::Withdraw).await }
+    /// The user's mentorships, active first.
+    fn mentorships(app) -> Vec<MentorshipView> { app.mentorships().await }
+    /// A mentorship with its goals and action items.
+    fn mentorship(app, mentorship_id: Uuid) -> MentorshipDetailView { app.mentorship(mentorship_id).await }
+    /// Ends a mentorship, perhaps with a reason (queued; works offline).
+    fn end_mentorship(app, mentorship_id: Uuid, reason: Option<String>) -> () { app.end_mentorship(mentorship_id, reason.as_deref()).await }
+    /// Adds or edits a goal (queued; works offline).
+    fn save_goal(app, mentorship_id: Uuid, edit: GoalEdit) -> GoalView { app.save_goal(mentorship_id, &edit).await }
+    /// Adds, edits or ticks an action item (queued; works offline).
+    fn save_task(app, mentorship_id: Uuid, edit: TaskEdit) -> TaskView { app.save_task(mentorship_id, &edit).await }
 
     // --- settings ---
     /// The app's settings.

@@ -84,6 +84,7 @@ status_enum! {
 
 /// Which of one's requests `GET /v1/mentorship-requests` lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RequestBox {
     /// Requests to the caller, as mentor.
@@ -194,6 +195,13 @@ pub struct Task {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+}
+
+impl Task {
+    /// Not done, and due before `today`.
+    pub fn overdue_on(&self, today: NaiveDate) -> bool {
+        self.done_at.is_none() && self.due_date.is_some_and(|d| d < today)
+    }
 }
 
 /// `POST /v1/mentorship-requests`.

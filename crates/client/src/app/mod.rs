@@ -3,13 +3,14 @@
 //! of whoever is signed in, and re-broadcasts the engine's events on one stream that outlives
 //! sign-outs and sign-ins. This file is the engine room and the settings; each domain the
 //! window shows has a file of its own (`account`, `conversations`, `outbox`, `directory`,
-//! `profile`, `groups`), and so do the shapes of its screens (`views/`).
+//! `profile`, `groups`, `mentorship`), and so do the shapes of its screens (`views/`).
 
 mod account;
 mod conversations;
 mod directory;
 mod error;
 mod groups;
+mod mentorship;
 mod outbox;
 mod profile;
 mod settings;

@@ -24,7 +24,9 @@ use crate::api::Api;
 use crate::error::{ClientError, ClientResult};
 use crate::replica::Replica;
 use crate::sync::{pull_pages, push};
-use notify::{preview, should_notify, Notification, NotifyContext};
+use notify::{
+    preview, request_notice, request_notification, should_notify, Notification, NotifyContext,
+};
 pub use topic::Topic;
 
 /// The shortest and longest wait before reconnecting.
@@ -258,6 +260,23 @@ impl Worker {
                 count,
             }));
         }
+        let mut requests = false;
+        for stats in &pages {
+            requests |= !stats.requests.is_empty();
+            for id in &stats.mentorships {
+                self.emit(Topic::Mentorships.one(*id));
+            }
+            for (r, before) in &stats.requests {
+                let Some(notice) = request_notice(r, *before, &ctx) else { continue };
+                let other = if r.mentor_id == self.me { r.mentee_id } else { r.mentor_id };
+                let name = self.replica.username(other).await?;
+                let name = name.unwrap_or_else(|| "someone".to_owned());
+                self.emit(Event::Notify(request_notification(r, notice, name)));
+            }
+        }
+        if requests {
+            self.emit(Topic::Requests.all());
+        }
         if changed {
             self.emit(Topic::Conversations.all());
         }
@@ -272,6 +291,9 @@ impl Worker {
             if report.sent > 0 {
                 self.emit(Topic::Conversations.all());
             }
+            // The server's answers replaced what was shown of requests and mentorships.
+            self.emit(Topic::Requests.all());
+            self.emit(Topic::Mentorships.all());
         }
         match report.stopped {
             Some(reason) => Err(ClientError::Offline(reason)),

@@ -129,6 +129,52 @@ pub fn preview_text(text: &str) -> String {
     }
 }
 
+/// Why a request is worth a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestNotice {
+    /// Someone asks the user, as mentor, for mentorship.
+    Asked,
+    /// The mentor the user asked accepted.
+    Accepted,
+}
+
+/// Whether a request a pull brought (`before`: the status the replica held, none when new to
+/// it) is news for `me`. Never on the first sync, never what the user did themselves.
+pub fn request_notice(
+    r: &lodestar_protocol::MentorshipRequest,
+    before: Option<lodestar_protocol::RequestStatus>,
+    ctx: &NotifyContext,
+) -> Option<RequestNotice> {
+    use lodestar_protocol::RequestStatus::{Accepted, Pending};
+    if ctx.first_sync || before == Some(r.status) {
+        return None;
+    }
+    match r.status {
+        Pending if r.mentor_id == ctx.me && before.is_none() => Some(RequestNotice::Asked),
+        Accepted if r.mentee_id == ctx.me => Some(RequestNotice::Accepted),
+        _ => None,
+    }
+}
+
+/// The notification of a request: under the pair's conversation, which an accept opens.
+pub fn request_notification(
+    r: &lodestar_protocol::MentorshipRequest,
+    notice: RequestNotice,
+    other: String,
+) -> Notification {
+    let preview = match notice {
+        RequestNotice::Asked => format!("asks you for mentorship: {}", preview_text(&r.message)),
+        RequestNotice::Accepted => "accepted your mentorship request".to_owned(),
+    };
+    Notification {
+        conversation_id: lodestar_protocol::direct_conversation_id(r.mentor_id, r.mentee_id),
+        message_id: r.request_id,
+        sender: other,
+        preview,
+        count: 1,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +212,44 @@ mod tests {
         assert!(!should_notify(&msg(other, conv, 11), &muted), "not a muted one");
         let first = NotifyContext { first_sync: true, ..ctx };
         assert!(!should_notify(&msg(other, conv, 11), &first), "not the first sync");
+    }
+
+    #[test]
+    fn requests_notify_the_mentor_once_and_the_mentee_on_acceptance() {
+        use lodestar_protocol::{MentorshipRequest, RequestStatus};
+        let (mentor, mentee) = (Uuid::new_v4(), Uuid::new_v4());
+        let now = chrono::Utc::now();
+        let mut r = MentorshipRequest {
+            request_id: Uuid::new_v4(),
+            mentee_id: mentee,
+            mentor_id: mentor,
+            message: "hello".into(),
+            status: RequestStatus::Pending,
+            decline_reason: None,
+            created_at: now,
+            expires_at: now,
+            responded_at: None,
+            mentorship_id: None,
+        };
+        let as_mentor = NotifyContext { me: mentor, ..NotifyContext::default() };
+        let as_mentee = NotifyContext { me: mentee, ..NotifyContext::default() };
+        assert_eq!(request_notice(&r, None, &as_mentor), Some(RequestNotice::Asked));
+        assert_eq!(request_notice(&r, Some(RequestStatus::Pending), &as_mentor), None, "once");
+        assert_eq!(request_notice(&r, None, &as_mentee), None, "not one's own request");
+        let first = NotifyContext { first_sync: true, ..as_mentor.clone() };
+        assert_eq!(request_notice(&r, None, &first), None, "not history");
+        r.status = RequestStatus::Accepted;
+        assert_eq!(
+            request_notice(&r, Some(RequestStatus::Pending), &as_mentee),
+            Some(RequestNotice::Accepted)
+        );
+        assert_eq!(request_notice(&r, Some(RequestStatus::Accepted), &as_mentee), None);
+        assert_eq!(request_notice(&r, Some(RequestStatus::Pending), &as_mentor), None);
+        r.status = RequestStatus::Declined;
+        assert_eq!(request_notice(&r, Some(RequestStatus::Pending), &as_mentee), None);
+        let n = request_notification(&r, RequestNotice::Asked, "ann".into());
+        assert_eq!(n.preview, "asks you for mentorship: hello");
+        assert_eq!(n.conversation_id, lodestar_protocol::direct_conversation_id(mentee, mentor));
     }
 
     #[test]

@@ -18,11 +18,16 @@ pub enum Topic {
     Messages,
     /// The outbox: what waits to be sent or was refused, and so its counts.
     Outbox,
+    /// Mentorship requests, incoming and outgoing.
+    Requests,
+    /// Mentorships and their goals and tasks (the id is the mentorship's).
+    Mentorships,
 }
 
 impl Topic {
     /// Every topic: after events were missed, all of them are stale.
-    pub const ALL: [Topic; 3] = [Topic::Conversations, Topic::Messages, Topic::Outbox];
+    pub const ALL: [Topic; 5] =
+        [Topic::Conversations, Topic::Messages, Topic::Outbox, Topic::Requests, Topic::Mentorships];
 
     /// Everything under this topic changed (for `Messages`: every conversation's).
     pub fn all(self) -> Event {
@@ -43,6 +48,15 @@ mod tests {
     fn topics_go_out_in_snake_case() {
         let names: Vec<String> =
             Topic::ALL.iter().map(|t| serde_json::to_string(t).unwrap()).collect();
-        assert_eq!(names, [r#""conversations""#, r#""messages""#, r#""outbox""#]);
+        assert_eq!(
+            names,
+            [
+                r#""conversations""#,
+                r#""messages""#,
+                r#""outbox""#,
+                r#""requests""#,
+                r#""mentorships""#
+            ]
+        );
     }
 }

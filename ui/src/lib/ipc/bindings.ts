@@ -444,7 +444,7 @@ retry_in_ms: number, };
 /**
  * One kind of state the UI shows and re-reads when told it changed.
  */
-export type Topic = "conversations" | "messages" | "outbox";
+export type Topic = "conversations" | "messages" | "outbox" | "requests" | "mentorships";
 
 /**
  * What a server address means for what is sent to it.
@@ -600,7 +600,15 @@ skills: Array<string>,
 /**
  * Tags.
  */
-interests: Array<string>, };
+interests: Array<string>, 
+/**
+ * How many mentees the user takes at once, as a mentor (0–20).
+ */
+mentee_capacity: number, 
+/**
+ * Whether mentees may ask now.
+ */
+accepting_requests: boolean, };
 
 /**
  * The directory's filters.
@@ -759,6 +767,287 @@ topic: Topic,
  */
 id: string | null, };
 
+/**
+ * Where a mentorship request stands.
+ */
+export type RequestStatus = "pending" | "accepted" | "declined" | "withdrawn" | "expired";
+
+/**
+ * Whether a mentorship runs.
+ */
+export type MentorshipStatus = "active" | "ended";
+
+/**
+ * Where a goal stands.
+ */
+export type GoalStatus = "open" | "achieved" | "dropped";
+
+/**
+ * Which of one's requests `GET /v1/mentorship-requests` lists.
+ */
+export type RequestBox = "incoming" | "outgoing";
+
+/**
+ * Someone, named.
+ */
+export type PersonRef = { 
+/**
+ * Their id.
+ */
+user_id: string, 
+/**
+ * Their name ("someone" when the replica does not know it).
+ */
+username: string, };
+
+/**
+ * A request in the Requests inbox.
+ */
+export type RequestView = { 
+/**
+ * The request.
+ */
+request_id: string, 
+/**
+ * Who asks.
+ */
+mentee: PersonRef, 
+/**
+ * Who is asked.
+ */
+mentor: PersonRef, 
+/**
+ * The user is the mentor.
+ */
+incoming: boolean, 
+/**
+ * What the mentee wrote.
+ */
+message: string, 
+/**
+ * Where it stands.
+ */
+status: RequestStatus, 
+/**
+ * Why the mentor declined, if they said.
+ */
+decline_reason: string | null, 
+/**
+ * RFC 3339.
+ */
+created_at: string, 
+/**
+ * RFC 3339: when a pending request expires.
+ */
+expires_at: string, 
+/**
+ * The mentorship it opened.
+ */
+mentorship_id: string | null, 
+/**
+ * An action on it waits in the outbox.
+ */
+pending: boolean, 
+/**
+ * The server refused the last action on it, for this reason.
+ */
+failed: string | null, };
+
+/**
+ * A mentorship in the list and at the head of its panel.
+ */
+export type MentorshipView = { 
+/**
+ * The mentorship.
+ */
+mentorship_id: string, 
+/**
+ * The other person.
+ */
+other: PersonRef, 
+/**
+ * The user is the mentor.
+ */
+i_mentor: boolean, 
+/**
+ * The pair's conversation.
+ */
+conversation_id: string, 
+/**
+ * Running or over.
+ */
+status: MentorshipStatus, 
+/**
+ * RFC 3339.
+ */
+started_at: string, 
+/**
+ * Tasks not done.
+ */
+open_tasks: number, 
+/**
+ * Tasks not done and due before today.
+ */
+overdue_tasks: number, 
+/**
+ * Its accept or end waits in the outbox.
+ */
+pending: boolean, };
+
+/**
+ * A goal in the Mentorship panel.
+ */
+export type GoalView = { 
+/**
+ * The goal.
+ */
+goal_id: string, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * Its details.
+ */
+details: string | null, 
+/**
+ * Where it stands.
+ */
+status: GoalStatus, 
+/**
+ * `YYYY-MM-DD`.
+ */
+due_date: string | null, 
+/**
+ * A change waits in the outbox.
+ */
+pending: boolean, 
+/**
+ * The server refused the last change, for this reason.
+ */
+failed: string | null, };
+
+/**
+ * An action item in the Mentorship panel.
+ */
+export type TaskView = { 
+/**
+ * The task.
+ */
+task_id: string, 
+/**
+ * The goal it serves.
+ */
+goal_id: string | null, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * Who owes it.
+ */
+assignee: PersonRef, 
+/**
+ * `YYYY-MM-DD`.
+ */
+due_date: string | null, 
+/**
+ * Ticked.
+ */
+done: boolean, 
+/**
+ * Not done and due before today.
+ */
+overdue: boolean, 
+/**
+ * The message it was made from.
+ */
+source_message_id: string | null, 
+/**
+ * A change waits in the outbox.
+ */
+pending: boolean, 
+/**
+ * The server refused the last change, for this reason.
+ */
+failed: string | null, };
+
+/**
+ * A mentorship with its goals and tasks.
+ */
+export type MentorshipDetailView = { 
+/**
+ * The mentorship.
+ */
+mentorship: MentorshipView, 
+/**
+ * Oldest first.
+ */
+goals: Array<GoalView>, 
+/**
+ * Oldest first.
+ */
+tasks: Array<TaskView>, };
+
+/**
+ * The goal form: `goal_id` null adds one; on an edit, null fields stay as they are.
+ */
+export type GoalEdit = { 
+/**
+ * The goal edited; none for a new one.
+ */
+goal_id: string | null, 
+/**
+ * Title.
+ */
+title: string | null, 
+/**
+ * Details (blank clears).
+ */
+details: string | null, 
+/**
+ * Status.
+ */
+status: GoalStatus | null, 
+/**
+ * `YYYY-MM-DD` (blank clears).
+ */
+due_date: string | null, };
+
+/**
+ * The task form: `task_id` null adds one (`assignee_id` null: the user); on an edit, null
+ * fields stay as they are; `done` ticks or reopens.
+ */
+export type TaskEdit = { 
+/**
+ * The task edited; none for a new one.
+ */
+task_id: string | null, 
+/**
+ * Title.
+ */
+title: string | null, 
+/**
+ * Who owes it.
+ */
+assignee_id: string | null, 
+/**
+ * The goal it serves (new tasks).
+ */
+goal_id: string | null, 
+/**
+ * `YYYY-MM-DD` (blank clears).
+ */
+due_date: string | null, 
+/**
+ * Ticked or reopened.
+ */
+done: boolean | null, 
+/**
+ * The message it comes from (new tasks).
+ */
+source_message_id: string | null, };
+
 /** Every `ErrorCode`, in the order Rust declares them. */
 export const ERROR_CODES = ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "payload_too_large", "validation_failed", "rate_limited", "unavailable", "timeout", "internal", "limit_reached", "not_pending", "blocked", "safeguarding", "suspended", "offline", "not_signed_in", "database", "migrate", "corrupt", "insecure_server", "unknown"] as const satisfies readonly ErrorCode[];
 
@@ -866,6 +1155,26 @@ export const commands = {
   setRole: (groupId: string, userId: string, role: Role) => invoke<null>("set_role", { groupId, userId, role }),
   /** Leaves a group. */
   leaveGroup: (groupId: string) => invoke<null>("leave_group", { groupId }),
+  /** The Requests inbox (incoming, outgoing, or both), newest first; works offline. */
+  requests: (mailbox: RequestBox | null) => invoke<Array<RequestView>>("requests", { mailbox }),
+  /** Asks a mentor for mentorship (queued; works offline). */
+  requestMentorship: (mentorId: string, message: string) => invoke<RequestView>("request_mentorship", { mentorId, message }),
+  /** Accepts a request: the mentorship starts (queued; works offline). */
+  acceptRequest: (requestId: string) => invoke<null>("accept_request", { requestId }),
+  /** Declines a request, perhaps with a reason (queued; works offline). */
+  declineRequest: (requestId: string, reason: string | null) => invoke<null>("decline_request", { requestId, reason }),
+  /** Takes back one's request (queued; works offline). */
+  withdrawRequest: (requestId: string) => invoke<null>("withdraw_request", { requestId }),
+  /** The user's mentorships, active first. */
+  mentorships: () => invoke<Array<MentorshipView>>("mentorships"),
+  /** A mentorship with its goals and action items. */
+  mentorship: (mentorshipId: string) => invoke<MentorshipDetailView>("mentorship", { mentorshipId }),
+  /** Ends a mentorship, perhaps with a reason (queued; works offline). */
+  endMentorship: (mentorshipId: string, reason: string | null) => invoke<null>("end_mentorship", { mentorshipId, reason }),
+  /** Adds or edits a goal (queued; works offline). */
+  saveGoal: (mentorshipId: string, edit: GoalEdit) => invoke<GoalView>("save_goal", { mentorshipId, edit }),
+  /** Adds, edits or ticks an action item (queued; works offline). */
+  saveTask: (mentorshipId: string, edit: TaskEdit) => invoke<TaskView>("save_task", { mentorshipId, edit }),
   /** The app's settings. */
   settings: () => invoke<Settings>("settings"),
   /** Turns desktop notifications on or off. */

@@ -6,6 +6,7 @@
 mod account;
 mod directory;
 mod groups;
+pub mod mentorship;
 mod outbox;
 mod profile;
 
@@ -16,6 +17,10 @@ pub use super::error::AppError;
 pub use account::RegisterForm;
 pub use directory::{DirectoryPage, DirectoryQuery};
 pub use groups::{GroupView, MemberView};
+pub use mentorship::{
+    GoalEdit, GoalView, MentorshipDetailView, MentorshipView, PersonRef, RequestView, TaskEdit,
+    TaskView,
+};
 pub use outbox::OutboxView;
 pub use profile::{parse_date, ProfileEdit};
 

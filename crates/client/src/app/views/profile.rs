@@ -38,6 +38,10 @@ pub struct ProfileEdit {
     pub skills: Vec<String>,
     /// Tags.
     pub interests: Vec<String>,
+    /// How many mentees the user takes at once, as a mentor (0–20).
+    pub mentee_capacity: i32,
+    /// Whether mentees may ask now.
+    pub accepting_requests: bool,
 }
 
 impl ProfileEdit {
@@ -61,6 +65,8 @@ impl ProfileEdit {
             industry: text(&p.industry),
             skills: p.skills.clone(),
             interests: p.interests.clone(),
+            mentee_capacity: p.mentee_capacity,
+            accepting_requests: p.accepting_requests,
         }
     }
 
@@ -89,8 +95,10 @@ impl ProfileEdit {
             industry: text(&self.industry, &current.industry),
             skills: same(&self.skills, &current.skills).map(Some),
             interests: same(&self.interests, &current.interests).map(Some),
-            mentee_capacity: None,
-            accepting_requests: None,
+            mentee_capacity: same(&self.mentee_capacity, &current.mentee_capacity)
+                .map(|c| Some(i64::from(c))),
+            accepting_requests: same(&self.accepting_requests, &current.accepting_requests)
+                .map(Some),
         }
     }
 
@@ -138,6 +146,8 @@ mod tests {
             industry: "Software".into(),
             skills: vec!["rust".into()],
             interests: vec!["databases".into()],
+            mentee_capacity: 3,
+            accepting_requests: true,
         }
     }
 
@@ -186,6 +196,20 @@ mod tests {
             }),
             "nothing else is sent"
         );
+    }
+
+    #[test]
+    fn a_mentors_capacity_and_switch_are_patched_when_changed() {
+        let current = filled();
+        let mut edit = current.clone();
+        edit.mentee_capacity = 5;
+        edit.accepting_requests = false;
+        assert_eq!(
+            sent(&edit.patch_from(&current)),
+            serde_json::json!({"mentee_capacity": 5, "accepting_requests": false})
+        );
+        edit.mentee_capacity = 21;
+        assert_eq!(edit.check().0["mentee_capacity"], "out_of_range");
     }
 
     #[test]

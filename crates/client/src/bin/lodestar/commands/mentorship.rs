@@ -280,7 +280,7 @@ async fn mentorships(out: &Out, client: &Client) -> Result<(), ClientError> {
     for m in &list {
         let (_, _, tasks) = client.mentorship(m.mentorship_id).await?;
         let open = tasks.iter().filter(|t| t.done_at.is_none()).count();
-        let overdue = tasks.iter().filter(|t| overdue(t, today)).count();
+        let overdue = tasks.iter().filter(|t| t.overdue_on(today)).count();
         let other = if Some(m.mentor_id) == me { m.mentee_id } else { m.mentor_id };
         let role = if Some(m.mentor_id) == me { "mentee" } else { "mentor" };
         rows.push((m, client.username(other).await?, role, open, overdue));
@@ -313,10 +313,6 @@ async fn mentorships(out: &Out, client: &Client) -> Result<(), ClientError> {
     Ok(())
 }
 
-fn overdue(t: &Task, today: chrono::NaiveDate) -> bool {
-    t.done_at.is_none() && t.due_date.is_some_and(|d| d < today)
-}
-
 fn plan(out: &Out, m: &Mentorship, goals: &[Goal], tasks: &[Task]) -> Result<(), ClientError> {
     if out.json() {
         print_json(&json!({"mentorship": m, "goals": goals, "tasks": tasks}));
@@ -334,7 +330,7 @@ fn plan(out: &Out, m: &Mentorship, goals: &[Goal], tasks: &[Task]) -> Result<(),
         let short = &t.task_id.simple().to_string()[..8];
         let mark = if t.done_at.is_some() {
             "x"
-        } else if overdue(t, today) {
+        } else if t.overdue_on(today) {
             "!"
         } else {
             " "
