@@ -101,6 +101,9 @@ async fn a_request_and_its_accept_made_offline_in_turn_arrive_once(backend: Back
     assert_eq!(incoming.len(), 1);
     assert_eq!(incoming[0].request_id, r.request_id);
     assert!(stats.applied > 0);
+    pull(&bo_api, &bo_rep, |_| {}).await.unwrap();
+    let named = (ada_rep.username(bo.id).await.unwrap(), bo_rep.username(ada.id).await.unwrap());
+    assert_eq!(named, (Some("bob".into()), Some("ada".into())), "each can name the other");
 
     // The mentor accepts with no network, and writes a goal and a task into the mentorship at
     // once: all shown at once, all waiting for the accept.

@@ -236,6 +236,13 @@ macro_rules! sql_requests {
                 }
                 let created = load_request(&mut *tx, req.request_id).await?.ok_or(StoreError::NotFound)?;
                 changes.extend(request_changes(&created));
+                // Not peers yet (no conversation shared): each is shown the other's profile, so
+                // that the request names them offline. Targeted snapshots, never superseded.
+                let today = now.date_naive();
+                for (to, about) in [(req.mentor_id, me), (mentee, mentor)] {
+                    let profile = lodestar_protocol::Profile::from(about.into_me(today)?);
+                    changes.push(NewChange::for_user(to, ChangeKind::Profile, ChangeOp::Upsert, &profile));
+                }
                 self.commit_logged(tx, &changes).await?;
                 Ok((created, true))
             }
