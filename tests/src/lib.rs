@@ -403,6 +403,26 @@ impl Events {
     }
 }
 
+/// The engine's client of a server address where nothing listens: the network is down.
+pub fn unreachable_api(token: &str) -> lodestar_client::Api {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    lodestar_client::Api::new(&format!("http://127.0.0.1:{port}")).unwrap().with_token(token)
+}
+
+/// `user`'s engine client of `s` and a replica of theirs in `dir`, pulled up to date.
+pub async fn signed_in_replica(
+    s: &TestServer,
+    user: &User,
+    dir: &std::path::Path,
+) -> (lodestar_client::Api, lodestar_client::Replica) {
+    let api = lodestar_client::Api::new(&s.api.base).unwrap().with_token(&user.token);
+    let path = dir.join(format!("{}.db", user.username));
+    let replica = lodestar_client::Replica::open(&path).await.unwrap();
+    replica.set_me(user.id).await.unwrap();
+    lodestar_client::sync::pull(&api, &replica, |_| {}).await.unwrap();
+    (api, replica)
+}
+
 /// Generates one `#[tokio::test]` per backend for each listed `async fn(Backend)`.
 #[macro_export]
 macro_rules! on_both_backends {

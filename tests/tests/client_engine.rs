@@ -2,28 +2,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::path::Path;
-
 use chrono::Utc;
 use lodestar_client::replica::{MessageStatus, OutboxState};
 use lodestar_client::sync::{backfill, pull, push};
 use lodestar_client::{Api, Replica};
-use lodestar_tests::{Backend, TestServer, User};
+use lodestar_tests::{signed_in_replica, unreachable_api, Backend, TestServer};
 use uuid::Uuid;
-
-/// A server address where nothing listens: the network is down.
-fn unreachable() -> Api {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    Api::new(&format!("http://127.0.0.1:{port}")).unwrap()
-}
-
-async fn signed_in(s: &TestServer, user: &User, dir: &Path) -> (Api, Replica) {
-    let api = Api::new(&s.api.base).unwrap().with_token(&user.token);
-    let replica = Replica::open(&dir.join(format!("{}.db", user.username))).await.unwrap();
-    replica.set_me(user.id).await.unwrap();
-    pull(&api, &replica, |_| {}).await.unwrap();
-    (api, replica)
-}
 
 async fn offline_messages_are_delivered_once_in_order(backend: Backend) {
     let s = TestServer::spawn(backend).await;
@@ -31,7 +15,7 @@ async fn offline_messages_are_delivered_once_in_order(backend: Backend) {
     let ann = s.api.register("ann").await;
     let ben = s.api.register("ben").await;
     let conv = s.api.direct(&ann, &ben).await;
-    let (api, replica) = signed_in(&s, &ann, dir.path()).await;
+    let (api, replica) = signed_in_replica(&s, &ann, dir.path()).await;
 
     // Offline: three messages queue and show at once, pending.
     for text in ["one", "two", "three"] {
@@ -40,7 +24,7 @@ async fn offline_messages_are_delivered_once_in_order(backend: Backend) {
     let shown = replica.messages(ann.id, conv, None, 50).await.unwrap();
     assert_eq!(shown.len(), 3);
     assert!(shown.iter().all(|m| m.status == MessageStatus::Pending));
-    let report = push(&unreachable().with_token(&ann.token), &replica).await.unwrap();
+    let report = push(&unreachable_api(&ann.token), &replica).await.unwrap();
     assert_eq!(report.sent, 0);
     assert!(report.stopped.is_some(), "an unreachable server stops the push");
     assert_eq!(replica.outbox().await.unwrap().len(), 3, "nothing is lost while offline");
@@ -85,7 +69,7 @@ async fn a_pull_that_sees_the_message_first_retires_its_outbox_entry(backend: Ba
     let ann = s.api.register("ann").await;
     let ben = s.api.register("ben").await;
     let conv = s.api.direct(&ann, &ben).await;
-    let (api, replica) = signed_in(&s, &ann, dir.path()).await;
+    let (api, replica) = signed_in_replica(&s, &ann, dir.path()).await;
     let queued =
         replica.queue_message(ann.id, conv, Some("acked late"), None, Utc::now()).await.unwrap();
     // The server got it, but the answer was lost (a crash before the ack).
@@ -107,7 +91,7 @@ async fn a_refused_message_is_kept_as_failed_with_the_reason(backend: Backend) {
     let ann = s.api.register("ann").await;
     let ben = s.api.register("ben").await;
     let conv = s.api.direct(&ann, &ben).await;
-    let (api, replica) = signed_in(&s, &ann, dir.path()).await;
+    let (api, replica) = signed_in_replica(&s, &ann, dir.path()).await;
     let stranger_conv = Uuid::new_v4();
     replica
         .queue_message(ann.id, stranger_conv, Some("into the void"), None, Utc::now())
@@ -145,7 +129,7 @@ async fn unread_counts_agree_with_the_server(backend: Backend) {
     for i in 0..4 {
         s.api.send(&ben, conv, &format!("hello {i}")).await;
     }
-    let (api, replica) = signed_in(&s, &ann, dir.path()).await;
+    let (api, replica) = signed_in_replica(&s, &ann, dir.path()).await;
     let list = replica.conversations(ann.id).await.unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].title, "ben");
@@ -159,7 +143,7 @@ async fn unread_counts_agree_with_the_server(backend: Backend) {
     let server = s.api.get("/v1/conversations", &ann.token).await.expect(200);
     assert_eq!(server["conversations"][0]["unread_count"], 0);
     // Ben's replica shows the receipts.
-    let (ben_api, ben_replica) = signed_in(&s, &ben, dir.path()).await;
+    let (ben_api, ben_replica) = signed_in_replica(&s, &ben, dir.path()).await;
     pull(&ben_api, &ben_replica, |_| {}).await.unwrap();
     let seen = ben_replica.messages(ben.id, conv, None, 50).await.unwrap();
     assert!(seen.iter().all(|m| m.status == MessageStatus::Read { read_by: 1, of: 1 }), "{seen:?}");
@@ -175,7 +159,7 @@ async fn drafts_and_search_survive_a_restart(backend: Backend) {
     s.api.send(&ben, conv, "Let's pair on the Rust borrow checker tomorrow").await;
     let cat = s.api.register("cat").await;
     let other = s.api.direct(&ann, &cat).await;
-    let (_, replica) = signed_in(&s, &ann, dir.path()).await;
+    let (_, replica) = signed_in_replica(&s, &ann, dir.path()).await;
     let draft =
         lodestar_client::replica::Draft { content: "half a thought".into(), media_url: None };
     replica.set_draft(conv, &draft, Utc::now()).await.unwrap();
@@ -212,13 +196,13 @@ async fn profile_edits_made_offline_are_queued(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let ann = s.api.register("ann").await;
     s.api.register("ben").await;
-    let (api, replica) = signed_in(&s, &ann, dir.path()).await;
+    let (api, replica) = signed_in_replica(&s, &ann, dir.path()).await;
     let edit: lodestar_protocol::UpdateMeRequest = serde_json::from_value(
         serde_json::json!({"city": "Austin", "skills": ["Rust", "SQL"], "bio": null}),
     )
     .unwrap();
     replica.queue_profile(ann.id, &edit, Utc::now()).await.unwrap();
-    assert_eq!(push(&unreachable().with_token(&ann.token), &replica).await.unwrap().sent, 0);
+    assert_eq!(push(&unreachable_api(&ann.token), &replica).await.unwrap().sent, 0);
     let local = replica.my_profile(ann.id).await.unwrap();
     assert_eq!(local.profile.city.as_deref(), Some("Austin"), "shown at once, offline");
     assert_eq!(local.profile.skills, ["rust", "sql"]);
@@ -286,16 +270,10 @@ async fn scrolling_back_past_the_replica_fetches_older_history(backend: Backend)
         "and kept in the replica"
     );
     // Offline, the replica's own answer.
-    let offline = backfill(
-        &unreachable().with_token(&ann.token),
-        &replica,
-        ann.id,
-        conv,
-        older[0].message.seq,
-        15,
-    )
-    .await
-    .unwrap();
+    let offline =
+        backfill(&unreachable_api(&ann.token), &replica, ann.id, conv, older[0].message.seq, 15)
+            .await
+            .unwrap();
     assert!(
         offline.is_empty(),
         "history 0..4 was never fetched: offline there is nothing older, and no error"

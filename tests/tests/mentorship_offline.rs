@@ -6,36 +6,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::path::Path;
-
 use chrono::Utc;
 use lodestar_client::engine::notify::{request_notice, NotifyContext, RequestNotice};
 use lodestar_client::outbox::Answer;
 use lodestar_client::replica::mentorship::{GoalChange, TaskChange};
 use lodestar_client::replica::OutboxState;
 use lodestar_client::sync::{pull, push};
-use lodestar_client::{Api, Replica};
 use lodestar_protocol::{
     direct_conversation_id, mentorship_id_for_request, CreateGoalRequest, CreateTaskRequest,
     GoalStatus, MentorshipStatus, RequestBox, RequestStatus, UpdateGoalRequest, UpdateTaskRequest,
 };
-use lodestar_tests::{Backend, TestServer, User};
+use lodestar_tests::{signed_in_replica, unreachable_api, Backend, TestServer, User};
 use serde_json::json;
 use uuid::Uuid;
-
-/// A server address where nothing listens: the network is down.
-fn unreachable(token: &str) -> Api {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    Api::new(&format!("http://127.0.0.1:{port}")).unwrap().with_token(token)
-}
-
-async fn signed_in(s: &TestServer, user: &User, dir: &Path) -> (Api, Replica) {
-    let api = Api::new(&s.api.base).unwrap().with_token(&user.token);
-    let replica = Replica::open(&dir.join(format!("{}.db", user.username))).await.unwrap();
-    replica.set_me(user.id).await.unwrap();
-    pull(&api, &replica, |_| {}).await.unwrap();
-    (api, replica)
-}
 
 async fn mentor(s: &TestServer, name: &str, capacity: i64) -> User {
     s.api.register_with(name, json!({"mentor_status": true, "mentee_capacity": capacity})).await
@@ -70,8 +53,8 @@ async fn a_request_and_its_accept_made_offline_in_turn_arrive_once(backend: Back
     let dir = tempfile::tempdir().unwrap();
     let ada = mentor(&s, "ada", 2).await;
     let bo = mentee(&s, "bob").await;
-    let (bo_api, bo_rep) = signed_in(&s, &bo, dir.path()).await;
-    let (ada_api, ada_rep) = signed_in(&s, &ada, dir.path()).await;
+    let (bo_api, bo_rep) = signed_in_replica(&s, &bo, dir.path()).await;
+    let (ada_api, ada_rep) = signed_in_replica(&s, &ada, dir.path()).await;
 
     // The mentee asks with no network: shown at once as pending, waiting in the outbox.
     let r = bo_rep.queue_request(bo.id, ada.id, "  Teach me Rust?  ", Utc::now()).await.unwrap();
@@ -82,7 +65,7 @@ async fn a_request_and_its_accept_made_offline_in_turn_arrive_once(backend: Back
     assert!(mark.pending && mark.failed.is_none(), "{mark:?}");
     let again = bo_rep.queue_request(bo.id, ada.id, "twice?", Utc::now()).await.unwrap_err();
     assert_eq!(again.code().as_str(), "conflict", "asking the same mentor twice: {again}");
-    assert!(push(&unreachable(&bo.token), &bo_rep).await.unwrap().stopped.is_some());
+    assert!(push(&unreachable_api(&bo.token), &bo_rep).await.unwrap().stopped.is_some());
     let entries = bo_rep.outbox().await.unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].summary().title, "Mentorship request");
@@ -119,7 +102,7 @@ async fn a_request_and_its_accept_made_offline_in_turn_arrive_once(backend: Back
     let t = t.await.unwrap();
     let twice = ada_rep.queue_answer(ada.id, r.request_id, Answer::Accept, Utc::now()).await;
     assert_eq!(twice.unwrap_err().code().as_str(), "not_pending");
-    assert!(push(&unreachable(&ada.token), &ada_rep).await.unwrap().stopped.is_some());
+    assert!(push(&unreachable_api(&ada.token), &ada_rep).await.unwrap().stopped.is_some());
     let waiting = ada_rep.outbox().await.unwrap();
     let accept = waiting.iter().find(|e| e.kind == "answer").unwrap();
     for child in waiting.iter().filter(|e| e.kind == "goal" || e.kind == "task") {
@@ -162,8 +145,8 @@ async fn a_refused_accept_is_kept_failed_with_the_reason(backend: Backend) {
     let ada = mentor(&s, "ada", 1).await;
     let bo = mentee(&s, "bob").await;
     let cy = mentee(&s, "cyd").await;
-    let (bo_api, bo_rep) = signed_in(&s, &bo, dir.path()).await;
-    let (cy_api, cy_rep) = signed_in(&s, &cy, dir.path()).await;
+    let (bo_api, bo_rep) = signed_in_replica(&s, &bo, dir.path()).await;
+    let (cy_api, cy_rep) = signed_in_replica(&s, &cy, dir.path()).await;
     let first = bo_rep.queue_request(bo.id, ada.id, "me first", Utc::now()).await.unwrap();
     let second = cy_rep.queue_request(cy.id, ada.id, "me too", Utc::now()).await.unwrap();
     assert_eq!(push(&bo_api, &bo_rep).await.unwrap().sent, 1);
@@ -171,7 +154,7 @@ async fn a_refused_accept_is_kept_failed_with_the_reason(backend: Backend) {
 
     // Offline, the mentor accepts both (the replica cannot know which the server takes) and
     // sets a goal in the second.
-    let (ada_api, ada_rep) = signed_in(&s, &ada, dir.path()).await;
+    let (ada_api, ada_rep) = signed_in_replica(&s, &ada, dir.path()).await;
     for r in [&first, &second] {
         ada_rep.queue_answer(ada.id, r.request_id, Answer::Accept, Utc::now()).await.unwrap();
     }
@@ -222,12 +205,12 @@ async fn goals_and_tasks_edited_on_two_replicas_offline_converge(backend: Backen
         .await
         .expect(200);
     let mid = mentorship_id_for_request(rid);
-    let (ada_api, ada_rep) = signed_in(&s, &ada, dir.path()).await;
+    let (ada_api, ada_rep) = signed_in_replica(&s, &ada, dir.path()).await;
     let g = ada_rep.queue_goal(ada.id, mid, goal("Learn SQL"), Utc::now()).await.unwrap();
     let t = ada_rep.queue_task(ada.id, mid, task("Write a query", Some(bo.id), None), Utc::now());
     let t = t.await.unwrap();
     push(&ada_api, &ada_rep).await.unwrap();
-    let (bo_api, bo_rep) = signed_in(&s, &bo, dir.path()).await;
+    let (bo_api, bo_rep) = signed_in_replica(&s, &bo, dir.path()).await;
     assert_eq!(bo_rep.tasks(mid).await.unwrap().len(), 1);
 
     // Both offline: the mentor renames the goal ten times (one entry) and sets the task's due

@@ -13,24 +13,10 @@ use lodestar_client::replica::{MessageStatus, OutboxState};
 use lodestar_client::sync::{pull, push};
 use lodestar_client::{Api, Replica};
 use lodestar_protocol::{direct_conversation_id, UpdateMeRequest};
-use lodestar_tests::{Backend, TestServer, User};
+use lodestar_tests::{signed_in_replica, unreachable_api, Backend, TestServer, User};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 use uuid::Uuid;
-
-/// A server address where nothing listens: the network is down.
-fn unreachable(token: &str) -> Api {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    Api::new(&format!("http://127.0.0.1:{port}")).unwrap().with_token(token)
-}
-
-async fn signed_in(s: &TestServer, user: &User, dir: &Path) -> (Api, Replica) {
-    let api = Api::new(&s.api.base).unwrap().with_token(&user.token);
-    let replica = Replica::open(&dir.join(format!("{}.db", user.username))).await.unwrap();
-    replica.set_me(user.id).await.unwrap();
-    pull(&api, &replica, |_| {}).await.unwrap();
-    (api, replica)
-}
 
 /// Runs SQL on a replica file the way another process (or an older or newer version) would.
 async fn raw_sql(path: &Path, sql: &str) {
@@ -55,7 +41,7 @@ async fn messages_wait_for_their_conversation_even_across_a_crash(backend: Backe
     let dir = tempfile::tempdir().unwrap();
     let ann = s.api.register("ann").await;
     let ben = s.api.register("ben").await;
-    let (api, replica) = signed_in(&s, &ann, dir.path()).await;
+    let (api, replica) = signed_in_replica(&s, &ann, dir.path()).await;
 
     // Offline: the conversation opens here at once, and two messages go into it.
     let conv = replica.open_direct_locally(ann.id, ben.id, Utc::now()).await.unwrap();
@@ -71,7 +57,7 @@ async fn messages_wait_for_their_conversation_even_across_a_crash(backend: Backe
         assert_eq!(child.depends_on, Some(queued[0].id), "a message waits for its conversation");
         assert_eq!(child.conversation_id(), Some(conv));
     }
-    let report = push(&unreachable(&ann.token), &replica).await.unwrap();
+    let report = push(&unreachable_api(&ann.token), &replica).await.unwrap();
     assert_eq!(report.sent, 0);
     assert!(report.stopped.is_some());
 
@@ -104,7 +90,7 @@ async fn a_refused_parent_blocks_its_children_until_retried_or_discarded(backend
     let ann = s.api.register("ann").await;
     let ben = s.api.register("ben").await;
     let known = s.api.direct(&ann, &ben).await;
-    let (api, replica) = signed_in(&s, &ann, dir.path()).await;
+    let (api, replica) = signed_in_replica(&s, &ann, dir.path()).await;
 
     // Someone the server does not know (an account deleted since, say).
     let ghost = Uuid::new_v4();
@@ -166,7 +152,7 @@ async fn waiting_edits_of_one_subject_fold_into_one_entry(backend: Backend) {
     let ann = s.api.register("ann").await;
     let ben = s.api.register("ben").await;
     let conv = s.api.direct(&ann, &ben).await;
-    let (api, replica) = signed_in(&s, &ann, dir.path()).await;
+    let (api, replica) = signed_in_replica(&s, &ann, dir.path()).await;
 
     // Ten profile edits offline: one entry, later values winning field by field.
     for i in 0..10 {
@@ -222,7 +208,7 @@ async fn an_entry_of_a_newer_version_is_kept_and_reported(backend: Backend) {
     let ann = s.api.register("ann").await;
     let ben = s.api.register("ben").await;
     let conv = s.api.direct(&ann, &ben).await;
-    let (api, replica) = signed_in(&s, &ann, dir.path()).await;
+    let (api, replica) = signed_in_replica(&s, &ann, dir.path()).await;
     replica.queue_message(ann.id, conv, Some("before"), None, Utc::now()).await.unwrap();
     let path = dir.path().join("ann.db");
     drop(replica);

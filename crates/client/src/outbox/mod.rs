@@ -29,7 +29,7 @@ use crate::replica::{OutboxEntry, Replica};
 pub(crate) use direct::open_direct_in;
 pub use direct::OpenDirect;
 pub use mentorship::{Answer, AnswerRequest, Answered, AskMentor, EndMentorship};
-pub use plans::{SaveGoal, SaveTask};
+pub use plans::{GoalPlan, Plan, Save, SaveGoal, SaveTask, TaskPlan};
 pub use profile::EditProfile;
 pub use read::MarkRead;
 
