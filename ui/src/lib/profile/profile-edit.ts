@@ -17,6 +17,8 @@ export function editFromMe(me: Me): ProfileEdit {
     industry: me.industry ?? '',
     skills: [...me.skills],
     interests: [...me.interests],
+    mentee_capacity: me.mentee_capacity,
+    accepting_requests: me.accepting_requests,
   };
 }
 
