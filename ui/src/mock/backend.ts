@@ -5,6 +5,7 @@ import type {
 } from '../lib/ipc/bindings';
 import { ME, PASSWORD, seedConversations, userById, userByName, users } from './data';
 import { groupCommand } from './groups';
+import { createMentorship } from './mentorship';
 import { ConvStore } from './store';
 import { checkProfile, checkRegister } from './validate';
 
@@ -32,6 +33,7 @@ export function createBackend(opts: MockOptions) {
   let nextOutbox = 2;
   let settings = { server, notifications: true, data_dir: '/home/ada/.local/share/lodestar' };
   const calls: Array<{ cmd: string; args: Args }> = [];
+  const mentorship = createMentorship(() => sync.state === 'offline');
 
   /** The core's one change event: what changed, and which one when only one did. */
   const announce = (topic: Changed['topic'], id: string | null = null) =>
@@ -214,6 +216,8 @@ export function createBackend(opts: MockOptions) {
       default: {
         const r = groupCommand(cmd, a, convs, needServer);
         if (r !== undefined) return r;
+        const m = mentorship.handle(cmd, a);
+        if (m !== undefined) return m;
         return fail('not_found', `mock has no command ${cmd}`);
       }
     }

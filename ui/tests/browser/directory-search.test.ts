@@ -8,7 +8,7 @@ let browser: Browser;
 beforeAll(async () => { browser = await launch(); });
 afterAll(async () => { await browser?.close(); });
 
-test('directory: filter, open a profile, Message opens the conversation', async () => {
+test('directory: filter, open a mentor, request mentorship, then Message opens the conversation', async () => {
   const { page, errors } = await open(browser, 'signedIn');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Find a mentor' }).click();
   await page.getByRole('heading', { name: 'Suggested for you' }).waitFor();
@@ -19,6 +19,13 @@ test('directory: filter, open a profile, Message opens the conversation', async 
   await page.getByRole('button', { name: 'View profile of barbara' }).click();
   await page.getByRole('heading', { name: 'barbara' }).waitFor();
   await page.getByText('Distributed systems architect').first().waitFor();
+  // A mentee asks a mentor before messaging them.
+  expect(await page.getByRole('button', { name: 'Message', exact: true }).count()).toBe(0);
+  await page.getByRole('button', { name: 'Request mentorship' }).click();
+  await page.getByText('3 of 3 mentee slots open').waitFor();
+  await page.getByLabel(/Why barbara/).fill('I want to learn distributed systems.');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await page.getByText('Request sent', { exact: true }).first().waitFor();
   await page.getByRole('button', { name: 'Message', exact: true }).click();
   await page.getByRole('heading', { name: 'barbara', level: 2 }).waitFor();
   await page.getByText('No messages yet. Say hello').waitFor();

@@ -1,0 +1,20 @@
+import { expect, test } from 'vitest';
+import { slotsText, takesRequests, timeLeft } from './words';
+
+test('time left before a request expires reads as people say it', () => {
+  const now = new Date('2026-12-03T12:00:00Z');
+  expect(timeLeft('2026-12-17T12:00:00Z', now)).toBe('14 days left');
+  expect(timeLeft('2026-12-04T17:00:00Z', now)).toBe('29 hours left');
+  expect(timeLeft('2026-12-03T13:00:00Z', now)).toBe('1 hour left');
+  expect(timeLeft('2026-12-03T12:30:00Z', now)).toBe('less than an hour left');
+  expect(timeLeft('2026-12-03T11:00:00Z', now)).toBe('expired');
+});
+
+test('a mentor takes requests only with an open slot and the switch on', () => {
+  expect(takesRequests({ mentor_status: true, accepting_requests: true, open_slots: 1 })).toBe(true);
+  expect(takesRequests({ mentor_status: true, accepting_requests: true, open_slots: 0 })).toBe(false);
+  expect(takesRequests({ mentor_status: true, accepting_requests: false, open_slots: 2 })).toBe(false);
+  expect(takesRequests({ mentor_status: false, accepting_requests: true, open_slots: 2 })).toBe(false);
+  expect(slotsText(2, 3)).toBe('2 of 3 mentee slots open');
+  expect(slotsText(0, 1)).toBe('0 of 1 mentee slot open');
+});

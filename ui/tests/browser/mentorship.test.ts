@@ -1,0 +1,52 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launch, open, shot, until } from './harness';
+
+let browser: Browser;
+beforeAll(async () => { browser = await launch(); });
+afterAll(async () => { await browser?.close(); });
+
+test('the Requests inbox shows where each request stands and withdraws one', async () => {
+  const { page, errors } = await open(browser, 'signedIn');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Mentoring/ }).click();
+  await page.getByRole('heading', { name: 'Mentoring' }).waitFor();
+  await page.getByRole('tab', { name: /Outgoing/ }).click();
+  const margaret = page.locator('[data-request-id="r-margaret"]');
+  await margaret.getByText(/\d+ days left/).waitFor();
+  const ken = page.locator('[data-request-id="r-ken"]');
+  expect(await ken.getAttribute('data-status')).toBe('declined');
+  await ken.getByText('Reason: My slots are full this quarter').waitFor();
+  await page.getByRole('list', { name: 'Mentorships' }).getByText('1 overdue').waitFor();
+  await shot(page, 'mentoring-requests');
+  await margaret.getByRole('button', { name: 'Withdraw' }).click();
+  await until(async () => (await margaret.getAttribute('data-status')) === 'withdrawn');
+  expect(errors).toEqual([]);
+});
+
+test('the Mentorship panel: goals, ticking an action item, and one made from a message', async () => {
+  const { page, errors } = await open(browser, 'signedIn');
+  await page.getByRole('option', { name: /linus/ }).click();
+  const panel = page.getByRole('complementary', { name: 'Mentorship' });
+  await panel.getByText('Land a first kernel patch').waitFor();
+  const overdue = panel.locator('[data-task-id="t-2"]');
+  await overdue.getByText('overdue').waitFor();
+
+  await panel.getByLabel('Goal', { exact: true }).fill('Give a talk at a meetup');
+  await panel.getByRole('button', { name: 'Add' }).first().click();
+  await panel.getByText('Give a talk at a meetup').waitFor();
+
+  await overdue.getByRole('checkbox').check();
+  await until(async () => (await overdue.getAttribute('data-done')) === 'true');
+  expect(await overdue.getByText('overdue').count()).toBe(0);
+
+  const message = page.locator('[data-message-id]').filter({ hasText: 'Send me the patch when ready.' });
+  await message.hover();
+  await message.getByRole('button', { name: 'Make an action item' }).click();
+  await expect.poll(() => panel.getByLabel('Action item', { exact: true }).inputValue()).toBe('Send me the patch when ready.');
+  await panel.getByLabel('Who owes it').selectOption('me');
+  await panel.getByRole('form', { name: 'Add an action item' }).getByRole('button', { name: 'Add' }).click();
+  const made = panel.locator('[data-task-id]').filter({ hasText: 'Send me the patch when ready.' });
+  await made.getByRole('button', { name: 'from a message' }).waitFor();
+  await shot(page, 'mentorship-panel');
+  expect(errors).toEqual([]);
+});
