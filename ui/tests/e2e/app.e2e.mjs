@@ -116,12 +116,38 @@ test('a newcomer signs up', async () => {
   );
 });
 
-test('finds a mentor in the directory and messages her', async () => {
+test('asks a mentor from the directory; she accepts from the CLI; the app shows it and says so', async () => {
   await click('button*=Find a mentor');
   const card = await $('button[aria-label="View profile of maya.mentor"]');
   await card.waitForClickable({ timeout: 15000 });
   shoot('directory');
   await card.click();
+  const profile = await $('section[aria-label="Profile of maya.mentor"]');
+  const ask = await profile.$('button*=Request mentorship');
+  await ask.waitForClickable({ timeout: 15000 });
+  await ask.click();
+  await typeInto('textarea[id^="ask-"]', 'Hello Maya, could you mentor me on Rust?');
+  await click('button*=Send request');
+  await eventually('the request, sent', async () => (await profile.getText()).includes('Request sent'));
+
+  // The mentor, from the CLI: the request is in her inbox; she accepts it.
+  await maya.run(['sync']);
+  const inbox = await maya.run(['requests', '--incoming']);
+  assert.equal(inbox.requests.length, 1);
+  assert.equal(inbox.requests[0].message, 'Hello Maya, could you mentor me on Rust?');
+  await maya.run(['accept', inbox.requests[0].request_id]);
+  await eventually('a notification of the acceptance', async () => watch.text.includes('accepted your mentorship request'), 20000);
+  assert.match(watch.text, /maya\.mentor/, 'the notification names the mentor');
+  execFileSync('dunstctl', ['close-all']);
+  await click('button*=Mentoring');
+  await eventually('the mentorship on the Mentoring screen', async () =>
+    browser.execute(() => [...document.querySelectorAll('[data-mentorship-id]')].some((m) => m.textContent.includes('maya.mentor'))),
+  );
+  shoot('mentoring');
+
+  // Now a mentee of hers: "Message" is back on her profile.
+  await click('button*=Find a mentor');
+  await click('button[aria-label="View profile of maya.mentor"]');
   const message = await (await $('section[aria-label="Profile of maya.mentor"]')).$('button*=Message');
   await message.waitForClickable({ timeout: 15000 });
   await message.click();
@@ -181,4 +207,37 @@ test('offline: the draft and the queued message survive a restart and are delive
   const page = await maya.run(['messages', '@ella.e2e', '--limit', '50']);
   const copies = JSON.stringify(page).split('Queued while the server was down').length - 1;
   assert.equal(copies, 1, 'delivered exactly once');
+});
+
+test('an action item made from a message is ticked by the mentor and shows done', async () => {
+  await openConversation('maya.mentor');
+  const panel = await $('aside[aria-label="Mentorship"]');
+  await panel.waitForDisplayed({ timeout: 15000 });
+  await eventually('"Make an action item" on the mentor\'s message', () =>
+    browser.execute(() => {
+      const row = [...document.querySelectorAll('[data-message-id]')].find((r) => r.textContent.includes('Send me your repo'));
+      const make = row?.querySelector('button.make-item');
+      make?.click();
+      return Boolean(make);
+    }),
+  );
+  await eventually('the form filled with the message', async () =>
+    (await (await $('form[aria-label="Add an action item"] input[aria-label="Action item"]')).getValue()).includes('Send me your repo'),
+  );
+  await click('form[aria-label="Add an action item"] .row button');
+  const item = await $('aside[aria-label="Mentorship"] [data-task-id]');
+  await item.waitForDisplayed({ timeout: 15000 });
+  assert.ok((await item.getText()).includes('from a message'), 'the item links back to its message');
+
+  // The mentor ticks it from the CLI; the app shows it done.
+  await eventually('the action item on the server', async () => {
+    await maya.run(['sync']);
+    const plan = await maya.run(['goals', '@ella.e2e']);
+    return plan.tasks.length === 1 ? plan : null;
+  });
+  const plan = await maya.run(['goals', '@ella.e2e']);
+  assert.ok(plan.tasks[0].source_message_id, 'it points at the message');
+  await maya.run(['task', 'done', plan.tasks[0].task_id]);
+  await eventually('the item shown done', async () => (await item.getAttribute('data-done')) === 'true', 20000);
+  shoot('mentorship-panel');
 });

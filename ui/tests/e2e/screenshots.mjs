@@ -61,6 +61,43 @@ try {
   await online(browser, 'conversation');
   await sleep(800);
   shoot('conversation');
+
+  // The mentorship loop, from two demo mentors' windows: Raj's Requests inbox (Chloe asks),
+  // and Dev's Mentorship panel beside his conversation with his mentee Kwame.
+  const signInAs = async (login) => {
+    await (await $('button*=Settings')).click();
+    await (await $('button*=Sign out…')).click();
+    await (await $('button=Sign out')).click();
+    await (await $('#si-login')).waitForDisplayed({ timeout: 20000 });
+    await (await $('#si-login')).setValue(login);
+    await (await $('#si-password')).setValue('lodestar-demo');
+    await (await $('form button[type="submit"]')).click();
+    await (await $('nav[aria-label="Main"]')).waitForDisplayed({ timeout: 20000 });
+  };
+  await signInAs('raj.patel');
+  await (await $('button*=Mentoring')).click();
+  await eventually('an incoming request', () => browser.execute(() => document.querySelectorAll('[data-request-id]').length > 0));
+  await dismissToasts(browser);
+  await online(browser, 'requests');
+  await sleep(500);
+  shoot('requests');
+
+  await signInAs('dev_okafor');
+  await (await $('button*=Mentoring')).click();
+  await eventually('the mentorship with kwame.asante', () =>
+    browser.execute(() => {
+      const row = [...document.querySelectorAll('[data-mentorship-id]')].find((r) => r.textContent.includes('kwame.asante'));
+      row?.querySelector('button')?.click();
+      return Boolean(row);
+    }),
+  );
+  await eventually('the Mentorship panel with its action items', () =>
+    browser.execute(() => document.querySelectorAll('aside[aria-label="Mentorship"] [data-task-id]').length > 0),
+  );
+  await dismissToasts(browser);
+  await online(browser, 'mentorship');
+  await sleep(800);
+  shoot('mentorship');
   console.log(`screenshots in ${OUT}`);
 } finally {
   await browser.deleteSession().catch(() => {});
