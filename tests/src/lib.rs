@@ -97,10 +97,19 @@ impl TestServer {
 
     /// A server on `db`, optionally trusting `X-Forwarded-For` as a load balancer's.
     pub async fn spawn_with(db: Arc<Database>, trust_proxy: bool) -> TestServer {
+        TestServer::spawn_config(db, trust_proxy, false).await
+    }
+
+    /// A server on a fresh database seeded with the demo program (`--demo`).
+    pub async fn spawn_demo(backend: Backend) -> TestServer {
+        TestServer::spawn_config(Arc::new(Database::fresh(backend).await), false, true).await
+    }
+
+    async fn spawn_config(db: Arc<Database>, trust_proxy: bool, demo: bool) -> TestServer {
         let config = lodestar_server::Config {
             listen: "127.0.0.1:0".into(),
             database_url: db.url.clone(),
-            demo: false,
+            demo,
             trust_proxy,
         };
         let server = lodestar_server::start(config).await.expect("server starts");

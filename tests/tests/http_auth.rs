@@ -535,7 +535,7 @@ async fn health_answers_ok(backend: Backend) {
 }
 
 /// Every route of API.md, as (method, path).
-const ROUTES: [(&str, &str); 39] = [
+const ROUTES: [(&str, &str); 45] = [
     ("get", "/v1/health"),
     ("get", "/v1/openapi.json"),
     ("post", "/v1/auth/register"),
@@ -575,6 +575,12 @@ const ROUTES: [(&str, &str); 39] = [
     ("patch", "/v1/goals/{id}"),
     ("post", "/v1/mentorships/{id}/tasks"),
     ("patch", "/v1/tasks/{id}"),
+    ("post", "/v1/mentorships/{id}/sessions"),
+    ("patch", "/v1/sessions/{id}"),
+    ("post", "/v1/sessions/{id}/confirm"),
+    ("post", "/v1/sessions/{id}/cancel"),
+    ("get", "/v1/sessions/{id}/calendar.ics"),
+    ("post", "/v1/sessions/{id}/feedback"),
 ];
 
 /// `/v1/groups/{id}` and `/v1/groups/{group_id}` name the same route.

@@ -8,8 +8,10 @@
 pub mod api;
 pub mod error_code;
 pub mod ids;
+#[macro_use]
 pub mod mentorship;
 pub mod model;
+pub mod sessions;
 pub mod sync;
 pub mod validate;
 
@@ -18,5 +20,6 @@ pub use error_code::ErrorCode;
 pub use ids::*;
 pub use mentorship::*;
 pub use model::*;
+pub use sessions::*;
 pub use sync::*;
 pub use validate::{FieldErrors, ValidationError};

@@ -278,9 +278,8 @@ pub struct MentorshipDetail {
     pub goals: Vec<Goal>,
     /// Its tasks, oldest first.
     pub tasks: Vec<Task>,
-    /// Its sessions (PROGRAM.md's second half; none until sessions can be proposed).
-    #[schema(value_type = Vec<Object>)]
-    pub sessions: Vec<serde_json::Value>,
+    /// Its sessions, by start.
+    pub sessions: Vec<crate::Session>,
 }
 
 /// `POST /v1/mentorships/{id}/goals`.

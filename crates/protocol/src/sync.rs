@@ -29,6 +29,8 @@ pub enum ChangeKind {
     Goal,
     /// A [`crate::Task`], to the two people of its mentorship.
     Task,
+    /// A [`crate::Session`], to the two people of its mentorship.
+    Session,
 }
 
 impl ChangeKind {
@@ -46,6 +48,7 @@ impl ChangeKind {
             ChangeKind::Mentorship => "mentorship",
             ChangeKind::Goal => "goal",
             ChangeKind::Task => "task",
+            ChangeKind::Session => "session",
         }
     }
 
@@ -63,6 +66,7 @@ impl ChangeKind {
             "mentorship" => ChangeKind::Mentorship,
             "goal" => ChangeKind::Goal,
             "task" => ChangeKind::Task,
+            "session" => ChangeKind::Session,
             _ => return None,
         })
     }

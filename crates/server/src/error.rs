@@ -83,11 +83,11 @@ impl ApiError {
             ApiError::Timeout => ErrorCode::Timeout,
             ApiError::Internal(_) => ErrorCode::Internal,
             ApiError::Refused(r) => match r {
-                Refusal::AlreadyAsked | Refusal::Ended => ErrorCode::Conflict,
+                Refusal::AlreadyAsked | Refusal::Ended | Refusal::Cancelled => ErrorCode::Conflict,
                 Refusal::TooManyPending => ErrorCode::LimitReached,
                 Refusal::MentorUnavailable => ErrorCode::Unavailable,
                 Refusal::NotPending => ErrorCode::NotPending,
-                Refusal::WrongParty => ErrorCode::Forbidden,
+                Refusal::WrongParty | Refusal::OwnProposal => ErrorCode::Forbidden,
             },
         }
     }
@@ -107,7 +107,7 @@ impl ApiError {
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::Refused(Refusal::WrongParty) => StatusCode::FORBIDDEN,
+            ApiError::Refused(Refusal::WrongParty | Refusal::OwnProposal) => StatusCode::FORBIDDEN,
             ApiError::Refused(_) => StatusCode::CONFLICT,
         }
     }

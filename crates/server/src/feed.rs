@@ -208,7 +208,8 @@ pub fn assess(batch: &FeedBatch, me: Uuid, cursor: i64, mine: &HashSet<Uuid>) ->
                 ChangeKind::MentorshipRequest
                 | ChangeKind::Mentorship
                 | ChangeKind::Goal
-                | ChangeKind::Task,
+                | ChangeKind::Task
+                | ChangeKind::Session,
             ) => pull = true,
         }
     }

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod mentorships;
+mod sessions;
 
 use std::collections::HashSet;
 use std::fmt::Debug;

@@ -20,31 +20,36 @@ use super::{create, fx, new_user, send, sync_all, t, today, Fx};
 
 const DAY: i64 = 24 * 3600;
 
-async fn mentor(s: &dyn Store, name: &str, capacity: i32) -> Uuid {
+pub(super) async fn mentor(s: &dyn Store, name: &str, capacity: i32) -> Uuid {
     let mut u = new_user(name);
     u.profile =
         ProfileValues { mentor_status: true, mentee_capacity: capacity, ..Default::default() };
     create(s, u, t(0)).await.profile.user_id
 }
 
-async fn mentee(s: &dyn Store, name: &str) -> Uuid {
+pub(super) async fn mentee(s: &dyn Store, name: &str) -> Uuid {
     let mut u = new_user(name);
     u.profile = ProfileValues { mentee_status: true, ..Default::default() };
     create(s, u, t(0)).await.profile.user_id
 }
 
-fn ask(mentor_id: Uuid) -> NewRequest {
+pub(super) fn ask(mentor_id: Uuid) -> NewRequest {
     NewRequest { request_id: Uuid::new_v4(), mentor_id, message: "Could you mentor me?".into() }
 }
 
-async fn request(s: &dyn Store, from: Uuid, to: Uuid, at: DateTime<Utc>) -> MentorshipRequest {
+pub(super) async fn request(
+    s: &dyn Store,
+    from: Uuid,
+    to: Uuid,
+    at: DateTime<Utc>,
+) -> MentorshipRequest {
     let (r, created) = s.create_request(from, ask(to), at).await.unwrap();
     assert!(created);
     r
 }
 
 #[track_caller]
-fn assert_refused<T: std::fmt::Debug>(r: StoreResult<T>, want: Refusal, what: &str) {
+pub(super) fn assert_refused<T: std::fmt::Debug>(r: StoreResult<T>, want: Refusal, what: &str) {
     match r {
         Err(StoreError::Refused(got)) => assert_eq!(got, want, "{what}"),
         other => panic!("{what}: expected Refused({want:?}), got {other:?}"),
@@ -52,7 +57,12 @@ fn assert_refused<T: std::fmt::Debug>(r: StoreResult<T>, want: Refusal, what: &s
 }
 
 #[track_caller]
-fn assert_rule<T: std::fmt::Debug>(r: StoreResult<T>, field: &str, code: &str, what: &str) {
+pub(super) fn assert_rule<T: std::fmt::Debug>(
+    r: StoreResult<T>,
+    field: &str,
+    code: &str,
+    what: &str,
+) {
     match r {
         Err(StoreError::Rule { field: f, code: c }) => assert_eq!((f, c), (field, code), "{what}"),
         other => panic!("{what}: expected Rule({field}, {code}), got {other:?}"),

@@ -198,12 +198,13 @@ async fn apply_other(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
         }
         // Handled by `apply_one`.
         (ChangeKind::Message, ChangeOp::Upsert) => Ok(()),
-        // Handled by `apply_mentorship`.
+        // Handled by `apply_mentorship` (sessions are skipped until the replica keeps them).
         (
             ChangeKind::MentorshipRequest
             | ChangeKind::Mentorship
             | ChangeKind::Goal
-            | ChangeKind::Task,
+            | ChangeKind::Task
+            | ChangeKind::Session,
             _,
         ) => Ok(()),
         (ChangeKind::Read, ChangeOp::Upsert) => {

@@ -14,11 +14,13 @@ pub mod field_limits;
 pub mod forms;
 pub mod mentorship;
 pub mod rules;
+pub mod sessions;
 
 pub use field_limits::{field_limit, FieldLimit, LimitUnit, FIELD_LIMITS};
 pub use forms::*;
 pub use mentorship::*;
 pub use rules::*;
+pub use sessions::*;
 
 /// Bad fields: field name to rule code.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -113,6 +115,16 @@ pub mod limits {
     pub const PENDING_REQUESTS_MAX: i64 = 5;
     /// Days a request stays pending before it expires.
     pub const REQUEST_TTL_DAYS: i64 = 14;
+    /// A session's length, in minutes.
+    pub const SESSION_MINUTES: (i64, i64) = (15, 240);
+    /// A session's location length.
+    pub const LOCATION_MAX: usize = 255;
+    /// A session's agenda length.
+    pub const AGENDA_MAX: usize = 5_000;
+    /// A feedback rating.
+    pub const RATING: (i64, i64) = (1, 5);
+    /// A feedback comment's length.
+    pub const COMMENT_MAX: usize = 2_000;
 }
 
 /// US states, DC and the inhabited territories.

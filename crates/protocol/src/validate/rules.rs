@@ -27,7 +27,7 @@ pub fn plain_text(s: &str) -> Rule<()> {
 
 /// Multi-line text as typed on any platform: Windows line ends (`\r\n`) become `\n`, so the
 /// carriage return left in them is not refused as a control character.
-fn lines(s: &str) -> String {
+pub(super) fn lines(s: &str) -> String {
     s.replace("\r\n", "\n")
 }
 
@@ -43,7 +43,7 @@ fn len_between(s: &str, (min, max): (usize, usize)) -> Rule<()> {
     }
 }
 
-fn at_most(s: &str, max: usize) -> Rule<()> {
+pub(super) fn at_most(s: &str, max: usize) -> Rule<()> {
     plain_text(s)?;
     if s.chars().count() > max {
         Err("too_long")

@@ -1,13 +1,17 @@
 //! The demo program's mentorship loop (PROGRAM.md), so a newcomer sees it at once: two active
 //! mentorships with goals and action items (one overdue, one made from a message of the pair's
 //! conversation), a mentor with no open slot beside mentors with room, and requests pending,
-//! accepted and declined. Everything goes through the store's own rules, as a person's would.
+//! accepted and declined; each mentorship with a session held three days ago (with the
+//! mentee's feedback) and a confirmed one starting within the hour. Everything goes through the
+//! store's own rules, as a person's would.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use lodestar_protocol::validate::{self, GoalPatch, NewGoal, NewTask, ProfilePatch, TaskPatch};
-use lodestar_protocol::{CreateGoalRequest, CreateTaskRequest, GoalStatus};
+use lodestar_protocol::validate::{
+    self, GoalPatch, NewFeedback, NewGoal, NewSession, NewTask, ProfilePatch, TaskPatch,
+};
+use lodestar_protocol::{CreateGoalRequest, CreateTaskRequest, Fit, GoalStatus, Mentorship};
 use uuid::Uuid;
 
 use super::id;
@@ -91,6 +95,7 @@ pub(super) async fn seed(
         let (m, started) = mentorships.get(mentee).ok_or_else(|| {
             ApiError::Internal(format!("demo plan of {mentee} has no mentorship"))
         })?;
+        sessions(store, m, now).await?;
         let at = *started + Duration::hours(2);
         let mut first_goal = None;
         for GoalSeed(title, due_in, achieved) in goals.iter() {
@@ -129,6 +134,32 @@ pub(super) async fn seed(
                 let tick = TaskPatch { done: Some(true), ..TaskPatch::default() };
                 store.update_task(assignee, task.task_id, tick, now - Duration::hours(5)).await?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// A session held three days ago, with the mentee's feedback, and one confirmed for the
+/// coming hour (the mentor proposes, the mentee confirms).
+async fn sessions(store: &dyn Store, m: &Mentorship, now: DateTime<Utc>) -> Result<(), ApiError> {
+    let plan = |starts_at: DateTime<Utc>, agenda: &str| NewSession {
+        session_id: Uuid::new_v4(),
+        starts_at,
+        duration_minutes: 45,
+        time_zone: "America/Chicago".to_owned(),
+        location: Some("https://meet.example/lodestar-demo".to_owned()),
+        agenda: Some(agenda.to_owned()),
+    };
+    let held = plan(now - Duration::days(3), "Where you are, where you want to be in six months");
+    let next = plan(now + Duration::minutes(40), "Review the first draft together");
+    for (session, proposed) in [(held, now - Duration::days(5)), (next, now - Duration::hours(6))] {
+        let id = session.session_id;
+        store.propose_session(m.mentor_id, m.mentorship_id, session, proposed).await?;
+        store.confirm_session(m.mentee_id, id, proposed + Duration::hours(1)).await?;
+        if proposed < now - Duration::days(1) {
+            let comment = Some("Clear next steps; I left knowing what to do this week.".to_owned());
+            let feedback = NewFeedback { rating: 5, fit: Fit::Good, comment };
+            store.give_feedback(m.mentee_id, id, feedback, now - Duration::days(2)).await?;
         }
     }
     Ok(())

@@ -9,6 +9,7 @@ mod mentorships;
 mod messages;
 mod meta;
 mod requests;
+mod sessions;
 mod statuses;
 mod sync;
 mod users;
@@ -78,6 +79,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mentorships::update_goal))
         .routes(routes!(mentorships::create_task))
         .routes(routes!(mentorships::update_task))
+        .routes(routes!(sessions::propose))
+        .routes(routes!(sessions::edit))
+        .routes(routes!(sessions::confirm))
+        .routes(routes!(sessions::cancel))
+        .routes(routes!(sessions::calendar))
+        .routes(routes!(sessions::feedback))
         .routes(routes!(sync::sync))
         .routes(routes!(sync::events));
     statuses::complete(router.get_openapi_mut());

@@ -140,3 +140,73 @@ impl From<TaskRow> for Task {
         }
     }
 }
+
+/// A `mentorship_sessions` row (migration 0008).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct SessionRow {
+    pub session_id: Uuid,
+    pub mentorship_id: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub duration_minutes: i32,
+    pub time_zone: String,
+    pub location: Option<String>,
+    pub agenda: Option<String>,
+    pub status: String,
+    pub proposed_by: Uuid,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub cancelled_by: Option<Uuid>,
+    pub cancel_reason: Option<String>,
+    pub sequence: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl SessionRow {
+    /// The wire object.
+    pub fn into_session(self) -> StoreResult<lodestar_protocol::Session> {
+        Ok(lodestar_protocol::Session {
+            status: status("sessions", &self.status, lodestar_protocol::SessionStatus::parse)?,
+            session_id: self.session_id,
+            mentorship_id: self.mentorship_id,
+            starts_at: self.starts_at,
+            duration_minutes: self.duration_minutes,
+            time_zone: self.time_zone,
+            location: self.location,
+            agenda: self.agenda,
+            proposed_by: self.proposed_by,
+            confirmed_at: self.confirmed_at,
+            cancelled_by: self.cancelled_by,
+            cancel_reason: self.cancel_reason,
+            sequence: self.sequence,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// A `session_feedback` row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct FeedbackRow {
+    pub session_id: Uuid,
+    pub author_id: Uuid,
+    pub rating: i32,
+    pub fit: String,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl FeedbackRow {
+    /// The wire object.
+    pub fn into_feedback(self) -> StoreResult<lodestar_protocol::Feedback> {
+        Ok(lodestar_protocol::Feedback {
+            fit: lodestar_protocol::Fit::parse(&self.fit).ok_or_else(|| {
+                StoreError::Corrupt(format!("session_feedback.fit: {:?}", self.fit))
+            })?,
+            session_id: self.session_id,
+            author_id: self.author_id,
+            rating: self.rating,
+            comment: self.comment,
+            created_at: self.created_at,
+        })
+    }
+}

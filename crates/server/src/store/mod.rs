@@ -64,7 +64,7 @@ pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
     AccountStore, ConversationStore, GroupStore, MentorshipStore, ProfileStore, RequestStore,
-    Store, SyncStore,
+    SessionStore, Store, SyncStore,
 };
 
 /// What a store operation can fail with.
@@ -129,6 +129,12 @@ pub enum Refusal {
     /// a mentor withdrawing).
     #[error("only the other person of this request may do that")]
     WrongParty,
+    /// 403 `forbidden`: a session is confirmed by the person who did not propose it.
+    #[error("the other person confirms a session you proposed")]
+    OwnProposal,
+    /// 409 `conflict`: the session was cancelled and can no longer be changed.
+    #[error("this session was cancelled")]
+    Cancelled,
 }
 
 impl StoreError {

@@ -3,12 +3,13 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lodestar_protocol::validate::{
-    GoalPatch, GroupPatch, NewGoal, NewGroup, NewTask, ProfilePatch, RequestFilter, TaskPatch,
+    GoalPatch, GroupPatch, NewFeedback, NewGoal, NewGroup, NewSession, NewTask, ProfilePatch,
+    RequestFilter, SessionPatch, TaskPatch,
 };
 use lodestar_protocol::{
-    Change, Conversation, ConversationSummary, Goal, Group, GroupMember, Me, Mentorship,
-    MentorshipDetail, MentorshipRequest, MentorshipStatus, Message, Profile, Read, Role, Task,
-    UsersQuery,
+    Change, Conversation, ConversationSummary, Feedback, Goal, Group, GroupMember, Me, Mentorship,
+    MentorshipDetail, MentorshipRequest, MentorshipStatus, Message, Profile, Read, Role, Session,
+    Task, UsersQuery,
 };
 use uuid::Uuid;
 
@@ -309,6 +310,58 @@ pub trait MentorshipStore: Send + Sync + 'static {
     ) -> StoreResult<Task>;
 }
 
+/// Sessions of a mentorship and their feedback (PROGRAM.md). Only the mentorship's two people
+/// see a session (`NotFound` for anyone else); an ended mentorship or a cancelled session refuses
+/// changes.
+#[async_trait]
+pub trait SessionStore: Send + Sync + 'static {
+    /// Proposes a session; `false` when the same one was proposed before.
+    async fn propose_session(
+        &self,
+        user: Uuid,
+        mentorship_id: Uuid,
+        session: NewSession,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Session, bool)>;
+    /// Edits a session; a new start or length makes it proposed again, by the editor.
+    async fn edit_session(
+        &self,
+        user: Uuid,
+        session_id: Uuid,
+        patch: SessionPatch,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Session>;
+    /// Confirms a proposed session: the person who did not propose it (again: the same answer).
+    async fn confirm_session(
+        &self,
+        user: Uuid,
+        session_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Session>;
+    /// Cancels a session (again: the same answer).
+    async fn cancel_session(
+        &self,
+        user: Uuid,
+        session_id: Uuid,
+        reason: Option<String>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Session>;
+    /// A session with its mentorship, for one of the two people.
+    async fn mentorship_session(
+        &self,
+        user: Uuid,
+        session_id: Uuid,
+    ) -> StoreResult<(Session, Mentorship)>;
+    /// Gives (or replaces one's own) feedback on a held session; `true` when it is new.
+    async fn give_feedback(
+        &self,
+        user: Uuid,
+        session_id: Uuid,
+        feedback: NewFeedback,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Feedback, bool)>;
+}
+
 /// The sync log and its live watch.
 #[async_trait]
 pub trait SyncStore: Send + Sync + 'static {
@@ -343,6 +396,7 @@ pub trait Store:
     + GroupStore
     + RequestStore
     + MentorshipStore
+    + SessionStore
     + SyncStore
 {
 }
@@ -354,6 +408,7 @@ impl<T> Store for T where
         + GroupStore
         + RequestStore
         + MentorshipStore
+        + SessionStore
         + SyncStore
 {
 }

@@ -107,7 +107,8 @@ macro_rules! sql_mentorships {
                 .into_iter()
                 .map(Task::from)
                 .collect();
-                Ok(MentorshipDetail { mentorship, goals, tasks, sessions: Vec::new() })
+                let sessions = sessions_of(&mut conn, id).await?;
+                Ok(MentorshipDetail { mentorship, goals, tasks, sessions })
             }
 
             async fn end_mentorship(&self, user: Uuid, id: Uuid, reason: Option<String>, now: DateTime<Utc>) -> StoreResult<Mentorship> {

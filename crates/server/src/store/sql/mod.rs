@@ -68,6 +68,21 @@ macro_rules! goal_columns {
     };
 }
 
+/// The columns of `sessions` in `SessionRow`'s order.
+macro_rules! session_columns {
+    () => {
+        "session_id, mentorship_id, starts_at, duration_minutes, time_zone, location, agenda, status, \
+         proposed_by, confirmed_at, cancelled_by, cancel_reason, sequence, created_at, updated_at"
+    };
+}
+
+/// The columns of `session_feedback` in `FeedbackRow`'s order.
+macro_rules! feedback_columns {
+    () => {
+        "session_id, author_id, rating, fit, comment, created_at"
+    };
+}
+
 /// The columns of `tasks` in `TaskRow`'s order.
 macro_rules! task_columns {
     () => {
@@ -100,6 +115,8 @@ mod profiles;
 #[macro_use]
 mod requests;
 #[macro_use]
+mod sessions;
+#[macro_use]
 mod sync;
 
 /// Expands the whole `Store` implementation for one backend: the shared helpers, then each
@@ -114,6 +131,7 @@ macro_rules! impl_store {
         sql_groups!($store, $db);
         sql_requests!($store, $db);
         sql_mentorships!($store, $db);
+        sql_sessions!($store, $db);
         sql_sync!($store, $db);
     };
 }

@@ -1,0 +1,205 @@
+//! Sessions of a mentorship and their feedback. Only the mentorship's two people see a session;
+//! an ended mentorship is read-only; a cancelled session stays cancelled. Every change raises the
+//! session's `sequence` (the calendar file's SEQUENCE). The helpers and imports come from
+//! `sql_requests!` and `sql_mentorships!`.
+
+/// Expands `SessionStore` for one backend (see `super::impl_store!`).
+macro_rules! sql_sessions {
+    ($store:ty, $db:ty) => {
+        use lodestar_protocol::validate::{NewFeedback, NewSession, SessionPatch};
+        use lodestar_protocol::{Feedback, Session, SessionStatus};
+        use $crate::store::mentorship_records::{FeedbackRow, SessionRow};
+        use $crate::store::SessionStore;
+
+        async fn load_session(conn: &mut Conn, id: Uuid) -> StoreResult<Option<Session>> {
+            sqlx::query_as::<_, SessionRow>(concat!("SELECT ", session_columns!(), " FROM mentorship_sessions WHERE session_id = $1"))
+                .bind(id)
+                .fetch_optional(conn)
+                .await?
+                .map(SessionRow::into_session)
+                .transpose()
+        }
+
+        /// A mentorship's sessions, by start.
+        async fn sessions_of(conn: &mut Conn, mentorship_id: Uuid) -> StoreResult<Vec<Session>> {
+            sqlx::query_as::<_, SessionRow>(concat!(
+                "SELECT ", session_columns!(), " FROM mentorship_sessions WHERE mentorship_id = $1 ORDER BY starts_at, session_id"
+            ))
+            .bind(mentorship_id)
+            .fetch_all(conn)
+            .await?
+            .into_iter()
+            .map(SessionRow::into_session)
+            .collect()
+        }
+
+        /// The session `user` may see, with its mentorship (`NotFound` otherwise).
+        async fn my_session(conn: &mut Conn, user: Uuid, id: Uuid) -> StoreResult<(Session, Mentorship)> {
+            let session = load_session(&mut *conn, id).await?.ok_or(StoreError::NotFound)?;
+            let m = my_mentorship(conn, user, session.mentorship_id).await?;
+            Ok((session, m))
+        }
+
+        /// As [`my_session`], for a change: the mentorship must run and the session not be cancelled.
+        async fn my_open_session(conn: &mut Conn, user: Uuid, id: Uuid) -> StoreResult<(Session, Mentorship)> {
+            let (session, m) = my_session(&mut *conn, user, id).await?;
+            my_active_mentorship(conn, user, m.mentorship_id).await?;
+            if session.status == SessionStatus::Cancelled {
+                return Err(StoreError::Refused(Refusal::Cancelled));
+            }
+            Ok((session, m))
+        }
+
+        #[async_trait::async_trait]
+        impl SessionStore for $store {
+            async fn propose_session(&self, user: Uuid, id: Uuid, s: NewSession, now: DateTime<Utc>) -> StoreResult<(Session, bool)> {
+                let now = micros(now);
+                let mut tx = self.writer().begin().await?;
+                lock_seq_counter(&mut tx).await?;
+                if let Some(existing) = load_session(&mut *tx, s.session_id).await? {
+                    if (existing.mentorship_id, existing.proposed_by) != (id, user) {
+                        return Err(StoreError::Conflict(vec!["session_id".into()]));
+                    }
+                    return Ok((existing, false));
+                }
+                let m = my_active_mentorship(&mut *tx, user, id).await?;
+                sqlx::query(
+                    "INSERT INTO mentorship_sessions (session_id, mentorship_id, starts_at, duration_minutes, time_zone, location, agenda, \
+                     status, proposed_by, sequence, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed', $8, 0, $9, $9)",
+                )
+                .bind(s.session_id)
+                .bind(id)
+                .bind(micros(s.starts_at))
+                .bind(s.duration_minutes)
+                .bind(&s.time_zone)
+                .bind(&s.location)
+                .bind(&s.agenda)
+                .bind(user)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let created = load_session(&mut *tx, s.session_id).await?.ok_or(StoreError::NotFound)?;
+                self.commit_logged(tx, &pair_changes(people(&m), ChangeKind::Session, &created)).await?;
+                Ok((created, true))
+            }
+
+            async fn edit_session(&self, user: Uuid, id: Uuid, patch: SessionPatch, now: DateTime<Utc>) -> StoreResult<Session> {
+                let now = micros(now);
+                let mut tx = self.writer().begin().await?;
+                lock_seq_counter(&mut tx).await?;
+                let (_, m) = my_open_session(&mut *tx, user, id).await?;
+                let mut qb = QueryBuilder::<$db>::new("UPDATE mentorship_sessions SET sequence = sequence + 1, updated_at = ");
+                qb.push_bind(now);
+                if patch.moves() {
+                    // A new time needs the other person's word again.
+                    qb.push(", status = 'proposed', confirmed_at = NULL, proposed_by = ").push_bind(user);
+                }
+                push_set!(qb, "starts_at", patch.starts_at.map(micros));
+                push_set!(qb, "duration_minutes", patch.duration_minutes);
+                push_set!(qb, "time_zone", patch.time_zone);
+                push_set!(qb, "location", patch.location);
+                push_set!(qb, "agenda", patch.agenda);
+                qb.push(" WHERE session_id = ").push_bind(id);
+                qb.build().execute(&mut *tx).await?;
+                let session = load_session(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
+                self.commit_logged(tx, &pair_changes(people(&m), ChangeKind::Session, &session)).await?;
+                Ok(session)
+            }
+
+            async fn confirm_session(&self, user: Uuid, id: Uuid, now: DateTime<Utc>) -> StoreResult<Session> {
+                let now = micros(now);
+                let mut tx = self.writer().begin().await?;
+                lock_seq_counter(&mut tx).await?;
+                let (session, m) = my_open_session(&mut *tx, user, id).await?;
+                if session.status == SessionStatus::Confirmed {
+                    return Ok(session);
+                }
+                if session.proposed_by == user {
+                    return Err(StoreError::Refused(Refusal::OwnProposal));
+                }
+                if session.starts_at <= now {
+                    return Err(StoreError::Rule { field: "starts_at", code: "in_the_past" });
+                }
+                sqlx::query("UPDATE mentorship_sessions SET status = 'confirmed', confirmed_at = $2, sequence = sequence + 1, updated_at = $2 WHERE session_id = $1")
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                let session = load_session(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
+                self.commit_logged(tx, &pair_changes(people(&m), ChangeKind::Session, &session)).await?;
+                Ok(session)
+            }
+
+            async fn cancel_session(&self, user: Uuid, id: Uuid, reason: Option<String>, now: DateTime<Utc>) -> StoreResult<Session> {
+                let now = micros(now);
+                let mut tx = self.writer().begin().await?;
+                lock_seq_counter(&mut tx).await?;
+                let (session, m) = my_session(&mut *tx, user, id).await?;
+                if session.status == SessionStatus::Cancelled {
+                    return Ok(session);
+                }
+                my_active_mentorship(&mut *tx, user, m.mentorship_id).await?;
+                sqlx::query(
+                    "UPDATE mentorship_sessions SET status = 'cancelled', cancelled_by = $2, cancel_reason = $3, sequence = sequence + 1, \
+                     updated_at = $4 WHERE session_id = $1",
+                )
+                .bind(id)
+                .bind(user)
+                .bind(reason)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let session = load_session(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
+                self.commit_logged(tx, &pair_changes(people(&m), ChangeKind::Session, &session)).await?;
+                Ok(session)
+            }
+
+            async fn mentorship_session(&self, user: Uuid, id: Uuid) -> StoreResult<(Session, Mentorship)> {
+                let mut conn = self.reader().acquire().await?;
+                my_session(&mut conn, user, id).await
+            }
+
+            async fn give_feedback(&self, user: Uuid, id: Uuid, f: NewFeedback, now: DateTime<Utc>) -> StoreResult<(Feedback, bool)> {
+                let now = micros(now);
+                let mut tx = self.writer().begin().await?;
+                // The writers' lock: two of one person's feedbacks at once replace, never collide.
+                lock_seq_counter(&mut tx).await?;
+                let (session, _) = my_session(&mut *tx, user, id).await?;
+                if !session.held(now) {
+                    return Err(StoreError::Rule { field: "session_id", code: "not_held" });
+                }
+                let replaced = sqlx::query("UPDATE session_feedback SET rating = $3, fit = $4, comment = $5, created_at = $6 WHERE session_id = $1 AND author_id = $2")
+                    .bind(id)
+                    .bind(user)
+                    .bind(f.rating)
+                    .bind(f.fit.as_str())
+                    .bind(&f.comment)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if replaced == 0 {
+                    sqlx::query("INSERT INTO session_feedback (session_id, author_id, rating, fit, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                        .bind(id)
+                        .bind(user)
+                        .bind(f.rating)
+                        .bind(f.fit.as_str())
+                        .bind(&f.comment)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let row = sqlx::query_as::<_, FeedbackRow>(concat!(
+                    "SELECT ", feedback_columns!(), " FROM session_feedback WHERE session_id = $1 AND author_id = $2"
+                ))
+                .bind(id)
+                .bind(user)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok((row.into_feedback()?, replaced == 0))
+            }
+        }
+    };
+}

@@ -1,0 +1,61 @@
+//! The demo program (`--demo`), seeded through the store's own rules on both backends: a
+//! newcomer signing in as a demo member sees the mentorship loop at once — a full mentor, requests
+//! pending and declined, mentorships with goals, an overdue action item, one made from a
+//! message, a session held with feedback and one confirmed within the hour.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use chrono::{DateTime, TimeDelta, Utc};
+use lodestar_tests::{Backend, TestServer};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+async fn login(s: &TestServer, name: &str) -> String {
+    let body = json!({"login": name, "password": "lodestar-demo"});
+    let v = s.api.call(Method::POST, "/v1/auth/login", None, Some(body)).await.expect(200);
+    v["token"].as_str().unwrap().to_owned()
+}
+
+fn time(v: &Value) -> DateTime<Utc> {
+    v.as_str().unwrap().parse().unwrap()
+}
+
+async fn the_demo_shows_the_mentorship_loop(backend: Backend) {
+    let s = TestServer::spawn_demo(backend).await;
+    let now = Utc::now();
+    let dev = login(&s, "dev_okafor").await;
+    let list = s.api.get("/v1/mentorships", &dev).await.expect(200);
+    let mid = list["mentorships"][0]["mentorship_id"].as_str().unwrap().to_owned();
+    let detail = s.api.get(&format!("/v1/mentorships/{mid}"), &dev).await.expect(200);
+    assert!(detail["goals"].as_array().unwrap().len() >= 2, "{detail}");
+    let tasks = detail["tasks"].as_array().unwrap();
+    let today = now.date_naive().to_string();
+    assert!(
+        tasks
+            .iter()
+            .any(|t| t["done_at"].is_null() && t["due_date"].as_str().unwrap() < today.as_str()),
+        "an overdue action item: {detail}"
+    );
+    assert!(tasks.iter().any(|t| t["source_message_id"].is_string()), "one made from a message");
+    let sessions = detail["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2, "{detail}");
+    assert!(sessions.iter().all(|x| x["status"] == "confirmed"));
+    assert!(time(&sessions[0]["starts_at"]) < now, "one held");
+    let next = time(&sessions[1]["starts_at"]);
+    assert!(next > now && next < now + TimeDelta::hours(1), "one within the hour: {next}");
+
+    let raj = login(&s, "raj.patel").await;
+    let inbox =
+        s.api.get("/v1/mentorship-requests?box=incoming&status=pending", &raj).await.expect(200);
+    assert_eq!(inbox["requests"].as_array().unwrap().len(), 1, "{inbox}");
+    let hana = login(&s, "hana.sato").await;
+    let me = s.api.get("/v1/me", &hana).await.expect(200);
+    assert_eq!(
+        (me["mentee_capacity"].as_i64(), me["open_slots"].as_i64()),
+        (Some(1), Some(0)),
+        "a full mentor"
+    );
+    s.server.stop().await;
+}
+
+lodestar_tests::on_both_backends!(the_demo_shows_the_mentorship_loop);
