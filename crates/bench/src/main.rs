@@ -12,6 +12,7 @@ mod app;
 mod limits;
 mod live;
 mod mentorship;
+mod notes;
 mod replica;
 mod report;
 mod server;
@@ -53,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
         ("server", |q| Box::pin(server::run(q))),
         ("live", |q| Box::pin(live::run(q))),
         ("mentorship", |q| Box::pin(mentorship::run(q))),
+        ("notes", |q| Box::pin(notes::run(q))),
     ];
     let mut rows = Vec::new();
     for (name, group) in groups {

@@ -155,3 +155,27 @@ pub struct FeedbackRequest {
     #[serde(default)]
     pub comment: Option<String>,
 }
+
+/// A session's shared notes: what they read as, and the merged document they come from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SessionNotes {
+    /// The session.
+    pub session_id: Uuid,
+    /// The merged text.
+    pub text: String,
+    /// The whole document: base64 of a yrs (Yjs) v1 update. A client merges it into its own
+    /// copy; merging what it already has changes nothing.
+    pub state: String,
+    /// When an edit last reached the server.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /v1/sessions/{id}/notes` (not served yet: it waits for a validating decoder of
+/// untrusted updates, see lodestar-notes): one client's edits.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotesUpdateRequest {
+    /// Base64 of a yrs (Yjs) v1 update (lodestar-notes' `edit` makes one from the typed text).
+    pub update: String,
+}

@@ -31,6 +31,8 @@ pub enum ChangeKind {
     Task,
     /// A [`crate::Session`], to the two people of its mentorship.
     Session,
+    /// A session's merged [`crate::SessionNotes`], to the two people of its mentorship.
+    SessionNotes,
 }
 
 impl ChangeKind {
@@ -49,6 +51,7 @@ impl ChangeKind {
             ChangeKind::Goal => "goal",
             ChangeKind::Task => "task",
             ChangeKind::Session => "session",
+            ChangeKind::SessionNotes => "session_notes",
         }
     }
 
@@ -67,6 +70,7 @@ impl ChangeKind {
             "goal" => ChangeKind::Goal,
             "task" => ChangeKind::Task,
             "session" => ChangeKind::Session,
+            "session_notes" => ChangeKind::SessionNotes,
             _ => return None,
         })
     }

@@ -209,7 +209,8 @@ pub fn assess(batch: &FeedBatch, me: Uuid, cursor: i64, mine: &HashSet<Uuid>) ->
                 | ChangeKind::Mentorship
                 | ChangeKind::Goal
                 | ChangeKind::Task
-                | ChangeKind::Session,
+                | ChangeKind::Session
+                | ChangeKind::SessionNotes,
             ) => pull = true,
         }
     }

@@ -201,8 +201,72 @@ async fn feedback_comes_after_a_held_session_and_replaces_ones_own(backend: Back
     assert!(created && theirs.author_id == ada, "each of the two gives their own");
 }
 
+async fn notes_written_at_once_by_both_merge_and_reach_only_the_two(backend: Backend) {
+    let Fx { s, _db } = fx(backend).await;
+    let s = &*s;
+    let (ada, bo, eve, m) = pair(s).await;
+    let plan = meeting(t(48 * HOUR));
+    s.propose_session(ada, m.mentorship_id, plan.clone(), t(10)).await.unwrap();
+    let id = plan.session_id;
+    assert_eq!(s.session_notes(bo, id).await.unwrap().text, "", "empty until someone writes");
+
+    // Both start from the same notes, then write at the same time, each on their own copy.
+    let (first, _) = lodestar_notes::edit(&[], "Agenda").unwrap();
+    let shared = s.merge_notes(ada, id, first.clone(), t(11)).await.unwrap();
+    let base = lodestar_notes::decode(&shared.state).unwrap();
+    let (by_ada, _) = lodestar_notes::edit(&base, "Agenda: SQL joins").unwrap();
+    let (by_bo, _) = lodestar_notes::edit(&base, "My agenda").unwrap();
+    s.merge_notes(bo, id, by_bo.clone(), t(12)).await.unwrap();
+    let merged = s.merge_notes(ada, id, by_ada, t(13)).await.unwrap();
+    assert_eq!(merged.text, "My agenda: SQL joins", "nothing either wrote is lost");
+    assert_eq!(merged.updated_at, Some(t(13)));
+    let (_, cursor) = sync_all(s, bo, 0, 1_000).await;
+    let again = s.merge_notes(bo, id, by_bo, t(14)).await.unwrap();
+    assert_eq!(
+        (again.text.as_str(), again.updated_at),
+        (merged.text.as_str(), Some(t(13))),
+        "a retry changes nothing"
+    );
+    let (after, _) = sync_all(s, bo, cursor, 100).await;
+    assert!(after.is_empty(), "and tells no one: {after:?}");
+    assert_eq!(s.session_notes(bo, id).await.unwrap(), merged);
+
+    // The two hear of each merge; a stranger neither reads nor writes them.
+    let (changes, _) = sync_all(s, bo, 0, 1_000).await;
+    let last = changes
+        .iter()
+        .rev()
+        .find(|c| c.kind == ChangeKind::SessionNotes)
+        .expect("the notes in sync");
+    assert_eq!(last.data["text"], "My agenda: SQL joins");
+    let (changes, _) = sync_all(s, eve, 0, 1_000).await;
+    assert!(!changes.iter().any(|c| c.kind == ChangeKind::SessionNotes));
+    super::assert_not_found(s.session_notes(eve, id).await, "a stranger reading the notes");
+    super::assert_not_found(
+        s.merge_notes(eve, id, first.clone(), t(15)).await,
+        "a stranger writing",
+    );
+    assert_rule(
+        s.merge_notes(bo, id, vec![1, 2, 3], t(15)).await,
+        "update",
+        "invalid",
+        "not an update",
+    );
+
+    // An ended mentorship's notes are read-only.
+    s.end_mentorship(ada, m.mentorship_id, None, t(20)).await.unwrap();
+    let (late, _) =
+        lodestar_notes::edit(&lodestar_notes::decode(&merged.state).unwrap(), "late").unwrap();
+    assert_refused(
+        s.merge_notes(bo, id, late, t(21)).await,
+        Refusal::Ended,
+        "writing after the end",
+    );
+}
+
 lodestar_tests::on_both_backends!(
     sessions_are_proposed_by_one_and_confirmed_by_the_other,
     an_ended_mentorship_takes_no_sessions_and_a_passed_time_no_confirmation,
     feedback_comes_after_a_held_session_and_replaces_ones_own,
+    notes_written_at_once_by_both_merge_and_reach_only_the_two,
 );

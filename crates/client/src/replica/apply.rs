@@ -204,7 +204,8 @@ async fn apply_other(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
             | ChangeKind::Mentorship
             | ChangeKind::Goal
             | ChangeKind::Task
-            | ChangeKind::Session,
+            | ChangeKind::Session
+            | ChangeKind::SessionNotes,
             _,
         ) => Ok(()),
         (ChangeKind::Read, ChangeOp::Upsert) => {

@@ -9,7 +9,7 @@ use lodestar_protocol::validate::{
 use lodestar_protocol::{
     Change, Conversation, ConversationSummary, Feedback, Goal, Group, GroupMember, Me, Mentorship,
     MentorshipDetail, MentorshipRequest, MentorshipStatus, Message, Profile, Read, Role, Session,
-    Task, UsersQuery,
+    SessionNotes, Task, UsersQuery,
 };
 use uuid::Uuid;
 
@@ -360,6 +360,17 @@ pub trait SessionStore: Send + Sync + 'static {
         feedback: NewFeedback,
         now: DateTime<Utc>,
     ) -> StoreResult<(Feedback, bool)>;
+    /// A session's shared notes (empty until someone writes).
+    async fn session_notes(&self, user: Uuid, session_id: Uuid) -> StoreResult<SessionNotes>;
+    /// Merges one client's edits (a yrs v1 update) into a session's notes; the same update
+    /// again changes nothing. An update that cannot be read is a `Rule` naming `update`.
+    async fn merge_notes(
+        &self,
+        user: Uuid,
+        session_id: Uuid,
+        update: Vec<u8>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<SessionNotes>;
 }
 
 /// The sync log and its live watch.

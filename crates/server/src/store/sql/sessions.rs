@@ -7,7 +7,7 @@
 macro_rules! sql_sessions {
     ($store:ty, $db:ty) => {
         use lodestar_protocol::validate::{NewFeedback, NewSession, SessionPatch};
-        use lodestar_protocol::{Feedback, Session, SessionStatus};
+        use lodestar_protocol::{Feedback, Session, SessionNotes, SessionStatus};
         use $crate::store::mentorship_records::{FeedbackRow, SessionRow};
         use $crate::store::SessionStore;
 
@@ -48,6 +48,21 @@ macro_rules! sql_sessions {
                 return Err(StoreError::Refused(Refusal::Cancelled));
             }
             Ok((session, m))
+        }
+
+        /// A session's notes as stored: the merged document, its text and when it last changed.
+        async fn load_notes(conn: &mut Conn, id: Uuid) -> StoreResult<(Vec<u8>, Option<DateTime<Utc>>)> {
+            let row: Option<(Vec<u8>, DateTime<Utc>)> =
+                sqlx::query_as("SELECT state, updated_at FROM session_notes WHERE session_id = $1")
+                    .bind(id)
+                    .fetch_optional(conn)
+                    .await?;
+            Ok(row.map_or((Vec::new(), None), |(state, at)| (state, Some(at))))
+        }
+
+        fn notes(session_id: Uuid, state: &[u8], updated_at: Option<DateTime<Utc>>) -> StoreResult<SessionNotes> {
+            let text = lodestar_notes::text(state).map_err(|e| StoreError::Corrupt(format!("session_notes.state: {e}")))?;
+            Ok(SessionNotes { session_id, text, state: lodestar_notes::encode(state), updated_at })
         }
 
         #[async_trait::async_trait]
@@ -199,6 +214,50 @@ macro_rules! sql_sessions {
                 .await?;
                 tx.commit().await?;
                 Ok((row.into_feedback()?, replaced == 0))
+            }
+
+            async fn session_notes(&self, user: Uuid, id: Uuid) -> StoreResult<SessionNotes> {
+                let mut conn = self.reader().acquire().await?;
+                my_session(&mut conn, user, id).await?;
+                let (state, at) = load_notes(&mut conn, id).await?;
+                notes(id, &state, at)
+            }
+
+            async fn merge_notes(&self, user: Uuid, id: Uuid, update: Vec<u8>, now: DateTime<Utc>) -> StoreResult<SessionNotes> {
+                let now = micros(now);
+                let mut tx = self.writer().begin().await?;
+                // The writers' lock also orders the two people's merges of one document.
+                lock_seq_counter(&mut tx).await?;
+                let (_, m) = my_session(&mut *tx, user, id).await?;
+                my_active_mentorship(&mut *tx, user, m.mentorship_id).await?;
+                let (state, at) = load_notes(&mut *tx, id).await?;
+                let (merged, text) = lodestar_notes::merge(&state, [update.as_slice()])
+                    .map_err(|_| StoreError::Rule { field: "update", code: "invalid" })?;
+                if merged == state {
+                    // Known already (a retry): nothing to store or to tell.
+                    tx.commit().await?;
+                    return notes(id, &state, at);
+                }
+                let written = sqlx::query("UPDATE session_notes SET state = $2, text = $3, updated_at = $4 WHERE session_id = $1")
+                    .bind(id)
+                    .bind(&merged)
+                    .bind(&text)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if written == 0 {
+                    sqlx::query("INSERT INTO session_notes (session_id, state, text, updated_at) VALUES ($1, $2, $3, $4)")
+                        .bind(id)
+                        .bind(&merged)
+                        .bind(&text)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let merged_notes = notes(id, &merged, Some(now))?;
+                self.commit_logged(tx, &pair_changes(people(&m), ChangeKind::SessionNotes, &merged_notes)).await?;
+                Ok(merged_notes)
             }
         }
     };
