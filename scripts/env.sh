@@ -89,6 +89,11 @@ ensure_target_dir() {
 	fi
 	mkdir -p "$CARGO_TARGET_DIR" || lodestar_die "cannot create CARGO_TARGET_DIR=$CARGO_TARGET_DIR"
 	export CARGO_TARGET_DIR
+	# CI builds each commit once: incremental data only grows the shared target (22 GB of it
+	# filled this machine's disk). Local builds keep it.
+	if [ -n "${CI:-}" ]; then
+		export CARGO_INCREMENTAL=0
+	fi
 }
 
 # Node.js and the UI's npm packages (npm ci when the lockfile changed since the last install).
