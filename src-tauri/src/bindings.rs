@@ -5,9 +5,9 @@ use crate::commands::FieldErrors;
 use crate::events::{names, Changed, ConversationRef};
 use crate::ipc::{camel, ts_name, Declarations};
 use lodestar_client::app::views::{
-    AppError, DirectoryPage, DirectoryQuery, GoalEdit, GoalView, GroupView, MemberView,
-    MentorshipDetailView, MentorshipView, OutboxView, PersonRef, ProfileEdit, RegisterForm,
-    RequestView, SessionView, Settings, TaskEdit, TaskView,
+    AppError, DirectoryPage, DirectoryQuery, GoalEdit, GoalView, GroupView, MeetingView,
+    MemberView, MentorshipDetailView, MentorshipView, OutboxView, PersonRef, ProfileEdit,
+    RegisterForm, RequestView, SessionView, Settings, TaskEdit, TaskView,
 };
 use lodestar_client::engine::{SyncState, Topic};
 use lodestar_client::replica::{
@@ -17,7 +17,7 @@ use lodestar_client::transport::Transport;
 use lodestar_protocol::validate::{FieldLimit, LimitUnit, FIELD_LIMITS};
 use lodestar_protocol::{
     ConversationType, ErrorCode, GoalStatus, Match, Me, MentorshipStatus, Message, Profile,
-    RequestBox, RequestStatus, Role,
+    RequestBox, RequestStatus, Role, SessionStatus,
 };
 
 /// The whole file.
@@ -37,6 +37,7 @@ pub fn typescript() -> Result<String, String> {
     // mentorship
     d.add::<RequestStatus>().add::<MentorshipStatus>().add::<GoalStatus>().add::<RequestBox>();
     d.add::<PersonRef>().add::<RequestView>().add::<MentorshipView>().add::<GoalView>();
+    d.add::<SessionStatus>().add::<MeetingView>();
     d.add::<TaskView>().add::<MentorshipDetailView>().add::<GoalEdit>().add::<TaskEdit>();
 
     let events: [(&str, String); 3] = [

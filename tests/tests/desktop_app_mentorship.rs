@@ -148,6 +148,20 @@ async fn a_mentee_requests_is_accepted_and_plans_with_the_mentor() {
     assert!(!d.tasks[0].overdue, "{:?}", d.tasks[0]);
     assert_eq!(d.mentorship.open_tasks, 0);
 
+    // The mentor proposes a session: it shows in the panel's timeline.
+    let sid = Uuid::new_v4();
+    let starts = (chrono::Utc::now() + chrono::TimeDelta::days(2)).to_rfc3339();
+    let body = json!({"session_id": sid, "starts_at": starts, "duration_minutes": 30, "time_zone": "America/Chicago"});
+    s.api.post(&format!("/v1/mentorships/{mid}/sessions"), &ada.token, body).await.expect(201);
+    let shown = eventually("the proposed session in the panel", || async {
+        app.mentorship(mid).await.unwrap().sessions.into_iter().find(|x| x.session_id == sid)
+    })
+    .await;
+    assert_eq!(
+        (shown.status.as_str(), shown.proposed_by.username.as_str(), shown.held),
+        ("proposed", "ada", false)
+    );
+
     // The server goes away: a goal is added, shown pending and listed in the Outbox.
     let (db, addr) = s.stop().await;
     let goal = GoalEdit { title: Some("Ship a crate".into()), ..Default::default() };

@@ -2,7 +2,7 @@
 // action items, answering with the core's shapes and error codes and announcing the topics.
 import { emit } from '@tauri-apps/api/event';
 import type {
-  Changed, ErrorCode, GoalEdit, GoalView, IpcError, MentorshipDetailView, MentorshipView, PersonRef, RequestView, TaskEdit, TaskView,
+  Changed, ErrorCode, GoalEdit, GoalView, IpcError, MeetingView, MentorshipDetailView, MentorshipView, PersonRef, RequestView, TaskEdit, TaskView,
 } from '../lib/ipc/bindings';
 import { ME, userById } from './data';
 
@@ -16,7 +16,7 @@ const ymd = (ms: number) => iso(ms).slice(0, 10);
 const person = (id: string): PersonRef => ({ user_id: id, username: userById(id)?.username ?? 'someone' });
 const announce = (topic: Changed['topic'], id: string | null = null) => void emit('changed', { topic, id } satisfies Changed);
 
-type Plan = { view: MentorshipView; goals: GoalView[]; tasks: TaskView[] };
+type Plan = { view: MentorshipView; goals: GoalView[]; tasks: TaskView[]; sessions: MeetingView[] };
 
 function request(id: string, mentor: string, status: RequestView['status'], message: string, reason: string | null = null): RequestView {
   return {
@@ -40,6 +40,10 @@ export function createMentorship(offlineNow: () => boolean) {
       view: { mentorship_id: 'm-linus', other: person('u-linus'), i_mentor: false, conversation_id: 'c-linus', status: 'active', started_at: iso(-30 * DAY), open_tasks: 1, overdue_tasks: 1, pending: false },
       goals: [{ goal_id: 'g-1', title: 'Land a first kernel patch', details: null, status: 'open', due_date: ymd(60 * DAY), pending: false, failed: null }],
       tasks: [task('t-1', 'Read the coding style guide', true, -10 * DAY), task('t-2', 'Send v3 of the patch', false, -1 * DAY)],
+      sessions: [
+        { session_id: 's-1', starts_at: iso(-3 * DAY), duration_minutes: 45, time_zone: 'America/Los_Angeles', location: 'https://meet.example/linus', agenda: 'Your first patch', status: 'confirmed', proposed_by: person('u-linus'), held: true },
+        { session_id: 's-2', starts_at: iso(2 * DAY), duration_minutes: 30, time_zone: 'America/Los_Angeles', location: 'https://meet.example/linus', agenda: 'Review v3', status: 'confirmed', proposed_by: person('u-linus'), held: false },
+      ],
     },
   ]]);
   let next = 100;
@@ -89,7 +93,7 @@ export function createMentorship(offlineNow: () => boolean) {
       case 'mentorships': return [...plans.values()].map((p) => ({ ...p.view }));
       case 'mentorship': {
         const p = plan(a.mentorshipId);
-        return { mentorship: { ...p.view }, goals: p.goals.map((g) => ({ ...g })), tasks: p.tasks.map((t) => ({ ...t })) } satisfies MentorshipDetailView;
+        return { mentorship: { ...p.view }, goals: p.goals.map((g) => ({ ...g })), tasks: p.tasks.map((t) => ({ ...t })), sessions: p.sessions.map((x) => ({ ...x })) } satisfies MentorshipDetailView;
       }
       case 'end_mentorship': {
         const p = plan(a.mentorshipId);

@@ -28,6 +28,11 @@ test('the Mentorship panel: goals, ticking an action item, and one made from a m
   await page.getByRole('option', { name: /linus/ }).click();
   const panel = page.getByRole('complementary', { name: 'Mentorship' });
   await panel.getByText('Land a first kernel patch').waitFor();
+  // The next session on top, the held one after it.
+  const sessions = panel.locator('[data-session-id]');
+  expect(await sessions.first().getAttribute('data-session-id')).toBe('s-2');
+  await panel.locator('[data-session-id="s-1"]').getByText('held').waitFor();
+  await panel.getByText(/your time/).first().waitFor();
   const overdue = panel.locator('[data-task-id="t-2"]');
   await overdue.getByText('overdue').waitFor();
 

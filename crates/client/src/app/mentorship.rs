@@ -10,8 +10,8 @@ use lodestar_protocol::{
 use uuid::Uuid;
 
 use super::views::mentorship::{
-    goal_view, mentorship_view, request_view, task_view, GoalEdit, GoalView, MentorshipDetailView,
-    MentorshipView, RequestView, TaskEdit, TaskView,
+    goal_view, mentorship_view, request_view, session_view, task_view, GoalEdit, GoalView,
+    MentorshipDetailView, MentorshipView, RequestView, TaskEdit, TaskView,
 };
 use super::App;
 use crate::engine::Topic;
@@ -108,10 +108,15 @@ impl App {
             task_views.push(task_view(replica, t, &marks, today).await?);
         }
         let goals = replica.goals(mentorship_id).await?;
+        let mut sessions = Vec::new();
+        for x in replica.sessions(mentorship_id).await? {
+            sessions.push(session_view(replica, &x, Utc::now()).await?);
+        }
         Ok(MentorshipDetailView {
             mentorship: mentorship_view(replica, me, &m, &tasks, &marks, today).await?,
             goals: goals.iter().map(|g| goal_view(g, &marks)).collect(),
             tasks: task_views,
+            sessions,
         })
     }
 

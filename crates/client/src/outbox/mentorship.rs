@@ -15,7 +15,7 @@ use super::{Action, Lane, Subject, Summary, Tx};
 use crate::api::Api;
 use crate::error::{ClientError, ClientResult};
 use crate::replica::mentorship::{
-    forget_mentorship, store_goal, store_mentorship, store_request, store_task,
+    forget_mentorship, store_goal, store_mentorship, store_request, store_session, store_task,
 };
 use crate::replica::Replica;
 
@@ -251,6 +251,9 @@ pub(super) async fn refresh_mentorship(
             }
             for t in &d.tasks {
                 store_task(&mut tx, t).await?;
+            }
+            for x in &d.sessions {
+                store_session(&mut tx, x).await?;
             }
         }
         None => forget_mentorship(&mut tx, mentorship_id).await?,

@@ -5,7 +5,8 @@
 //! its seq) and retires its outbox entry, whichever arrives first: the push's answer or the pull.
 
 use lodestar_protocol::{
-    Change, ChangeKind, ChangeOp, Goal, Mentorship, MentorshipRequest, Message, RequestStatus, Task,
+    Change, ChangeKind, ChangeOp, Goal, Mentorship, MentorshipRequest, Message, RequestStatus,
+    Session, Task,
 };
 use serde::Deserialize;
 use sqlx::{Sqlite, Transaction};
@@ -198,7 +199,7 @@ async fn apply_other(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
         }
         // Handled by `apply_one`.
         (ChangeKind::Message, ChangeOp::Upsert) => Ok(()),
-        // Handled by `apply_mentorship` (sessions are skipped until the replica keeps them).
+        // Handled by `apply_mentorship` (session notes are skipped until their routes are served).
         (
             ChangeKind::MentorshipRequest
             | ChangeKind::Mentorship
@@ -231,7 +232,9 @@ async fn apply_mentorship(
     change: &Change,
     stats: &mut ApplyStats,
 ) -> ClientResult<()> {
-    use super::mentorship::{store_goal, store_mentorship, store_request, store_task};
+    use super::mentorship::{
+        store_goal, store_mentorship, store_request, store_session, store_task,
+    };
     let mut touched = |id: Uuid| {
         if !stats.mentorships.contains(&id) {
             stats.mentorships.push(id);
@@ -261,6 +264,11 @@ async fn apply_mentorship(
             let t: Task = decode(change)?;
             store_task(tx, &t).await?;
             touched(t.mentorship_id);
+        }
+        ChangeKind::Session => {
+            let x: Session = decode(change)?;
+            store_session(tx, &x).await?;
+            touched(x.mentorship_id);
         }
         _ => {}
     }

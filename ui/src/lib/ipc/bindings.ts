@@ -928,6 +928,53 @@ pending: boolean,
 failed: string | null, };
 
 /**
+ * Where a session stands.
+ */
+export type SessionStatus = "proposed" | "confirmed" | "cancelled";
+
+/**
+ * A session of the mentorship, as the panel's timeline shows it (the UI writes the time in the
+ * user's own zone and the proposer's).
+ */
+export type MeetingView = { 
+/**
+ * The session.
+ */
+session_id: string, 
+/**
+ * RFC 3339 (UTC).
+ */
+starts_at: string, 
+/**
+ * Minutes.
+ */
+duration_minutes: number, 
+/**
+ * The proposer's IANA zone.
+ */
+time_zone: string, 
+/**
+ * A video link or a place.
+ */
+location: string | null, 
+/**
+ * What to talk about.
+ */
+agenda: string | null, 
+/**
+ * Proposed, confirmed or cancelled.
+ */
+status: SessionStatus, 
+/**
+ * Who proposed it (or last moved it).
+ */
+proposed_by: PersonRef, 
+/**
+ * Confirmed and over.
+ */
+held: boolean, };
+
+/**
  * An action item in the Mentorship panel.
  */
 export type TaskView = { 
@@ -987,7 +1034,11 @@ goals: Array<GoalView>,
 /**
  * Oldest first.
  */
-tasks: Array<TaskView>, };
+tasks: Array<TaskView>, 
+/**
+ * By start.
+ */
+sessions: Array<MeetingView>, };
 
 /**
  * The goal form: `goal_id` null adds one; on an edit, null fields stay as they are.

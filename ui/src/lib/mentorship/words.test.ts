@@ -18,3 +18,11 @@ test('a mentor takes requests only with an open slot and the switch on', () => {
   expect(slotsText(2, 3)).toBe('2 of 3 mentee slots open');
   expect(slotsText(0, 1)).toBe('0 of 1 mentee slot open');
 });
+
+test("a session's time reads in one's own zone and the proposer's", async () => {
+  const { sessionTime } = await import('./words');
+  expect(sessionTime('2026-12-03T23:00:00Z', 'America/Chicago', 'maya', 'Europe/Berlin')).toBe(
+    'Fri 4 Dec, 00:00 your time · 17:00 for maya (America/Chicago)',
+  );
+  expect(sessionTime('2026-12-03T23:00:00Z', 'UTC', 'maya', 'UTC')).toBe('Thu 3 Dec, 23:00 your time');
+});

@@ -19,3 +19,15 @@ export function slotsText(open: number, capacity: number): string {
 export function takesRequests(p: { mentor_status: boolean; accepting_requests: boolean; open_slots: number }): boolean {
   return p.mentor_status && p.accepting_requests && p.open_slots > 0;
 }
+
+/**
+ * When a session is, in the user's own zone and, when the proposer's differs, in theirs:
+ * "Thu 3 Dec, 17:00 your time · 16:00 for maya (America/Chicago)". `mine` is the user's zone.
+ */
+export function sessionTime(startsAt: string, zone: string, proposer: string, mine: string, locale = 'en-GB'): string {
+  const at = new Date(startsAt);
+  const day = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone: mine }).format(at);
+  const clock = (tz: string) => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: tz }).format(at);
+  const own = `${day.replace(/,/g, '')}, ${clock(mine)} your time`;
+  return zone === mine ? own : `${own} · ${clock(zone)} for ${proposer} (${zone})`;
+}

@@ -128,6 +128,32 @@ pub struct TaskView {
     pub failed: Option<String>,
 }
 
+/// A session of the mentorship, as the panel's timeline shows it (the UI writes the time in the
+/// user's own zone and the proposer's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MeetingView {
+    /// The session.
+    pub session_id: Uuid,
+    /// RFC 3339 (UTC).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    /// Minutes.
+    pub duration_minutes: i32,
+    /// The proposer's IANA zone.
+    pub time_zone: String,
+    /// A video link or a place.
+    pub location: Option<String>,
+    /// What to talk about.
+    pub agenda: Option<String>,
+    /// Proposed, confirmed or cancelled.
+    pub status: lodestar_protocol::SessionStatus,
+    /// Who proposed it (or last moved it).
+    pub proposed_by: PersonRef,
+    /// Confirmed and over.
+    pub held: bool,
+}
+
 /// A mentorship with its goals and tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -138,6 +164,8 @@ pub struct MentorshipDetailView {
     pub goals: Vec<GoalView>,
     /// Oldest first.
     pub tasks: Vec<TaskView>,
+    /// By start.
+    pub sessions: Vec<MeetingView>,
 }
 
 /// The goal form: `goal_id` null adds one; on an edit, null fields stay as they are.
@@ -269,5 +297,24 @@ pub async fn task_view(
         source_message_id: t.source_message_id,
         pending: mark.pending,
         failed: mark.failed,
+    })
+}
+
+/// A session as the panel shows it.
+pub async fn session_view(
+    replica: &Replica,
+    x: &lodestar_protocol::Session,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ClientResult<MeetingView> {
+    Ok(MeetingView {
+        session_id: x.session_id,
+        starts_at: x.starts_at,
+        duration_minutes: x.duration_minutes,
+        time_zone: x.time_zone.clone(),
+        location: x.location.clone(),
+        agenda: x.agenda.clone(),
+        status: x.status,
+        proposed_by: person(replica, x.proposed_by).await?,
+        held: x.held(now),
     })
 }

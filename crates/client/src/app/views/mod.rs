@@ -18,8 +18,8 @@ pub use account::RegisterForm;
 pub use directory::{DirectoryPage, DirectoryQuery};
 pub use groups::{GroupView, MemberView};
 pub use mentorship::{
-    GoalEdit, GoalView, MentorshipDetailView, MentorshipView, PersonRef, RequestView, TaskEdit,
-    TaskView,
+    GoalEdit, GoalView, MeetingView, MentorshipDetailView, MentorshipView, PersonRef, RequestView,
+    TaskEdit, TaskView,
 };
 pub use outbox::OutboxView;
 pub use profile::{parse_date, ProfileEdit};

@@ -10,7 +10,9 @@ mod marks;
 
 use std::collections::HashSet;
 
-use lodestar_protocol::{Goal, Mentorship, MentorshipRequest, RequestBox, RequestStatus, Task};
+use lodestar_protocol::{
+    Goal, Mentorship, MentorshipRequest, RequestBox, RequestStatus, Session, Task,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
@@ -115,11 +117,27 @@ pub(crate) async fn store_task(tx: &mut Tx<'_>, t: &Task) -> ClientResult<()> {
     Ok(())
 }
 
+/// Stores a session.
+pub(crate) async fn store_session(tx: &mut Tx<'_>, x: &Session) -> ClientResult<()> {
+    sqlx::query(
+        "INSERT INTO mentorship_sessions (session_id, mentorship_id, starts_at, record) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (session_id) DO UPDATE SET starts_at = excluded.starts_at, record = excluded.record",
+    )
+    .bind(x.session_id)
+    .bind(x.mentorship_id)
+    .bind(x.starts_at)
+    .bind(record(x)?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Removes a mentorship that only ever existed here (an accept the server refused), with what
 /// was written into it meanwhile.
 pub(crate) async fn forget_mentorship(tx: &mut Tx<'_>, mentorship_id: Uuid) -> ClientResult<()> {
     for sql in [
         "DELETE FROM tasks WHERE mentorship_id = $1",
+        "DELETE FROM mentorship_sessions WHERE mentorship_id = $1",
         "DELETE FROM goals WHERE mentorship_id = $1",
         "DELETE FROM mentorships WHERE mentorship_id = $1",
     ] {
@@ -196,6 +214,17 @@ impl Replica {
     pub async fn tasks(&self, mentorship_id: Uuid) -> ClientResult<Vec<Task>> {
         let rows: Vec<String> = sqlx::query_scalar(
             "SELECT record FROM tasks WHERE mentorship_id = $1 ORDER BY created_at, task_id",
+        )
+        .bind(mentorship_id)
+        .fetch_all(self.pool())
+        .await?;
+        decode_all(rows)
+    }
+
+    /// A mentorship's sessions, by start.
+    pub async fn sessions(&self, mentorship_id: Uuid) -> ClientResult<Vec<Session>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT record FROM mentorship_sessions WHERE mentorship_id = $1 ORDER BY starts_at, session_id",
         )
         .bind(mentorship_id)
         .fetch_all(self.pool())
