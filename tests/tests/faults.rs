@@ -8,6 +8,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod cli_support;
+
 use std::collections::HashSet;
 use std::future::Future;
 use std::io::Write;
@@ -16,6 +18,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use chrono::Utc;
+use cli_support::lodestar_bin;
 use futures_util::StreamExt;
 use lodestar_client::replica::MessageStatus;
 use lodestar_client::sync::{pull, push};
@@ -297,19 +300,6 @@ async fn a_pull_cut_in_the_middle_of_a_page_never_leaves_the_cursor_ahead(backen
 // ---------------------------------------------------------------------------------------------
 // c. The `lodestar` process is killed after the server stored its message, before the answer.
 // ---------------------------------------------------------------------------------------------
-
-/// The `lodestar` binary `cargo build -p lodestar-client` built beside this test.
-fn lodestar_bin() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(Path::parent).unwrap();
-    let bin = dir.join(format!("lodestar{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo build -p lodestar-client` (make test builds it)",
-        bin.display()
-    );
-    bin
-}
 
 /// One `lodestar` data folder, signed in on `server` (the proxy).
 struct Cli {

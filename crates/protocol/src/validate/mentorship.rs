@@ -65,7 +65,8 @@ pub fn mentorship_status(value: Option<&str>) -> Result<Option<MentorshipStatus>
     e.finish(|| status)
 }
 
-fn optional<T>(
+/// A blank optional value is none; otherwise it meets `rule`.
+pub(super) fn optional<T>(
     e: &mut FieldErrors,
     field: &str,
     value: Option<&str>,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
+use super::mentorship::optional;
 use super::rules::{at_most, lines};
 use super::{limits, FieldErrors, Rule};
 use crate::sessions::{CreateSessionRequest, FeedbackRequest, Fit, UpdateSessionRequest};
@@ -93,14 +94,6 @@ fn bounded(max: usize) -> impl Fn(&str) -> Rule<String> {
     }
 }
 
-/// A blank optional text is none.
-fn optional(e: &mut FieldErrors, field: &str, value: Option<&str>, max: usize) -> Option<String> {
-    match value.map(str::trim) {
-        None | Some("") => None,
-        Some(v) => e.check(field, bounded(max)(v)),
-    }
-}
-
 /// Validates `POST /v1/mentorships/{id}/sessions` at `now`.
 pub fn new_session(
     req: &CreateSessionRequest,
@@ -110,8 +103,9 @@ pub fn new_session(
     let starts_at = e.check("starts_at", session_start(&req.starts_at, now));
     let duration = e.check("duration_minutes", session_minutes(req.duration_minutes));
     let zone = e.check("time_zone", time_zone(&req.time_zone));
-    let location = optional(&mut e, "location", req.location.as_deref(), limits::LOCATION_MAX);
-    let agenda = optional(&mut e, "agenda", req.agenda.as_deref(), limits::AGENDA_MAX);
+    let location =
+        optional(&mut e, "location", req.location.as_deref(), bounded(limits::LOCATION_MAX));
+    let agenda = optional(&mut e, "agenda", req.agenda.as_deref(), bounded(limits::AGENDA_MAX));
     e.finish(|| NewSession {
         session_id: req.session_id,
         starts_at: starts_at.unwrap_or(now),
@@ -140,11 +134,11 @@ pub fn session_patch(
         location: req
             .location
             .as_ref()
-            .map(|v| optional(&mut e, "location", v.as_deref(), limits::LOCATION_MAX)),
+            .map(|v| optional(&mut e, "location", v.as_deref(), bounded(limits::LOCATION_MAX))),
         agenda: req
             .agenda
             .as_ref()
-            .map(|v| optional(&mut e, "agenda", v.as_deref(), limits::AGENDA_MAX)),
+            .map(|v| optional(&mut e, "agenda", v.as_deref(), bounded(limits::AGENDA_MAX))),
     };
     e.finish(|| patch)
 }
@@ -158,7 +152,7 @@ pub fn feedback(req: &FeedbackRequest) -> Result<NewFeedback, FieldErrors> {
         if (min..=max).contains(&req.rating) { Ok(req.rating as i32) } else { Err("out_of_range") },
     );
     let fit = e.check("fit", Fit::parse(req.fit.trim()).ok_or("invalid"));
-    let comment = optional(&mut e, "comment", req.comment.as_deref(), limits::COMMENT_MAX);
+    let comment = optional(&mut e, "comment", req.comment.as_deref(), bounded(limits::COMMENT_MAX));
     e.finish(|| NewFeedback {
         rating: rating.unwrap_or(min as i32),
         fit: fit.unwrap_or(Fit::Unsure),

@@ -8,6 +8,7 @@ use lodestar_protocol::{
     Conversation, ConversationList, ErrorBody, MessagesPage, MessagesQuery, OpenDirectRequest,
 };
 
+use super::created_or_retried;
 use super::limit;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, Caller, Id, QueryOf};
@@ -33,8 +34,7 @@ pub async fn open_direct(
             other => other.into(),
         },
     )?;
-    let status = if opened.created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(opened.conversation)))
+    Ok((created_or_retried(opened.created), Json(opened.conversation)))
 }
 
 /// The caller's conversations, most recent first, with the last message and unread count.

@@ -10,17 +10,10 @@ use lodestar_protocol::{
     MentorshipList, MentorshipsQuery, ReasonRequest, Task, UpdateGoalRequest, UpdateTaskRequest,
 };
 
+use super::created_or_retried;
 use crate::error::ApiResult;
 use crate::extract::{Body, Caller, Id, OptionalBody, QueryOf};
 use crate::AppState;
-
-fn created_or_retried(created: bool) -> StatusCode {
-    if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    }
-}
 
 /// The caller's mentorships, newest first.
 #[utoipa::path(get, path = "/v1/mentorships", tag = "mentorship", security(("bearer" = [])),

@@ -21,6 +21,15 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 
+/// 201 for what a request made, 200 for the same request again (an idempotent retry).
+fn created_or_retried(created: bool) -> axum::http::StatusCode {
+    if created {
+        axum::http::StatusCode::CREATED
+    } else {
+        axum::http::StatusCode::OK
+    }
+}
+
 pub(crate) use sync::fit_page;
 pub use sync::PAGE_BYTES;
 

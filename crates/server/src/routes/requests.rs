@@ -13,6 +13,7 @@ use lodestar_protocol::{
     RequestList, RequestsQuery,
 };
 
+use super::created_or_retried;
 use crate::error::ApiResult;
 use crate::extract::{Body, Caller, Id, OptionalBody, QueryOf};
 use crate::store::NewRequest;
@@ -31,8 +32,7 @@ pub async fn create(
     let message = validate::new_request(&req.message)?;
     let request = NewRequest { request_id: req.request_id, mentor_id: req.mentor_id, message };
     let (request, created) = s.store.create_request(caller.user_id, request, Utc::now()).await?;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(request)))
+    Ok((created_or_retried(created), Json(request)))
 }
 
 /// The caller's requests, newest first: `box=incoming` (as mentor), `outgoing` (as mentee).

@@ -14,17 +14,10 @@ use lodestar_protocol::{
     SessionStatus, UpdateSessionRequest,
 };
 
+use super::created_or_retried;
 use crate::error::ApiResult;
 use crate::extract::{Body, Caller, Id, OptionalBody};
 use crate::AppState;
-
-fn created_or_retried(created: bool) -> StatusCode {
-    if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    }
-}
 
 /// Proposes a session: 201 (`proposed`), or 200 for the same one again.
 #[utoipa::path(post, path = "/v1/mentorships/{id}/sessions", tag = "sessions", security(("bearer" = [])),

@@ -46,7 +46,7 @@ class Mentoring {
     return null;
   }
 
-  reset() {
+  clear() {
     this.requests = [];
     this.mentorships = [];
     this.me = null;

@@ -184,27 +184,24 @@ macro_rules! sql_sessions {
                 if !session.held(now) {
                     return Err(StoreError::Rule { field: "session_id", code: "not_held" });
                 }
-                let replaced = sqlx::query("UPDATE session_feedback SET rating = $3, fit = $4, comment = $5, created_at = $6 WHERE session_id = $1 AND author_id = $2")
+                let before: i64 = sqlx::query_scalar("SELECT count(*) FROM session_feedback WHERE session_id = $1 AND author_id = $2")
                     .bind(id)
                     .bind(user)
-                    .bind(f.rating)
-                    .bind(f.fit.as_str())
-                    .bind(&f.comment)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if replaced == 0 {
-                    sqlx::query("INSERT INTO session_feedback (session_id, author_id, rating, fit, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                        .bind(id)
-                        .bind(user)
-                        .bind(f.rating)
-                        .bind(f.fit.as_str())
-                        .bind(&f.comment)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO session_feedback (session_id, author_id, rating, fit, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (session_id, author_id) DO UPDATE SET rating = excluded.rating, fit = excluded.fit, \
+                     comment = excluded.comment, created_at = excluded.created_at",
+                )
+                .bind(id)
+                .bind(user)
+                .bind(f.rating)
+                .bind(f.fit.as_str())
+                .bind(&f.comment)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
                 let row = sqlx::query_as::<_, FeedbackRow>(concat!(
                     "SELECT ", feedback_columns!(), " FROM session_feedback WHERE session_id = $1 AND author_id = $2"
                 ))
@@ -213,7 +210,7 @@ macro_rules! sql_sessions {
                 .fetch_one(&mut *tx)
                 .await?;
                 tx.commit().await?;
-                Ok((row.into_feedback()?, replaced == 0))
+                Ok((row.into_feedback()?, before == 0))
             }
 
             async fn session_notes(&self, user: Uuid, id: Uuid) -> StoreResult<SessionNotes> {
@@ -238,23 +235,16 @@ macro_rules! sql_sessions {
                     tx.commit().await?;
                     return notes(id, &state, at);
                 }
-                let written = sqlx::query("UPDATE session_notes SET state = $2, text = $3, updated_at = $4 WHERE session_id = $1")
-                    .bind(id)
-                    .bind(&merged)
-                    .bind(&text)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if written == 0 {
-                    sqlx::query("INSERT INTO session_notes (session_id, state, text, updated_at) VALUES ($1, $2, $3, $4)")
-                        .bind(id)
-                        .bind(&merged)
-                        .bind(&text)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                sqlx::query(
+                    "INSERT INTO session_notes (session_id, state, text, updated_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (session_id) DO UPDATE SET state = excluded.state, text = excluded.text, updated_at = excluded.updated_at",
+                )
+                .bind(id)
+                .bind(&merged)
+                .bind(&text)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
                 let merged_notes = notes(id, &merged, Some(now))?;
                 self.commit_logged(tx, &pair_changes(people(&m), ChangeKind::SessionNotes, &merged_notes)).await?;
                 Ok(merged_notes)
