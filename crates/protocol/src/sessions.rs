@@ -79,6 +79,34 @@ impl Session {
     pub fn held(&self, now: DateTime<Utc>) -> bool {
         self.status == SessionStatus::Confirmed && self.ends_at() <= now
     }
+
+    /// The session as one RFC 5545 event (`text/calendar`): a stable UID, a SEQUENCE rising with
+    /// each change, a STATUS following the session. The server's `calendar.ics` and the app's
+    /// "Add to calendar" both use this one.
+    pub fn calendar_file(&self) -> String {
+        use icalendar::{Calendar, Component, EventLike, EventStatus};
+        let status = match self.status {
+            SessionStatus::Proposed => EventStatus::Tentative,
+            SessionStatus::Confirmed => EventStatus::Confirmed,
+            SessionStatus::Cancelled => EventStatus::Cancelled,
+        };
+        let mut event = icalendar::Event::new();
+        event
+            .uid(&format!("{}@lodestar", self.session_id))
+            .sequence(u32::try_from(self.sequence).unwrap_or(0))
+            .timestamp(self.updated_at)
+            .summary("Mentorship session")
+            .starts(self.starts_at)
+            .ends(self.ends_at())
+            .status(status);
+        if let Some(location) = &self.location {
+            event.location(location);
+        }
+        if let Some(agenda) = &self.agenda {
+            event.description(agenda);
+        }
+        Calendar::new().name("Lodestar").push(event.done()).done().to_string()
+    }
 }
 
 /// `POST /v1/mentorships/{id}/sessions`.

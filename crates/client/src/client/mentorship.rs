@@ -25,7 +25,7 @@ pub enum Delivery {
 
 impl Client {
     /// Pushes what was just queued and pulls what it changed; answers how `subject` went.
-    async fn deliver(&self, subject: Subject) -> ClientResult<Delivery> {
+    pub(super) async fn deliver(&self, subject: Subject) -> ClientResult<Delivery> {
         let a = self.active()?;
         if push(&a.api, &a.replica).await?.stopped.is_none() {
             pull(&a.api, &a.replica, |_| {}).await?;

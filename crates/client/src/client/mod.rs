@@ -16,6 +16,7 @@ mod directory;
 mod groups;
 pub mod mentorship;
 mod profile;
+pub mod sessions;
 
 use std::path::{Path, PathBuf};
 
@@ -30,6 +31,7 @@ use crate::sync::{pull, push, PullProgress};
 
 pub use conversations::ConversationSpec;
 pub use mentorship::Delivery;
+pub use sessions::{own_time_zone, wall_clock_to_utc};
 
 /// The server used when none is given or remembered.
 pub const DEFAULT_SERVER: &str = "http://127.0.0.1:8787";

@@ -16,6 +16,7 @@ mod message;
 mod plans;
 mod profile;
 mod read;
+mod sessions;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,7 @@ pub use mentorship::{Answer, AnswerRequest, Answered, AskMentor, EndMentorship};
 pub use plans::{GoalPlan, Plan, Save, SaveGoal, SaveTask, TaskPlan};
 pub use profile::EditProfile;
 pub use read::MarkRead;
+pub use sessions::{GiveFeedback, SaveSession, SessionPlan, SessionStep, Step};
 
 /// A write transaction of the replica.
 pub(crate) type Tx = Transaction<'static, Sqlite>;
@@ -275,6 +277,12 @@ actions! {
     SaveGoal(SaveGoal) = "goal",
     /// A task made or changed.
     SaveTask(SaveTask) = "task",
+    /// A session proposed or moved.
+    SaveSession(SaveSession) = "session",
+    /// A session confirmed or cancelled.
+    SessionStep(SessionStep) = "session_step",
+    /// Feedback on a held session.
+    GiveFeedback(GiveFeedback) = "feedback",
 }
 
 /// Whether this version knows a stored kind.

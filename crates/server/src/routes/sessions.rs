@@ -8,10 +8,9 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use chrono::Utc;
-use icalendar::{Calendar, Component, EventLike, EventStatus};
 use lodestar_protocol::{
     validate, CreateSessionRequest, ErrorBody, Feedback, FeedbackRequest, ReasonRequest, Session,
-    SessionStatus, UpdateSessionRequest,
+    UpdateSessionRequest,
 };
 
 use super::created_or_retried;
@@ -91,33 +90,8 @@ pub async fn calendar(
     Id(id): Id,
 ) -> ApiResult<impl IntoResponse> {
     let (session, _) = s.store.mentorship_session(caller.user_id, id).await?;
-    let body = calendar_file(&session).to_string();
+    let body = session.calendar_file();
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], body))
-}
-
-/// The calendar file of a session.
-pub fn calendar_file(session: &Session) -> Calendar {
-    let status = match session.status {
-        SessionStatus::Proposed => EventStatus::Tentative,
-        SessionStatus::Confirmed => EventStatus::Confirmed,
-        SessionStatus::Cancelled => EventStatus::Cancelled,
-    };
-    let mut event = icalendar::Event::new();
-    event
-        .uid(&format!("{}@lodestar", session.session_id))
-        .sequence(u32::try_from(session.sequence).unwrap_or(0))
-        .timestamp(session.updated_at)
-        .summary("Mentorship session")
-        .starts(session.starts_at)
-        .ends(session.ends_at())
-        .status(status);
-    if let Some(location) = &session.location {
-        event.location(location);
-    }
-    if let Some(agenda) = &session.agenda {
-        event.description(agenda);
-    }
-    Calendar::new().name("Lodestar").push(event.done()).done()
 }
 
 /// Gives (or replaces one's own) feedback on a held session: 201, or 200 when replaced.

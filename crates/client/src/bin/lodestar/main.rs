@@ -11,7 +11,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use lodestar_client::{Client, ClientError};
 
-use crate::commands::{account, conversations, directory, groups, mentorship, profile, sync};
+use crate::commands::{
+    account, conversations, directory, groups, mentorship, profile, sessions, sync,
+};
 use crate::output::Out;
 
 /// Lodestar from the command line: the same offline-first engine as the desktop app.
@@ -53,6 +55,8 @@ enum Command {
     Profile(profile::Command),
     #[command(flatten)]
     Mentorship(mentorship::Command),
+    #[command(flatten)]
+    Sessions(sessions::Command),
 }
 
 fn default_data_dir() -> Result<PathBuf, ClientError> {
@@ -81,6 +85,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), ClientError> {
         Command::Groups(c) => groups::run(c, &client, out).await,
         Command::Profile(c) => profile::run(c, &client, out).await,
         Command::Mentorship(c) => mentorship::run(c, &client, out).await,
+        Command::Sessions(c) => sessions::run(c, &client, out).await,
     }
 }
 

@@ -46,7 +46,7 @@ fn field(name: &str, code: &str) -> ClientError {
     ClientError::Invalid(e)
 }
 
-async fn load<T: serde::de::DeserializeOwned>(
+pub(super) async fn load<T: serde::de::DeserializeOwned>(
     tx: &mut Tx<'_>,
     sql: &str,
     id: Uuid,
@@ -57,7 +57,7 @@ async fn load<T: serde::de::DeserializeOwned>(
 }
 
 /// The mentorship, which must be running for anything to be written into it.
-async fn active(tx: &mut Tx<'_>, mentorship_id: Uuid) -> ClientResult<Mentorship> {
+pub(super) async fn active(tx: &mut Tx<'_>, mentorship_id: Uuid) -> ClientResult<Mentorship> {
     let m: Mentorship = load(
         tx,
         "SELECT record FROM mentorships WHERE mentorship_id = $1",

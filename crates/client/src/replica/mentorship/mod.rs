@@ -7,6 +7,7 @@
 
 mod local;
 mod marks;
+mod sessions;
 
 use std::collections::HashSet;
 
@@ -23,6 +24,8 @@ use crate::error::{ClientError, ClientResult};
 
 pub use local::{GoalChange, TaskChange};
 pub use marks::{Mark, Marks};
+pub(crate) use sessions::store_feedback;
+pub use sessions::SessionChange;
 
 type Tx<'a> = Transaction<'a, Sqlite>;
 
@@ -257,6 +260,8 @@ pub enum Named {
     Goal,
     /// A task.
     Task,
+    /// A session.
+    Session,
 }
 
 impl Named {
@@ -266,6 +271,7 @@ impl Named {
             Named::Mentorship => ("mentorships", "mentorship_id", "mentorship"),
             Named::Goal => ("goals", "goal_id", "goal"),
             Named::Task => ("tasks", "task_id", "task"),
+            Named::Session => ("mentorship_sessions", "session_id", "session"),
         }
     }
 }

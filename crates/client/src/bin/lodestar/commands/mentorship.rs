@@ -1,5 +1,5 @@
 //! PROGRAM.md's mentorship commands: `request`, `requests`, `accept`, `decline`, `withdraw`,
-//! `mentorships`, `end`, `goal`, `goals` and `task`. Each works offline like `send` (queued,
+//! `mentorships` (with each one's next session), `end`, `goal`, `goals` and `task`. Each works offline like `send` (queued,
 //! then sent when the server answers); a refusal says why and exits 1, the entry kept failed.
 //! A request, goal or task is named by its id or a unique prefix of 8 characters or more; a
 //! mentorship also by `@username` of the other person.
@@ -211,7 +211,7 @@ async fn answer(out: &Out, client: &Client, request: &str, a: Answer) -> Result<
 
 /// What an action changed and how delivery went; a refusal is an error (exit 1) naming the
 /// server's reason, the entry kept in the outbox as failed.
-fn delivered(
+pub fn delivered(
     out: &Out,
     key: &str,
     text: &str,
@@ -275,7 +275,10 @@ async fn requests(
 async fn mentorships(out: &Out, client: &Client) -> Result<(), ClientError> {
     let list = client.mentorships().await?;
     let me = client.signed_in().map(|s| s.0);
-    let today = chrono::Utc::now().date_naive();
+    let now = chrono::Utc::now();
+    let today = now.date_naive();
+    let next = client.next_sessions(now).await?;
+    let zone = lodestar_client::client::own_time_zone();
     let mut rows = Vec::new();
     for m in &list {
         let (_, _, tasks) = client.mentorship(m.mentorship_id).await?;
@@ -283,13 +286,15 @@ async fn mentorships(out: &Out, client: &Client) -> Result<(), ClientError> {
         let overdue = tasks.iter().filter(|t| t.overdue_on(today)).count();
         let other = if Some(m.mentor_id) == me { m.mentee_id } else { m.mentor_id };
         let role = if Some(m.mentor_id) == me { "mentee" } else { "mentor" };
-        rows.push((m, client.username(other).await?, role, open, overdue));
+        let next = next.iter().find(|s| s.mentorship_id == m.mentorship_id);
+        rows.push((m, client.username(other).await?, role, open, overdue, next));
     }
     if out.json() {
         let items: Vec<Value> = rows
             .iter()
-            .map(|(m, name, _, open, overdue)| {
+            .map(|(m, name, _, open, overdue, next)| {
                 let mut v = json!(m);
+                v["next_session"] = json!(next);
                 v["other_username"] = json!(name);
                 v["open_tasks"] = json!(open);
                 v["overdue_tasks"] = json!(overdue);
@@ -302,12 +307,16 @@ async fn mentorships(out: &Out, client: &Client) -> Result<(), ClientError> {
     if rows.is_empty() {
         println!("no mentorships");
     }
-    for (m, name, role, open, overdue) in rows {
+    for (m, name, role, open, overdue, next) in rows {
         let short = &m.mentorship_id.simple().to_string()[..8];
+        let next = next.map(|s| {
+            format!("; next session {} ({})", super::sessions::when(s, &zone), s.status.as_str())
+        });
         println!(
-            "{short}  {:<6} your {role} {name}  {open} open tasks{}",
+            "{short}  {:<6} your {role} {name}  {open} open tasks{}{}",
             m.status.as_str(),
-            if overdue > 0 { format!(", {overdue} overdue") } else { String::new() }
+            if overdue > 0 { format!(", {overdue} overdue") } else { String::new() },
+            next.unwrap_or_default()
         );
     }
     Ok(())

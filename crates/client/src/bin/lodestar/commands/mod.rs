@@ -9,4 +9,5 @@ pub mod directory;
 pub mod groups;
 pub mod mentorship;
 pub mod profile;
+pub mod sessions;
 pub mod sync;
