@@ -7,6 +7,10 @@
 //! The server keeps the merged document of each session ([`merge`]); a client keeps its own,
 //! turns what is typed into an update ([`edit`]) and queues that update like a message.
 
+mod wire;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use yrs::updates::decoder::Decode;
@@ -21,15 +25,24 @@ pub enum NotesError {
     /// Not base64.
     #[error("the update is not base64")]
     Base64,
-    /// Not a yrs v1 update.
+    /// Not a yrs v1 update of a notes document.
     #[error("the update cannot be read: {0}")]
     Update(String),
+    /// The merged notes would pass [`MAX_STATE_BYTES`].
+    #[error("the notes are too long to keep")]
+    TooLarge,
 }
+
+/// The most a session's stored notes document may take (a 10,000-edit document is about 370 KB).
+pub const MAX_STATE_BYTES: usize = 4 * 1024 * 1024;
 
 impl NotesError {
     /// A machine-readable code (the field error's code on the wire).
     pub fn code(&self) -> &'static str {
-        "invalid"
+        match self {
+            NotesError::TooLarge => "too_long",
+            _ => "invalid",
+        }
     }
 }
 
@@ -43,16 +56,19 @@ pub fn encode(update: &[u8]) -> String {
     STANDARD.encode(update)
 }
 
-/// Applies an update to `doc`.
-///
-/// Not yet for bytes from an untrusted peer: yrs 0.24 reads strings of an update unchecked
-/// (`from_utf8_unchecked`) and sizes vectors from its counts, so random bytes can abort the
-/// process (seen in a 20,000-input random test) or worse. The server takes no notes update over
-/// HTTP until a validating pre-decoder (counts bounded by the bytes left, strings checked as
-/// UTF-8) stands in front of this.
+/// Applies an update to `doc`, once [`wire::check`] has found it to be a notes update: yrs 0.24
+/// reads its input unchecked (see `wire.rs`), so nothing else reaches it.
 fn apply(doc: &Doc, bytes: &[u8]) -> Result<(), NotesError> {
+    wire::check(bytes, TEXT).map_err(|fault| NotesError::Update(fault.to_owned()))?;
     let update = Update::decode_v1(bytes).map_err(|e| NotesError::Update(e.to_string()))?;
     doc.transact_mut().apply_update(update).map_err(|e| NotesError::Update(e.to_string()))
+}
+
+/// Runs `f` over a document made for it alone; yrs panicking on a well-formed but impossible
+/// update (a parent that is not a type, say) is that update's error, not the process's end.
+fn guarded<T>(f: impl FnOnce() -> Result<T, NotesError>) -> Result<T, NotesError> {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(NotesError::Update("an update yrs cannot apply".to_owned())))
 }
 
 fn load(state: &[u8]) -> Result<Doc, NotesError> {
@@ -75,22 +91,32 @@ pub fn merge<'a>(
     state: &[u8],
     updates: impl IntoIterator<Item = &'a [u8]>,
 ) -> Result<(Vec<u8>, String), NotesError> {
-    let doc = load(state)?;
-    for bytes in updates {
-        apply(&doc, bytes)?;
-    }
-    Ok(snapshot(&doc))
+    guarded(|| {
+        let doc = load(state)?;
+        for bytes in updates {
+            apply(&doc, bytes)?;
+        }
+        let (state, text) = snapshot(&doc);
+        if state.len() > MAX_STATE_BYTES {
+            return Err(NotesError::TooLarge);
+        }
+        Ok((state, text))
+    })
 }
 
 /// The text of a stored state.
 pub fn text(state: &[u8]) -> Result<String, NotesError> {
-    Ok(snapshot(&load(state)?).1)
+    guarded(|| Ok(snapshot(&load(state)?).1))
 }
 
 /// Turns the text as typed (`wanted`) into an update of `state`: the common start and end stay,
 /// the middle is deleted and inserted, so that a concurrent edit elsewhere in the text keeps its
 /// place. Answers the update (empty when nothing changed) and the new state.
 pub fn edit(state: &[u8], wanted: &str) -> Result<(Vec<u8>, Vec<u8>), NotesError> {
+    guarded(|| edit_unguarded(state, wanted))
+}
+
+fn edit_unguarded(state: &[u8], wanted: &str) -> Result<(Vec<u8>, Vec<u8>), NotesError> {
     let doc = load(state)?;
     let text = doc.get_or_insert_text(TEXT);
     let before = doc.transact().state_vector();
@@ -171,6 +197,78 @@ mod tests {
         assert_eq!(text(&unicode.1).unwrap(), "naïve — ünïcödé ✓");
         let (_, s2) = edit(&unicode.1, "naïve ✓").unwrap();
         assert_eq!(text(&s2).unwrap(), "naïve ✓");
+    }
+}
+
+#[cfg(test)]
+mod hostile {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// A small deterministic generator: random but repeatable.
+    fn bytes(seed: &mut u64, n: usize) -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (*seed >> 56) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn random_and_mangled_updates_are_refused_never_a_crash() {
+        let (_, base) = edit(&[], "Agenda: SQL joins").unwrap();
+        let (good, _) = edit(&base, "Agenda: SQL joins, window functions ✓").unwrap();
+        let mut seed = 1;
+        let mut taken = 0;
+        for i in 0..20_000 {
+            let input = match i % 4 {
+                // Pure noise, of any length.
+                0 => bytes(&mut seed, i % 97),
+                // A real update with a few bytes changed.
+                1 | 2 => {
+                    let mut u = good.clone();
+                    for b in bytes(&mut seed, 1 + i % 3) {
+                        let at = usize::from(b) % u.len();
+                        u[at] = bytes(&mut seed, 1)[0];
+                    }
+                    u
+                }
+                // A real update cut short, or with bytes after it.
+                _ => {
+                    let mut u = good.clone();
+                    match i % 8 {
+                        3 => u.truncate(i % good.len()),
+                        _ => u.extend(bytes(&mut seed, 1 + i % 5)),
+                    }
+                    u
+                }
+            };
+            // Whatever it is, the answer is a value: merged, or an error saying why.
+            if merge(&base, [input.as_slice()]).is_ok() {
+                taken += 1;
+            }
+        }
+        assert!(taken < 20_000, "mangled updates are refused");
+        // Counts that claim more than the bytes hold, and strings that are not UTF-8.
+        for evil in [
+            vec![0xff, 0xff, 0xff, 0xff, 0x0f],
+            vec![1, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 0],
+            vec![1, 1, 7, 0, 4, 1, 5, b'n', b'o', b't', b'e', b's', 2, 0xc3, 0x28, 0],
+            vec![0, 1, 1, 0xff, 0xff, 0xff, 0xff, 0x0f],
+        ] {
+            assert!(
+                matches!(merge(&base, [evil.as_slice()]), Err(NotesError::Update(_))),
+                "{evil:?}"
+            );
+        }
+        // Another shared type than the notes text.
+        let other = yrs::Doc::new();
+        let map = other.get_or_insert_map("m");
+        yrs::Map::insert(&map, &mut other.transact_mut(), "k", "v");
+        let u = other.transact().encode_state_as_update_v1(&StateVector::default());
+        assert!(merge(&base, [u.as_slice()]).is_err());
     }
 }
 

@@ -94,6 +94,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::cancel))
         .routes(routes!(sessions::calendar))
         .routes(routes!(sessions::feedback))
+        .routes(routes!(sessions::notes, sessions::edit_notes))
         .routes(routes!(sync::sync))
         .routes(routes!(sync::events));
     statuses::complete(router.get_openapi_mut());

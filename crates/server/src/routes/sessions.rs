@@ -9,8 +9,8 @@ use axum::response::IntoResponse;
 use axum::Json;
 use chrono::Utc;
 use lodestar_protocol::{
-    validate, CreateSessionRequest, ErrorBody, Feedback, FeedbackRequest, ReasonRequest, Session,
-    UpdateSessionRequest,
+    validate, CreateSessionRequest, ErrorBody, Feedback, FeedbackRequest, NotesUpdateRequest,
+    ReasonRequest, Session, SessionNotes, UpdateSessionRequest,
 };
 
 use super::created_or_retried;
@@ -109,4 +109,40 @@ pub async fn feedback(
     let (feedback, created) =
         s.store.give_feedback(caller.user_id, id, feedback, Utc::now()).await?;
     Ok((created_or_retried(created), Json(feedback)))
+}
+
+/// A session's shared notes: the merged text, and the document (base64 of a yrs v1 update) a
+/// client merges into its own.
+#[utoipa::path(get, path = "/v1/sessions/{id}/notes", tag = "sessions", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The session")),
+    responses((status = 200, body = SessionNotes), (status = 404, body = ErrorBody)))]
+pub async fn notes(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> ApiResult<Json<SessionNotes>> {
+    Ok(Json(s.store.session_notes(caller.user_id, id).await?))
+}
+
+/// Merges an edit of a session's notes: `update` is base64 of a yrs v1 update of the notes text
+/// (what `lodestar-notes` makes from typed text). Merging is idempotent and commutative: an
+/// update sent twice, or two people's updates in either order, give the same text. Answers the
+/// merged notes; the other person receives them by sync (`session_notes`).
+#[utoipa::path(post, path = "/v1/sessions/{id}/notes", tag = "sessions", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The session")), request_body = NotesUpdateRequest,
+    responses((status = 200, body = SessionNotes), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "The mentorship has ended"),
+        (status = 422, body = ErrorBody, description = "`update` is not base64 of a notes update (`invalid`), or the notes would grow past 4 MiB (`too_long`)")))]
+pub async fn edit_notes(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Body(req): Body<NotesUpdateRequest>,
+) -> ApiResult<Json<SessionNotes>> {
+    let update = lodestar_notes::decode(&req.update).map_err(|e| {
+        let mut fields = lodestar_protocol::FieldErrors::default();
+        fields.add("update", e.code());
+        fields
+    })?;
+    Ok(Json(s.store.merge_notes(caller.user_id, id, update, Utc::now()).await?))
 }

@@ -229,7 +229,7 @@ macro_rules! sql_sessions {
                 my_active_mentorship(&mut *tx, user, m.mentorship_id).await?;
                 let (state, at) = load_notes(&mut *tx, id).await?;
                 let (merged, text) = lodestar_notes::merge(&state, [update.as_slice()])
-                    .map_err(|_| StoreError::Rule { field: "update", code: "invalid" })?;
+                    .map_err(|e| StoreError::Rule { field: "update", code: e.code() })?;
                 if merged == state {
                     // Known already (a retry): nothing to store or to tell.
                     tx.commit().await?;
