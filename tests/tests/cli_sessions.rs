@@ -168,4 +168,66 @@ async fn sessions_from_the_command_line(backend: Backend) {
     s.server.stop().await;
 }
 
-lodestar_tests::on_both_backends!(sessions_from_the_command_line);
+/// Both people write in a session's notes with the server stopped; when it returns, both see
+/// the same text holding every line either wrote.
+async fn notes_written_offline_on_both_sides_merge(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (ada, bob) = clients(&s, dir.path());
+    let (ada, bob, id) = tokio::task::spawn_blocking(move || {
+        paired(&ada, &bob);
+        let args =
+            ["--json", "session", "propose", "@ada", "--at", "2027-02-01 10:00", "--tz", "UTC"];
+        let proposed = bob.run(&args, "").json();
+        let id = proposed["session"]["session_id"].as_str().unwrap().to_owned();
+        ada.run(&["sync"], "").ok();
+        assert_eq!(ada.run(&["session", "notes", &id], "").ok().trim(), "no notes yet");
+        let saved = ada.run(&["session", "notes", &id, "--append", "Agenda: SQL"], "").ok();
+        assert!(saved.starts_with("notes saved") && !saved.contains("queued"), "{saved}");
+        bob.run(&["sync"], "").ok();
+        assert_eq!(bob.run(&["session", "notes", &id], "").ok(), "Agenda: SQL\n");
+        (ada, bob, id)
+    })
+    .await
+    .unwrap();
+
+    let (db, addr) = s.stop().await;
+    let (ada, bob, id) = tokio::task::spawn_blocking(move || {
+        for (who, line) in
+            [(&ada, "ada: joins first"), (&bob, "bob: then indexes"), (&ada, "ada: homework ✓")]
+        {
+            let saved = who.run(&["session", "notes", &id[..8], "--append", line], "").ok();
+            assert!(saved.contains("queued"), "{saved}");
+        }
+        assert_eq!(
+            ada.run(&["session", "notes", &id], "").ok(),
+            "Agenda: SQL\nada: joins first\nada: homework ✓\n"
+        );
+        let status = ada.run(&["--json", "status"], "").json();
+        assert_eq!(status["outbox_pending"], 1, "two offline edits fold into one: {status}");
+        (ada, bob, id)
+    })
+    .await
+    .unwrap();
+
+    let s = TestServer::start_at(db, &addr).await;
+    tokio::task::spawn_blocking(move || {
+        for who in [&ada, &bob, &ada] {
+            who.run(&["sync"], "").ok();
+        }
+        let theirs = bob.run(&["session", "notes", &id], "").ok();
+        let mine = ada.run(&["session", "notes", &id], "").ok();
+        assert_eq!(theirs, mine, "both see the same text");
+        for line in ["Agenda: SQL", "ada: joins first", "bob: then indexes", "ada: homework ✓"] {
+            assert!(mine.contains(line), "{line} kept in {mine}");
+        }
+    })
+    .await
+    .unwrap();
+    s.server.stop().await;
+}
+
+lodestar_tests::on_both_backends!(
+    sessions_from_the_command_line,
+    notes_written_offline_on_both_sides_merge
+);

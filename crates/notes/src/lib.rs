@@ -104,6 +104,14 @@ pub fn merge<'a>(
     })
 }
 
+/// Two updates as one (what the outbox sends when edits pile up offline).
+pub fn combine(older: &[u8], newer: &[u8]) -> Result<Vec<u8>, NotesError> {
+    for u in [older, newer] {
+        wire::check(u, TEXT).map_err(|fault| NotesError::Update(fault.to_owned()))?;
+    }
+    guarded(|| yrs::merge_updates_v1([older, newer]).map_err(|e| NotesError::Update(e.to_string())))
+}
+
 /// The text of a stored state.
 pub fn text(state: &[u8]) -> Result<String, NotesError> {
     guarded(|| Ok(snapshot(&load(state)?).1))

@@ -68,6 +68,41 @@ impl Client {
         Ok(self.session(session).await?.calendar_file())
     }
 
+    /// A session's shared notes as this device has them.
+    pub async fn session_notes(&self, session: &str) -> ClientResult<(Session, String)> {
+        let s = self.session(session).await?;
+        let text = self.active()?.replica.notes(s.session_id).await?;
+        Ok((s, text))
+    }
+
+    /// Makes a session's notes read `text` (what the notes area holds): the change is merged
+    /// here at once and queued, then sent if the server answers. Answers the merged text.
+    pub async fn write_notes(&self, session: &str, text: &str) -> ClientResult<(String, Delivery)> {
+        let a = self.active()?;
+        let s = self.session(session).await?;
+        let (_, changed) =
+            a.replica.queue_notes(s.mentorship_id, s.session_id, text, Utc::now()).await?;
+        let delivery = match changed {
+            true => self.deliver(Subject { kind: "notes", id: s.session_id }).await?,
+            false => Delivery::Sent,
+        };
+        Ok((a.replica.notes(s.session_id).await?, delivery))
+    }
+
+    /// Adds a line at the end of a session's notes.
+    pub async fn append_notes(
+        &self,
+        session: &str,
+        line: &str,
+    ) -> ClientResult<(String, Delivery)> {
+        let (_, current) = self.session_notes(session).await?;
+        let joined = match current.is_empty() || current.ends_with('\n') {
+            true => format!("{current}{line}"),
+            false => format!("{current}\n{line}"),
+        };
+        self.write_notes(session, &joined).await
+    }
+
     /// The next session of each running mentorship (not cancelled, not over), soonest first.
     pub async fn next_sessions(&self, now: chrono::DateTime<Utc>) -> ClientResult<Vec<Session>> {
         self.active()?.replica.next_sessions(now).await

@@ -13,6 +13,7 @@
 mod direct;
 mod mentorship;
 mod message;
+mod notes;
 mod plans;
 mod profile;
 mod read;
@@ -30,6 +31,7 @@ use crate::replica::{OutboxEntry, Replica};
 pub(crate) use direct::open_direct_in;
 pub use direct::OpenDirect;
 pub use mentorship::{Answer, AnswerRequest, Answered, AskMentor, EndMentorship};
+pub use notes::EditNotes;
 pub use plans::{GoalPlan, Plan, Save, SaveGoal, SaveTask, TaskPlan};
 pub use profile::EditProfile;
 pub use read::MarkRead;
@@ -283,6 +285,8 @@ actions! {
     SessionStep(SessionStep) = "session_step",
     /// Feedback on a held session.
     GiveFeedback(GiveFeedback) = "feedback",
+    /// An edit of a session's notes.
+    EditNotes(EditNotes) = "notes",
 }
 
 /// Whether this version knows a stored kind.

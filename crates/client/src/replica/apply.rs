@@ -6,7 +6,7 @@
 
 use lodestar_protocol::{
     Change, ChangeKind, ChangeOp, Goal, Mentorship, MentorshipRequest, Message, RequestStatus,
-    Session, Task,
+    Session, SessionNotes, Task,
 };
 use serde::Deserialize;
 use sqlx::{Sqlite, Transaction};
@@ -199,7 +199,7 @@ async fn apply_other(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
         }
         // Handled by `apply_one`.
         (ChangeKind::Message, ChangeOp::Upsert) => Ok(()),
-        // Handled by `apply_mentorship` (session notes are skipped until their routes are served).
+        // Handled by `apply_mentorship`.
         (
             ChangeKind::MentorshipRequest
             | ChangeKind::Mentorship
@@ -269,6 +269,19 @@ async fn apply_mentorship(
             let x: Session = decode(change)?;
             store_session(tx, &x).await?;
             touched(x.mentorship_id);
+        }
+        ChangeKind::SessionNotes => {
+            let n: SessionNotes = decode(change)?;
+            super::mentorship::store_notes(tx, &n).await?;
+            let mentorship: Option<Uuid> = sqlx::query_scalar(
+                "SELECT mentorship_id FROM mentorship_sessions WHERE session_id = $1",
+            )
+            .bind(n.session_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if let Some(id) = mentorship {
+                touched(id);
+            }
         }
         _ => {}
     }

@@ -121,6 +121,9 @@ pub mod limits {
     pub const LOCATION_MAX: usize = 255;
     /// A session's agenda length.
     pub const AGENDA_MAX: usize = 5_000;
+    /// A session's notes length, in characters: at four bytes each, one edit replacing all of
+    /// them still fits the server's 64 KiB body as base64.
+    pub const NOTES_MAX: usize = 10_000;
     /// A feedback rating.
     pub const RATING: (i64, i64) = (1, 5);
     /// A feedback comment's length.

@@ -160,6 +160,14 @@ pub fn feedback(req: &FeedbackRequest) -> Result<NewFeedback, FieldErrors> {
     })
 }
 
+/// Session notes as typed (checked before they become an update): Windows line ends made
+/// `\n`, at most [`limits::NOTES_MAX`] characters.
+pub fn notes_text(text: &str) -> Result<String, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let text = e.check("notes", bounded(limits::NOTES_MAX)(text));
+    e.finish(|| text.unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -223,3 +231,4 @@ mod tests {
         assert_eq!(f(6, "poor").unwrap_err().0["rating"], "out_of_range");
     }
 }
+

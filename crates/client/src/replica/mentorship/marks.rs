@@ -23,7 +23,7 @@ pub struct Marks(HashMap<(String, Uuid), Mark>);
 
 /// The outbox subjects of this domain (see `outbox::mentorship`).
 const SUBJECTS: &str =
-    "'request', 'answer', 'mentorship', 'end', 'goal', 'task', 'session', 'session_step', 'feedback'";
+    "'request', 'answer', 'mentorship', 'end', 'goal', 'task', 'session', 'session_step', 'feedback', 'notes'";
 
 impl Marks {
     /// What the outbox says about any of `subjects` (a request is marked by its creation and by

@@ -7,6 +7,7 @@
 
 mod local;
 mod marks;
+mod notes;
 mod sessions;
 
 use std::collections::HashSet;
@@ -24,6 +25,7 @@ use crate::error::{ClientError, ClientResult};
 
 pub use local::{GoalChange, TaskChange};
 pub use marks::{Mark, Marks};
+pub(crate) use notes::store_notes;
 pub(crate) use sessions::store_feedback;
 pub use sessions::SessionChange;
 

@@ -84,6 +84,12 @@ enum SessionAction {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Show a session's shared notes, or add a line to them.
+    Notes {
+        session: String,
+        #[arg(long)]
+        append: Option<String>,
+    },
     /// Print a session's calendar file (RFC 5545).
     Ics { session: String },
 }
@@ -157,6 +163,19 @@ async fn session(action: SessionAction, client: &Client, out: &Out) -> Result<()
         SessionAction::Cancel { session, reason } => {
             let (s, d) = client.session_step(&session, Step::Cancel { reason }).await?;
             delivered(out, "session", &format!("session cancelled ({})", s.session_id), json!(s), d)
+        }
+        SessionAction::Notes { session, append: None } => {
+            let (s, text) = client.session_notes(&session).await?;
+            match out.json() {
+                true => print_json(&json!({"session_id": s.session_id, "text": text})),
+                false if text.is_empty() => println!("no notes yet"),
+                false => println!("{text}"),
+            }
+            Ok(())
+        }
+        SessionAction::Notes { session, append: Some(line) } => {
+            let (text, d) = client.append_notes(&session, &line).await?;
+            delivered(out, "notes", "notes saved", json!({"text": text}), d)
         }
         SessionAction::Ics { session } => {
             print!("{}", client.session_calendar(&session).await?);
