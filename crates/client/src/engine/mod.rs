@@ -9,6 +9,7 @@
 //! rule which conversation the user is looking at.
 
 pub mod notify;
+pub mod sessions;
 mod topic;
 
 use std::sync::Arc;
@@ -83,6 +84,7 @@ pub struct Engine {
     kick: Arc<Notify>,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
+    reminders: JoinHandle<()>,
 }
 
 impl Engine {
@@ -99,6 +101,7 @@ impl Engine {
         let (focus, focus_rx) = watch::channel(None);
         let (stop, stop_rx) = watch::channel(false);
         let kick = Arc::new(Notify::new());
+        let reminders = tokio::spawn(remind(replica.clone(), me, events.clone(), stop_rx.clone()));
         let worker = Worker {
             api,
             replica,
@@ -111,7 +114,7 @@ impl Engine {
             token,
         };
         let task = tokio::spawn(worker.run());
-        Engine { events, focus, kick, stop, task }
+        Engine { events, focus, kick, stop, task, reminders }
     }
 
     /// A receiver of every event from now on.
@@ -133,6 +136,36 @@ impl Engine {
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         let _ = self.task.await;
+        let _ = self.reminders.await;
+    }
+}
+
+/// How often the reminder check runs: a reminder comes within this of its minute.
+const REMINDER_TICK: Duration = Duration::from_secs(20);
+
+/// Raises the reminders of sessions as they come due, from the replica alone (offline too),
+/// until the engine stops.
+async fn remind(
+    replica: Replica,
+    me: Uuid,
+    events: broadcast::Sender<Event>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let zone = crate::client::own_time_zone();
+    let mut tick = tokio::time::interval(REMINDER_TICK);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return,
+        }
+        match sessions::due_reminders(&replica, me, chrono::Utc::now(), &zone).await {
+            Ok(due) => {
+                for n in due {
+                    let _ = events.send(Event::Notify(n));
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not read the reminders"),
+        }
     }
 }
 
@@ -272,6 +305,21 @@ impl Worker {
                 let name = self.replica.username(other).await?;
                 let name = name.unwrap_or_else(|| "someone".to_owned());
                 self.emit(Event::Notify(request_notification(r, notice, name)));
+            }
+        }
+        let zone = crate::client::own_time_zone();
+        for stats in &pages {
+            for (s, before) in &stats.sessions {
+                let Some(notice) = sessions::session_notice(s, before.as_ref(), &ctx) else {
+                    continue;
+                };
+                let Some(m) = self.replica.mentorship(s.mentorship_id).await? else { continue };
+                let other = if m.mentor_id == self.me { m.mentee_id } else { m.mentor_id };
+                let name = self.replica.username(other).await?;
+                let name = name.unwrap_or_else(|| "someone".to_owned());
+                let text = sessions::notice_text(s, notice, &zone);
+                let pair = (m.mentor_id, m.mentee_id);
+                self.emit(Event::Notify(sessions::session_notification(s, pair, &text, name)));
             }
         }
         if requests {

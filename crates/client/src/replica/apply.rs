@@ -32,6 +32,8 @@ pub struct ApplyStats {
     pub requests: Vec<(MentorshipRequest, Option<RequestStatus>)>,
     /// Mentorships that changed, or whose goals or tasks did.
     pub mentorships: Vec<Uuid>,
+    /// Sessions stored, each with the replica's copy before (none when new to it).
+    pub sessions: Vec<(Session, Option<Session>)>,
 }
 
 #[derive(Deserialize)]
@@ -267,8 +269,10 @@ async fn apply_mentorship(
         }
         ChangeKind::Session => {
             let x: Session = decode(change)?;
+            let before = super::mentorship::stored_session(tx, x.session_id).await?;
             store_session(tx, &x).await?;
             touched(x.mentorship_id);
+            stats.sessions.push((x, before));
         }
         ChangeKind::SessionNotes => {
             let n: SessionNotes = decode(change)?;

@@ -231,4 +231,3 @@ mod tests {
         assert_eq!(f(6, "poor").unwrap_err().0["rating"], "out_of_range");
     }
 }
-

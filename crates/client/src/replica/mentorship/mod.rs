@@ -26,8 +26,8 @@ use crate::error::{ClientError, ClientResult};
 pub use local::{GoalChange, TaskChange};
 pub use marks::{Mark, Marks};
 pub(crate) use notes::store_notes;
-pub(crate) use sessions::store_feedback;
 pub use sessions::SessionChange;
+pub(crate) use sessions::{store_feedback, stored_session};
 
 type Tx<'a> = Transaction<'a, Sqlite>;
 

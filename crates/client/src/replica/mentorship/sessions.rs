@@ -38,6 +38,16 @@ pub(crate) async fn store_feedback(tx: &mut Tx<'_>, f: &Feedback) -> ClientResul
     Ok(())
 }
 
+/// The replica's copy of a session, if any (a pull compares it with the server's).
+pub(crate) async fn stored_session(tx: &mut Tx<'_>, id: Uuid) -> ClientResult<Option<Session>> {
+    let row: Option<String> =
+        sqlx::query_scalar("SELECT record FROM mentorship_sessions WHERE session_id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    row.as_deref().map(decode).transpose()
+}
+
 async fn session(tx: &mut Tx<'_>, session_id: Uuid) -> ClientResult<Session> {
     let sql = "SELECT record FROM mentorship_sessions WHERE session_id = $1";
     load(tx, sql, session_id, "session").await
@@ -198,6 +208,46 @@ impl Replica {
         enqueue(&mut tx, OutboxAction::from(action), now).await?;
         tx.commit().await?;
         Ok(f)
+    }
+
+    /// The confirmed sessions of running mentorships that start within `lead` of `now` and
+    /// were not reminded of yet on this device, with each mentorship's mentor and mentee; each
+    /// is marked reminded in the same transaction, so it is answered once.
+    pub async fn take_reminders(
+        &self,
+        now: DateTime<Utc>,
+        lead: chrono::TimeDelta,
+    ) -> ClientResult<Vec<(Session, Uuid, Uuid)>> {
+        let mut tx = self.write().await?;
+        let rows: Vec<(String, Uuid, Uuid)> = sqlx::query_as(
+            "SELECT s.record, m.mentor_id, m.mentee_id FROM mentorship_sessions s \
+             JOIN mentorships m USING (mentorship_id) \
+             WHERE m.status = 'active' AND s.starts_at > $1 AND s.starts_at <= $2 \
+             AND s.session_id NOT IN (SELECT session_id FROM session_reminders)",
+        )
+        .bind(now - lead)
+        .bind(now + lead)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut due = Vec::new();
+        for (json, mentor, mentee) in rows {
+            let s: Session = decode(&json)?;
+            // Stored times compare as text: the precise test is on the record.
+            if s.status != SessionStatus::Confirmed
+                || s.starts_at <= now
+                || s.starts_at - lead > now
+            {
+                continue;
+            }
+            sqlx::query("INSERT INTO session_reminders (session_id, shown_at) VALUES ($1, $2)")
+                .bind(s.session_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            due.push((s, mentor, mentee));
+        }
+        tx.commit().await?;
+        Ok(due)
     }
 
     /// A session, if the replica has it.
