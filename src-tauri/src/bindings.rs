@@ -5,9 +5,9 @@ use crate::commands::FieldErrors;
 use crate::events::{names, Changed, ConversationRef};
 use crate::ipc::{camel, ts_name, Declarations};
 use lodestar_client::app::views::{
-    AppError, DirectoryPage, DirectoryQuery, GoalEdit, GoalView, GroupView, MeetingView,
-    MemberView, MentorshipDetailView, MentorshipView, OutboxView, PersonRef, ProfileEdit,
-    RegisterForm, RequestView, SessionView, Settings, TaskEdit, TaskView,
+    AppError, DirectoryPage, DirectoryQuery, FeedbackEdit, GoalEdit, GoalView, GroupView,
+    MeetingView, MemberView, MentorshipDetailView, MentorshipView, OutboxView, PersonRef,
+    ProfileEdit, RegisterForm, RequestView, SessionEdit, SessionView, Settings, TaskEdit, TaskView,
 };
 use lodestar_client::engine::{SyncState, Topic};
 use lodestar_client::replica::{
@@ -16,8 +16,8 @@ use lodestar_client::replica::{
 use lodestar_client::transport::Transport;
 use lodestar_protocol::validate::{FieldLimit, LimitUnit, FIELD_LIMITS};
 use lodestar_protocol::{
-    ConversationType, ErrorCode, GoalStatus, Match, Me, MentorshipStatus, Message, Profile,
-    RequestBox, RequestStatus, Role, SessionStatus,
+    ConversationType, ErrorCode, Feedback, Fit, GoalStatus, Match, Me, MentorshipStatus, Message,
+    Profile, RequestBox, RequestStatus, Role, SessionStatus,
 };
 
 /// The whole file.
@@ -37,7 +37,8 @@ pub fn typescript() -> Result<String, String> {
     // mentorship
     d.add::<RequestStatus>().add::<MentorshipStatus>().add::<GoalStatus>().add::<RequestBox>();
     d.add::<PersonRef>().add::<RequestView>().add::<MentorshipView>().add::<GoalView>();
-    d.add::<SessionStatus>().add::<MeetingView>();
+    d.add::<SessionStatus>().add::<Fit>().add::<Feedback>().add::<MeetingView>();
+    d.add::<SessionEdit>().add::<FeedbackEdit>();
     d.add::<TaskView>().add::<MentorshipDetailView>().add::<GoalEdit>().add::<TaskEdit>();
 
     let events: [(&str, String); 3] = [

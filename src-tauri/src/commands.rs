@@ -2,13 +2,13 @@
 //! `lodestar_client::app::App`; the macro also writes their TypeScript signatures.
 
 use lodestar_client::app::views::{
-    DirectoryPage, DirectoryQuery, GoalEdit, GoalView, GroupView, MentorshipDetailView,
-    MentorshipView, OutboxView, ProfileEdit, RegisterForm, RequestView, Settings, TaskEdit,
-    TaskView,
+    DirectoryPage, DirectoryQuery, FeedbackEdit, GoalEdit, GoalView, GroupView, MeetingView,
+    MentorshipDetailView, MentorshipView, OutboxView, ProfileEdit, RegisterForm, RequestView,
+    SessionEdit, Settings, TaskEdit, TaskView,
 };
 use lodestar_client::app::SessionView;
 use lodestar_client::engine::SyncState;
-use lodestar_client::outbox::Answer;
+use lodestar_client::outbox::{Answer, Step};
 use lodestar_client::replica::{ConversationItem, Draft, MessageItem, SearchHit};
 use lodestar_client::transport::Transport;
 use std::collections::BTreeMap;
@@ -127,6 +127,22 @@ crate::commands! {
     fn save_goal(app, mentorship_id: Uuid, edit: GoalEdit) -> GoalView { app.save_goal(mentorship_id, &edit).await }
     /// Adds, edits or ticks an action item (queued; works offline).
     fn save_task(app, mentorship_id: Uuid, edit: TaskEdit) -> TaskView { app.save_task(mentorship_id, &edit).await }
+
+    // --- sessions ---
+    /// Proposes, moves or edits a session (queued; works offline).
+    fn save_session(app, mentorship_id: Uuid, edit: SessionEdit) -> MeetingView { app.save_session(mentorship_id, &edit).await }
+    /// Confirms a session the other person proposed (queued; works offline).
+    fn confirm_session(app, session_id: Uuid) -> () { app.session_step(session_id, Step::Confirm).await }
+    /// Cancels a session, perhaps with a reason (queued; works offline).
+    fn cancel_session(app, session_id: Uuid, reason: Option<String>) -> () { app.session_step(session_id, Step::Cancel { reason }).await }
+    /// Makes a session's notes read `text`; answers the merged text (queued; works offline).
+    fn write_notes(app, session_id: Uuid, text: String) -> String { app.write_notes(session_id, &text).await }
+    /// Gives or replaces one's feedback on a held session (queued; works offline).
+    fn give_feedback(app, session_id: Uuid, edit: FeedbackEdit) -> () { app.give_feedback(session_id, &edit).await }
+    /// The feedback prompt was dismissed: not asked again for this session.
+    fn dismiss_feedback(app, session_id: Uuid) -> () { app.dismiss_feedback(session_id).await }
+    /// "Add to calendar": saves the session's calendar file; answers where.
+    fn save_calendar(app, session_id: Uuid) -> String { app.save_calendar(session_id).await }
 
     // --- settings ---
     /// The app's settings.

@@ -154,7 +154,7 @@ pub struct UpdateSessionRequest {
 }
 
 /// How a session went, for one of its two people.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Feedback {
     /// The session.

@@ -42,7 +42,7 @@ export const userById = (id: string | null) => users.find((u) => u.user_id === i
 export const userByName = (name: string) => users.find((u) => u.username === name.toLowerCase());
 
 export type ConvSeed = {
-  id: string; kind: 'DIRECT' | 'GROUP'; title: string; members: string[]; muted: boolean;
+  id: string; kind: 'DIRECT' | 'GROUP'; title: string; members: string[]; muted: boolean; nextSession?: string;
   unread: number; messages: MessageItem[]; generated?: number; groupId?: string;
   roles?: Record<string, Role>;
 };
@@ -80,7 +80,7 @@ export function seedConversations(): ConvSeed[] {
   return [
     { id: 'c-grace', kind: 'DIRECT', title: 'grace', members: [ME, 'u-grace'], muted: false, unread: 2, messages: grace },
     { id: 'c-circle', kind: 'GROUP', title: 'Rust study circle', members: [ME, 'u-grace', 'u-linus', 'u-margaret'], muted: false, unread: 1, messages: circle, groupId: 'g-circle', roles: { [ME]: 'owner', 'u-grace': 'admin', 'u-linus': 'member', 'u-margaret': 'member' } },
-    { id: 'c-linus', kind: 'DIRECT', title: 'linus', members: [ME, 'u-linus'], muted: true, unread: 0, messages: linus },
+    { id: 'c-linus', kind: 'DIRECT', title: 'linus', members: [ME, 'u-linus'], muted: true, nextSession: new Date(Date.now() + 2 * 86_400_000).toISOString(), unread: 0, messages: linus },
     { id: 'c-alan', kind: 'DIRECT', title: 'alan', members: [ME, 'u-alan'], muted: false, unread: 0, messages: [], generated: ARCHIVE_SIZE },
   ];
 }

@@ -5,6 +5,7 @@ import type {
   Changed, ErrorCode, GoalEdit, GoalView, IpcError, MeetingView, MentorshipDetailView, MentorshipView, PersonRef, RequestView, TaskEdit, TaskView,
 } from '../lib/ipc/bindings';
 import { ME, userById } from './data';
+import { createSessions, meeting } from './sessions';
 
 type Args = Record<string, unknown>;
 const fail = (code: ErrorCode, message: string = code, fields: Record<string, string> = {}): never => {
@@ -41,16 +42,24 @@ export function createMentorship(offlineNow: () => boolean) {
       goals: [{ goal_id: 'g-1', title: 'Land a first kernel patch', details: null, status: 'open', due_date: ymd(60 * DAY), pending: false, failed: null }],
       tasks: [task('t-1', 'Read the coding style guide', true, -10 * DAY), task('t-2', 'Send v3 of the patch', false, -1 * DAY)],
       sessions: [
-        { session_id: 's-1', starts_at: iso(-3 * DAY), duration_minutes: 45, time_zone: 'America/Los_Angeles', location: 'https://meet.example/linus', agenda: 'Your first patch', status: 'confirmed', proposed_by: person('u-linus'), held: true },
-        { session_id: 's-2', starts_at: iso(2 * DAY), duration_minutes: 30, time_zone: 'America/Los_Angeles', location: 'https://meet.example/linus', agenda: 'Review v3', status: 'confirmed', proposed_by: person('u-linus'), held: false },
+        meeting({ session_id: 's-1', starts_at: iso(-3 * DAY), duration_minutes: 45, time_zone: 'America/Los_Angeles', location: 'https://meet.example/linus', agenda: 'Your first patch', status: 'confirmed', proposed_by: person('u-linus'), held: true, notes: 'Split the patch in two.\nRun checkpatch before sending.' }),
+        meeting({ session_id: 's-2', starts_at: iso(2 * DAY), duration_minutes: 30, time_zone: 'America/Los_Angeles', location: 'https://meet.example/linus', agenda: 'Review v3', status: 'confirmed', proposed_by: person('u-linus') }),
+        meeting({ session_id: 's-3', starts_at: iso(9 * DAY), duration_minutes: 60, time_zone: 'America/Los_Angeles', agenda: 'Mailing-list etiquette', proposed_by: person('u-linus'), can_confirm: true }),
       ],
     },
   ]]);
   let next = 100;
+  const sessions = createSessions(person(ME), (x, mid) => queued(x, 'mentorships', mid));
   const plan = (id: unknown) => plans.get(String(id)) ?? fail('not_found', 'no such mentorship');
   const count = (p: Plan) => {
     p.view.open_tasks = p.tasks.filter((t) => !t.done).length;
     p.view.overdue_tasks = p.tasks.filter((t) => t.overdue).length;
+  };
+  /** The first held session without feedback, asked once (as the core does for the first held one). */
+  const asked = new Set<string>();
+  const askFeedback = (p: Plan) => {
+    const first = p.sessions.filter((x) => x.held)[0];
+    return first && !first.my_feedback && !asked.has(first.session_id) ? first.session_id : null;
   };
   /** Queued offline, sent at once online: the pending mark follows. */
   const queued = <T extends { pending: boolean }>(x: T, topic: Changed['topic'], id: string | null) => {
@@ -90,10 +99,11 @@ export function createMentorship(offlineNow: () => boolean) {
         queued(r, 'requests', null);
         return null;
       }
+      case 'dismiss_feedback': asked.add(String(a.sessionId)); return null;
       case 'mentorships': return [...plans.values()].map((p) => ({ ...p.view }));
       case 'mentorship': {
         const p = plan(a.mentorshipId);
-        return { mentorship: { ...p.view }, goals: p.goals.map((g) => ({ ...g })), tasks: p.tasks.map((t) => ({ ...t })), sessions: p.sessions.map((x) => ({ ...x })) } satisfies MentorshipDetailView;
+        return { mentorship: { ...p.view }, goals: p.goals.map((g) => ({ ...g })), tasks: p.tasks.map((t) => ({ ...t })), sessions: p.sessions.map((x) => ({ ...x })), ask_feedback: askFeedback(p) } satisfies MentorshipDetailView;
       }
       case 'end_mentorship': {
         const p = plan(a.mentorshipId);
@@ -133,7 +143,7 @@ export function createMentorship(offlineNow: () => boolean) {
         count(p);
         return queued(t, 'mentorships', p.view.mentorship_id);
       }
-      default: return undefined;
+      default: return sessions.handle(cmd, a, new Map([...plans].map(([id, p]) => [id, p.sessions])));
     }
   }
   return { handle };

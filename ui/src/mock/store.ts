@@ -65,6 +65,7 @@ export class ConvStore {
       pending_count: own.filter((m) => m.status.state === 'pending' || m.status.state === 'sending').length,
       failed_count: own.filter((m) => m.status.state === 'failed').length,
       muted: this.seed.muted,
+      next_session: this.seed.nextSession ?? null,
     };
   }
 }

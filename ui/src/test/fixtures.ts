@@ -16,6 +16,6 @@ export function item(status: MessageStatus, p: Partial<Message> = {}, sender_nam
 export function conversation(p: Partial<ConversationItem> & { conversation_id: string }): ConversationItem {
   return {
     kind: 'DIRECT', title: p.conversation_id, avatar_url: null, last_message: null, unread_count: 0, pending_count: 0,
-    failed_count: 0, muted: false, ...p,
+    failed_count: 0, muted: false, next_session: null, ...p,
   };
 }

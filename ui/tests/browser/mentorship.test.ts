@@ -37,7 +37,7 @@ test('the Mentorship panel: goals, ticking an action item, and one made from a m
   await overdue.getByText('overdue').waitFor();
 
   await panel.getByLabel('Goal', { exact: true }).fill('Give a talk at a meetup');
-  await panel.getByRole('button', { name: 'Add' }).first().click();
+  await panel.getByRole('form', { name: 'Add a goal' }).getByRole('button', { name: 'Add' }).click();
   await panel.getByText('Give a talk at a meetup').waitFor();
 
   await overdue.getByRole('checkbox').check();
@@ -53,5 +53,48 @@ test('the Mentorship panel: goals, ticking an action item, and one made from a m
   const made = panel.locator('[data-task-id]').filter({ hasText: 'Send me the patch when ready.' });
   await made.getByRole('button', { name: 'from a message' }).waitFor();
   await shot(page, 'mentorship-panel');
+  expect(errors).toEqual([]);
+});
+
+test('sessions: confirm, propose, notes, feedback asked once, add to calendar, next session in the list', async () => {
+  const { page, errors } = await open(browser, 'signedIn');
+  const linus = page.getByRole('option', { name: /linus/ });
+  await linus.locator('[data-next-session]').waitFor();
+  await linus.click();
+  const panel = page.getByRole('complementary', { name: 'Mentorship' });
+  const held = panel.locator('[data-session-id="s-1"]');
+  // The app asks for feedback on the first held session, once.
+  const ask = held.getByRole('form', { name: 'Feedback on the session' });
+  await ask.getByText('How did it go?').waitFor();
+  await expect.poll(() => held.getByLabel('Session notes').inputValue()).toContain('Run checkpatch');
+  await ask.getByRole('radio', { name: '4 of 5' }).click();
+  await ask.getByLabel('Fit').selectOption('good');
+  await ask.getByRole('button', { name: 'Send' }).click();
+  await held.getByRole('button', { name: /Rated 4\/5/ }).waitFor();
+  expect(await ask.count()).toBe(0);
+
+  // Linus proposed s-3: confirm it; then add it to the calendar.
+  const proposed = panel.locator('[data-session-id="s-3"]');
+  await proposed.getByRole('button', { name: 'Confirm' }).click();
+  await until(async () => (await proposed.getAttribute('data-status')) === 'confirmed');
+  await proposed.getByRole('button', { name: 'Add to calendar' }).click();
+  await page.getByText(/Calendar file saved: .*lodestar-session-s-3\.ics/).waitFor();
+
+  // Notes are saved as typed.
+  const next = panel.locator('[data-session-id="s-2"]');
+  await next.getByLabel('Session notes').fill('Bring the v3 diff');
+  await until(async () => !(await next.getByText('saving…').count()));
+
+  // Propose one: a time in the past is refused with the field named.
+  await panel.getByRole('button', { name: 'Propose a session…' }).click();
+  const form = panel.getByRole('form', { name: 'Propose a session' });
+  await form.getByLabel('Session time').fill('2020-01-01T10:00');
+  await form.getByRole('button', { name: 'Propose' }).click();
+  await page.getByText('starts at: Pick a time in the future').waitFor();
+  await form.getByLabel('Session time').fill('2030-06-01T10:00');
+  await form.getByLabel('Agenda').fill('Conference talk dry run');
+  await form.getByRole('button', { name: 'Propose' }).click();
+  await panel.locator('[data-session-id]').filter({ hasText: 'Conference talk dry run' }).getByText('waiting for linus to confirm').waitFor();
+  await shot(page, 'sessions-panel');
   expect(errors).toEqual([]);
 });

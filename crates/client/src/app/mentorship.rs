@@ -10,9 +10,10 @@ use lodestar_protocol::{
 use uuid::Uuid;
 
 use super::views::mentorship::{
-    goal_view, mentorship_view, request_view, session_view, task_view, GoalEdit, GoalView,
+    goal_view, mentorship_view, request_view, task_view, GoalEdit, GoalView,
     MentorshipDetailView, MentorshipView, RequestView, TaskEdit, TaskView,
 };
+use super::views::sessions::session_view;
 use super::App;
 use crate::engine::Topic;
 use crate::error::{ClientError, ClientResult};
@@ -26,7 +27,7 @@ fn clearable(v: &Option<String>) -> Option<Option<String>> {
 
 impl App {
     /// Something was queued: push it now, and re-read what it changed.
-    async fn queued(&self, topics: &[Topic], mentorship: Option<Uuid>) {
+    pub(super) async fn queued(&self, topics: &[Topic], mentorship: Option<Uuid>) {
         self.kick().await;
         self.changed(Topic::Outbox.all());
         for topic in topics {
@@ -108,15 +109,18 @@ impl App {
             task_views.push(task_view(replica, t, &marks, today).await?);
         }
         let goals = replica.goals(mentorship_id).await?;
+        let now = Utc::now();
         let mut sessions = Vec::new();
         for x in replica.sessions(mentorship_id).await? {
-            sessions.push(session_view(replica, &x, Utc::now()).await?);
+            sessions.push(session_view(replica, me, &x, &marks, now).await?);
         }
+        let ask_feedback = super::sessions::feedback_to_ask(replica, &sessions).await?;
         Ok(MentorshipDetailView {
             mentorship: mentorship_view(replica, me, &m, &tasks, &marks, today).await?,
             goals: goals.iter().map(|g| goal_view(g, &marks)).collect(),
             tasks: task_views,
             sessions,
+            ask_feedback,
         })
     }
 

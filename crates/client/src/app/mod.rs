@@ -13,6 +13,7 @@ mod groups;
 mod mentorship;
 mod outbox;
 mod profile;
+mod sessions;
 mod settings;
 #[cfg(test)]
 mod topics_tests;

@@ -31,6 +31,10 @@ pub struct ConversationItem {
     pub failed_count: i64,
     /// Muted: no notifications.
     pub muted: bool,
+    /// For a mentor's and mentee's conversation: when their next session starts (not
+    /// cancelled, not over), shown beside the name.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub next_session: Option<DateTime<Utc>>,
 }
 
 /// Where a message stands, as its sender sees it.
@@ -156,6 +160,7 @@ impl Replica {
                     pending_count,
                     failed_count,
                     muted: self.is_muted(conversation_id).await?,
+                    next_session: None,
                 },
             ));
         }
@@ -163,6 +168,10 @@ impl Replica {
             item.last_message.as_ref().map_or(*created, |m| m.sent_at.max(*created))
         };
         items.sort_by_key(|item| std::cmp::Reverse(activity(item)));
+        let next = self.next_session_by_conversation(Utc::now()).await?;
+        for (_, item) in &mut items {
+            item.next_session = next.get(&item.conversation_id).copied();
+        }
         Ok(items.into_iter().map(|(_, item)| item).collect())
     }
 

@@ -299,7 +299,12 @@ failed_count: number,
 /**
  * Muted: no notifications.
  */
-muted: boolean, };
+muted: boolean, 
+/**
+ * For a mentor's and mentee's conversation: when their next session starts (not
+ * cancelled, not over), shown beside the name.
+ */
+next_session: string | null, };
 
 /**
  * Where a message stands, as its sender sees it.
@@ -933,8 +938,41 @@ failed: string | null, };
 export type SessionStatus = "proposed" | "confirmed" | "cancelled";
 
 /**
- * A session of the mentorship, as the panel's timeline shows it (the UI writes the time in the
- * user's own zone and the proposer's).
+ * How a mentee or mentor feels the pairing fits, after a session.
+ */
+export type Fit = "good" | "unsure" | "poor";
+
+/**
+ * How a session went, for one of its two people.
+ */
+export type Feedback = { 
+/**
+ * The session.
+ */
+session_id: string, 
+/**
+ * Who wrote it.
+ */
+author_id: string, 
+/**
+ * 1 to 5.
+ */
+rating: number, 
+/**
+ * How the pairing fits.
+ */
+fit: Fit, 
+/**
+ * Up to 2,000 characters.
+ */
+comment: string | null, 
+/**
+ * When it was given (or last replaced).
+ */
+created_at: string, };
+
+/**
+ * A session of the mentorship, as the panel's timeline shows it.
  */
 export type MeetingView = { 
 /**
@@ -970,9 +1008,80 @@ status: SessionStatus,
  */
 proposed_by: PersonRef, 
 /**
+ * Why it was cancelled, if it was and they said.
+ */
+cancel_reason: string | null, 
+/**
  * Confirmed and over.
  */
-held: boolean, };
+held: boolean, 
+/**
+ * The user may confirm it (proposed by the other person, still ahead).
+ */
+can_confirm: boolean, 
+/**
+ * The shared notes as this device has them.
+ */
+notes: string, 
+/**
+ * The user's own feedback, once given.
+ */
+my_feedback: Feedback | null, 
+/**
+ * A change to it waits in the outbox.
+ */
+pending: boolean, 
+/**
+ * The server refused the last change, for this reason.
+ */
+failed: string | null, };
+
+/**
+ * The session form: `session_id` null proposes one; on an edit, null fields stay as they are
+ * (a new time or length makes it proposed again).
+ */
+export type SessionEdit = { 
+/**
+ * The session edited; none for a new one.
+ */
+session_id: string | null, 
+/**
+ * The wall-clock start, `YYYY-MM-DDTHH:MM` (a `datetime-local` input) in `time_zone`.
+ */
+starts_local: string | null, 
+/**
+ * The IANA zone of `starts_local` (the user's own).
+ */
+time_zone: string | null, 
+/**
+ * Minutes, 15 to 240.
+ */
+duration_minutes: number | null, 
+/**
+ * A video link or a place (blank clears).
+ */
+location: string | null, 
+/**
+ * What to talk about (blank clears).
+ */
+agenda: string | null, };
+
+/**
+ * The feedback form.
+ */
+export type FeedbackEdit = { 
+/**
+ * 1 to 5.
+ */
+rating: number, 
+/**
+ * `good`, `unsure` or `poor`.
+ */
+fit: string, 
+/**
+ * Anything else (optional).
+ */
+comment: string | null, };
 
 /**
  * An action item in the Mentorship panel.
@@ -1038,7 +1147,12 @@ tasks: Array<TaskView>,
 /**
  * By start.
  */
-sessions: Array<MeetingView>, };
+sessions: Array<MeetingView>, 
+/**
+ * The held session the app asks feedback on now, if any (asked once: after the first held
+ * session, then every fourth).
+ */
+ask_feedback: string | null, };
 
 /**
  * The goal form: `goal_id` null adds one; on an edit, null fields stay as they are.
@@ -1226,6 +1340,20 @@ export const commands = {
   saveGoal: (mentorshipId: string, edit: GoalEdit) => invoke<GoalView>("save_goal", { mentorshipId, edit }),
   /** Adds, edits or ticks an action item (queued; works offline). */
   saveTask: (mentorshipId: string, edit: TaskEdit) => invoke<TaskView>("save_task", { mentorshipId, edit }),
+  /** Proposes, moves or edits a session (queued; works offline). */
+  saveSession: (mentorshipId: string, edit: SessionEdit) => invoke<MeetingView>("save_session", { mentorshipId, edit }),
+  /** Confirms a session the other person proposed (queued; works offline). */
+  confirmSession: (sessionId: string) => invoke<null>("confirm_session", { sessionId }),
+  /** Cancels a session, perhaps with a reason (queued; works offline). */
+  cancelSession: (sessionId: string, reason: string | null) => invoke<null>("cancel_session", { sessionId, reason }),
+  /** Makes a session's notes read `text`; answers the merged text (queued; works offline). */
+  writeNotes: (sessionId: string, text: string) => invoke<string>("write_notes", { sessionId, text }),
+  /** Gives or replaces one's feedback on a held session (queued; works offline). */
+  giveFeedback: (sessionId: string, edit: FeedbackEdit) => invoke<null>("give_feedback", { sessionId, edit }),
+  /** The feedback prompt was dismissed: not asked again for this session. */
+  dismissFeedback: (sessionId: string) => invoke<null>("dismiss_feedback", { sessionId }),
+  /** "Add to calendar": saves the session's calendar file; answers where. */
+  saveCalendar: (sessionId: string) => invoke<string>("save_calendar", { sessionId }),
   /** The app's settings. */
   settings: () => invoke<Settings>("settings"),
   /** Turns desktop notifications on or off. */

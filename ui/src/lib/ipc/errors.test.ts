@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { ERROR_CODES, FIELD_LIMITS, type ErrorCode, type IpcError } from './bindings';
-import { errorText, fieldErrorText } from './errors';
+import { errorText, fieldErrorText, refusalText } from './errors';
 import { asIpcError } from './index';
 
 const e = (code: ErrorCode, fields: Record<string, string> = {}, message = ''): IpcError => ({ code, message, fields });
@@ -63,4 +63,9 @@ test('a code this build does not know reads as unknown, never as a crash', () =>
   expect(asIpcError({ code: 'gone_fishing', message: 'back soon', fields: {} })).toEqual(e('unknown', {}, 'back soon'));
   expect(asIpcError({ code: 'not_found', message: 'no such user' }).code).toBe('not_found');
   expect(asIpcError(new Error('boom'))).toEqual(e('internal', {}, 'boom'));
+});
+
+test('a refused session names the field and says what to do', () => {
+  expect(refusalText({ code: 'validation_failed', message: 'starts_at', fields: { starts_at: 'in_the_past' } })).toBe('starts at: Pick a time in the future');
+  expect(refusalText({ code: 'validation_failed', message: 'x', fields: { session_id: 'not_held' } })).toBe('session id: Feedback opens once the session has been held');
 });

@@ -20,6 +20,9 @@ const INVALID: Record<string, string> = {
   role: 'Owner, admin or member',
   content: 'Write a message or attach a media link',
   server: 'An address like http://localhost:8080',
+  starts_at: 'A date and time, like 2026-12-10 17:00',
+  time_zone: 'A time zone like Europe/London',
+  fit: 'Good, unsure or poor',
 };
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -52,6 +55,12 @@ export function fieldErrorText(field: string, code: string): string {
       return 'Already taken';
     case 'invalid':
       return INVALID[field] ?? 'Not valid';
+    case 'in_the_past':
+      return 'Pick a time in the future';
+    case 'skipped_by_clock_change':
+      return 'That time does not exist there: the clocks change then';
+    case 'not_held':
+      return 'Feedback opens once the session has been held';
     default:
       return 'Not valid';
   }
@@ -65,6 +74,12 @@ export type ErrorContext = {
   /** Overrides for specific codes. */
   overrides?: Partial<Record<ErrorCode, string>>;
 };
+
+/** A refusal as one toast: the first field named with its sentence, else the error's own. */
+export function refusalText(err: IpcError): string {
+  const field = Object.keys(err.fields ?? {})[0];
+  return field ? `${field.replaceAll('_', ' ')}: ${fieldErrorText(field, err.fields[field])}` : errorText(err);
+}
 
 const fieldNames = (err: IpcError) => Object.keys(err.fields ?? {}).map((f) => f.replaceAll('_', ' '));
 

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { slotsText, takesRequests, timeLeft } from './words';
+import { localInput, shortWhen, slotsText, takesRequests, timeLeft } from './words';
 
 test('time left before a request expires reads as people say it', () => {
   const now = new Date('2026-12-03T12:00:00Z');
@@ -25,4 +25,10 @@ test("a session's time reads in one's own zone and the proposer's", async () => 
     'Fri 4 Dec, 00:00 your time · 17:00 for maya (America/Chicago)',
   );
   expect(sessionTime('2026-12-03T23:00:00Z', 'UTC', 'maya', 'UTC')).toBe('Thu 3 Dec, 23:00 your time');
+});
+
+test('the next session reads in the user\'s own zone, and fills a datetime-local input', () => {
+  expect(shortWhen('2026-12-03T23:00:00Z', 'Europe/London')).toBe('Thu 3 Dec, 23:00');
+  expect(shortWhen('2026-12-03T23:00:00Z', 'Asia/Tokyo')).toBe('Fri 4 Dec, 08:00');
+  expect(localInput(new Date('2026-12-03T23:05:00Z'), 'America/Chicago')).toBe('2026-12-03T17:05');
 });

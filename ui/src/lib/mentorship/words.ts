@@ -31,3 +31,20 @@ export function sessionTime(startsAt: string, zone: string, proposer: string, mi
   const own = `${day.replace(/,/g, '')}, ${clock(mine)} your time`;
   return zone === mine ? own : `${own} · ${clock(zone)} for ${proposer} (${zone})`;
 }
+
+/** "Thu 3 Dec, 17:00" in the user's zone: when the next session is, beside a name. */
+export function shortWhen(startsAt: string, mine: string, locale = 'en-GB'): string {
+  const at = new Date(startsAt);
+  const day = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone: mine }).format(at);
+  const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: mine }).format(at);
+  return `${day.replace(/,/g, '')}, ${clock}`;
+}
+
+/** A `datetime-local` value ("2026-12-10T17:00") for an instant, in the user's zone. */
+export function localInput(at: Date, mine: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: mine,
+  }).formatToParts(at);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+}

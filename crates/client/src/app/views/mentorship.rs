@@ -9,6 +9,7 @@ use lodestar_protocol::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::sessions::MeetingView;
 use crate::error::ClientResult;
 use crate::replica::mentorship::Marks;
 use crate::replica::Replica;
@@ -128,32 +129,6 @@ pub struct TaskView {
     pub failed: Option<String>,
 }
 
-/// A session of the mentorship, as the panel's timeline shows it (the UI writes the time in the
-/// user's own zone and the proposer's).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct MeetingView {
-    /// The session.
-    pub session_id: Uuid,
-    /// RFC 3339 (UTC).
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
-    pub starts_at: chrono::DateTime<chrono::Utc>,
-    /// Minutes.
-    pub duration_minutes: i32,
-    /// The proposer's IANA zone.
-    pub time_zone: String,
-    /// A video link or a place.
-    pub location: Option<String>,
-    /// What to talk about.
-    pub agenda: Option<String>,
-    /// Proposed, confirmed or cancelled.
-    pub status: lodestar_protocol::SessionStatus,
-    /// Who proposed it (or last moved it).
-    pub proposed_by: PersonRef,
-    /// Confirmed and over.
-    pub held: bool,
-}
-
 /// A mentorship with its goals and tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -166,6 +141,9 @@ pub struct MentorshipDetailView {
     pub tasks: Vec<TaskView>,
     /// By start.
     pub sessions: Vec<MeetingView>,
+    /// The held session the app asks feedback on now, if any (asked once: after the first held
+    /// session, then every fourth).
+    pub ask_feedback: Option<Uuid>,
 }
 
 /// The goal form: `goal_id` null adds one; on an edit, null fields stay as they are.
@@ -206,7 +184,7 @@ pub struct TaskEdit {
 }
 
 /// Names people from the replica.
-async fn person(replica: &Replica, user_id: Uuid) -> ClientResult<PersonRef> {
+pub(super) async fn person(replica: &Replica, user_id: Uuid) -> ClientResult<PersonRef> {
     let username = replica.username(user_id).await?.unwrap_or_else(|| "someone".to_owned());
     Ok(PersonRef { user_id, username })
 }
@@ -297,24 +275,5 @@ pub async fn task_view(
         source_message_id: t.source_message_id,
         pending: mark.pending,
         failed: mark.failed,
-    })
-}
-
-/// A session as the panel shows it.
-pub async fn session_view(
-    replica: &Replica,
-    x: &lodestar_protocol::Session,
-    now: chrono::DateTime<chrono::Utc>,
-) -> ClientResult<MeetingView> {
-    Ok(MeetingView {
-        session_id: x.session_id,
-        starts_at: x.starts_at,
-        duration_minutes: x.duration_minutes,
-        time_zone: x.time_zone.clone(),
-        location: x.location.clone(),
-        agenda: x.agenda.clone(),
-        status: x.status,
-        proposed_by: person(replica, x.proposed_by).await?,
-        held: x.held(now),
     })
 }

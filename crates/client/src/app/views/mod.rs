@@ -7,6 +7,7 @@ mod account;
 mod directory;
 mod groups;
 pub mod mentorship;
+pub mod sessions;
 mod outbox;
 mod profile;
 
@@ -18,9 +19,10 @@ pub use account::RegisterForm;
 pub use directory::{DirectoryPage, DirectoryQuery};
 pub use groups::{GroupView, MemberView};
 pub use mentorship::{
-    GoalEdit, GoalView, MeetingView, MentorshipDetailView, MentorshipView, PersonRef, RequestView,
-    TaskEdit, TaskView,
+    GoalEdit, GoalView, MentorshipDetailView, MentorshipView, PersonRef, RequestView, TaskEdit,
+    TaskView,
 };
+pub use sessions::{FeedbackEdit, MeetingView, SessionEdit};
 pub use outbox::OutboxView;
 pub use profile::{parse_date, ProfileEdit};
 

@@ -260,6 +260,35 @@ impl Replica {
         row.as_deref().map(decode).transpose()
     }
 
+    /// The feedback the user gave on a session, if any.
+    pub async fn feedback(&self, session_id: Uuid) -> ClientResult<Option<Feedback>> {
+        let row: Option<String> =
+            sqlx::query_scalar("SELECT record FROM session_feedback WHERE session_id = $1")
+                .bind(session_id)
+                .fetch_optional(self.pool())
+                .await?;
+        row.as_deref().map(decode).transpose()
+    }
+
+    /// Whether the app already asked for feedback on a session.
+    pub async fn feedback_asked(&self, session_id: Uuid) -> ClientResult<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM feedback_prompts WHERE session_id = $1")
+            .bind(session_id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// Notes that the app asked for feedback on a session (answered or dismissed).
+    pub async fn mark_feedback_asked(&self, session_id: Uuid, now: DateTime<Utc>) -> ClientResult<()> {
+        sqlx::query("INSERT INTO feedback_prompts (session_id, asked_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(session_id)
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     /// The feedback the user gave on a mentorship's sessions.
     pub async fn my_feedback(&self, mentorship_id: Uuid) -> ClientResult<Vec<Feedback>> {
         let rows: Vec<String> = sqlx::query_scalar(
@@ -273,20 +302,42 @@ impl Replica {
     }
 
     /// The next session of each of the user's running mentorships that is not cancelled and
-    /// has not ended by `now`, soonest first.
-    pub async fn next_sessions(&self, now: DateTime<Utc>) -> ClientResult<Vec<Session>> {
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT s.record FROM mentorship_sessions s JOIN mentorships m USING (mentorship_id) \
+    /// has not ended by `now`, soonest first, with the mentorship's mentor and mentee.
+    async fn upcoming(&self, now: DateTime<Utc>) -> ClientResult<Vec<(Session, Uuid, Uuid)>> {
+        let rows: Vec<(String, Uuid, Uuid)> = sqlx::query_as(
+            "SELECT s.record, m.mentor_id, m.mentee_id FROM mentorship_sessions s \
+             JOIN mentorships m USING (mentorship_id) \
              WHERE m.status = 'active' AND s.starts_at >= $1 ORDER BY s.starts_at",
         )
         .bind(now - chrono::TimeDelta::minutes(validate::limits::SESSION_MINUTES.1))
         .fetch_all(self.pool())
         .await?;
         let mut seen = std::collections::HashSet::new();
-        Ok(decode_all::<Session>(rows)?
+        let mut out = Vec::new();
+        for (json, mentor, mentee) in rows {
+            let s: Session = decode(&json)?;
+            if s.status != SessionStatus::Cancelled && s.ends_at() > now && seen.insert(s.mentorship_id) {
+                out.push((s, mentor, mentee));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The next session of each running mentorship (not cancelled, not over), soonest first.
+    pub async fn next_sessions(&self, now: DateTime<Utc>) -> ClientResult<Vec<Session>> {
+        Ok(self.upcoming(now).await?.into_iter().map(|(s, _, _)| s).collect())
+    }
+
+    /// When the next session of each mentor's and mentee's conversation starts.
+    pub async fn next_session_by_conversation(
+        &self,
+        now: DateTime<Utc>,
+    ) -> ClientResult<std::collections::HashMap<Uuid, DateTime<Utc>>> {
+        Ok(self
+            .upcoming(now)
+            .await?
             .into_iter()
-            .filter(|s| s.status != SessionStatus::Cancelled && s.ends_at() > now)
-            .filter(|s| seen.insert(s.mentorship_id))
+            .map(|(s, a, b)| (lodestar_protocol::direct_conversation_id(a, b), s.starts_at))
             .collect())
     }
 }
