@@ -1,7 +1,7 @@
 //! The demo program (`--demo`), seeded through the store's own rules on both backends: a
 //! newcomer signing in as a demo member sees the mentorship loop at once — a full mentor, requests
 //! pending and declined, mentorships with goals, an overdue action item, one made from a
-//! message, a session held with feedback and one confirmed within the hour.
+//! message, a session held with notes and feedback and one confirmed within the hour.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -43,6 +43,12 @@ async fn the_demo_shows_the_mentorship_loop(backend: Backend) {
     assert!(time(&sessions[0]["starts_at"]) < now, "one held");
     let next = time(&sessions[1]["starts_at"]);
     assert!(next > now && next < now + TimeDelta::hours(1), "one within the hour: {next}");
+    let held_notes = format!("/v1/sessions/{}/notes", sessions[0]["session_id"].as_str().unwrap());
+    let text = s.api.get(&held_notes, &dev).await.expect(200)["text"].as_str().unwrap().to_owned();
+    assert!(
+        text.contains("In six months") && text.contains("write a design note"),
+        "both people's notes, merged: {text}"
+    );
 
     let raj = login(&s, "raj.patel").await;
     let inbox =

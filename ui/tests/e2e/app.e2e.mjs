@@ -6,7 +6,7 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { AppDriver, ARTIFACTS, Cli, eventually, freePort, NotificationWatch, scratch, Server } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
@@ -23,6 +23,16 @@ async function click(sel) {
   const el = await $(sel);
   await el.waitForClickable({ timeout: 15000 });
   await el.click();
+}
+/** Clicks the button inside `scope` (a CSS selector) whose text contains `text`. */
+async function clickButton(scope, text) {
+  await eventually(`the "${text}" button`, () =>
+    browser.execute((sel, t) => {
+      const b = [...document.querySelectorAll(`${sel} button`)].find((x) => x.textContent.includes(t));
+      b?.click();
+      return Boolean(b);
+    }, scope, text),
+  );
 }
 async function typeInto(sel, text) {
   const el = await $(sel);
@@ -240,4 +250,61 @@ test('an action item made from a message is ticked by the mentor and shows done'
   await maya.run(['task', 'done', plan.tasks[0].task_id]);
   await eventually('the item shown done', async () => (await item.getAttribute('data-done')) === 'true', 20000);
   shoot('mentorship-panel');
+});
+
+test('a session proposed in the app is confirmed from the CLI, saved to a calendar, and its notes merge after both write offline', async () => {
+  await openConversation('maya.mentor');
+  await clickButton('aside[aria-label="Mentorship"]', 'Propose a session');
+  const form = 'form[aria-label="Propose a session"]';
+  await (await $(form)).waitForDisplayed({ timeout: 15000 });
+  // Three days ahead at 17:00 in the app's own zone, as the datetime-local input takes it.
+  await browser.execute((sel) => {
+    const at = new Date(Date.now() + 3 * 86_400_000);
+    const pad = (n) => String(n).padStart(2, '0');
+    const input = document.querySelector(`${sel} input[type="datetime-local"]`);
+    input.value = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T17:00`;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, form);
+  await typeInto(`${form} textarea[aria-label="Agenda"]`, 'Ownership and borrowing');
+  await click(`${form} button.primary`);
+  const id = await eventually('the proposed session in the panel', () =>
+    browser.execute(() => document.querySelector('aside[aria-label="Mentorship"] [data-session-id][data-status="proposed"]')?.dataset.sessionId ?? null),
+  );
+
+  // The mentor confirms from the CLI; the app shows it confirmed and raises a notification.
+  await eventually('the session on the server', async () => {
+    await maya.run(['sync']);
+    return (await maya.run(['sessions', '@ella.e2e'])).sessions.some((x) => x.session_id === id);
+  });
+  await maya.run(['session', 'confirm', id.slice(0, 8)]);
+  const row = `aside[aria-label="Mentorship"] [data-session-id="${id}"]`;
+  await eventually('the session shown confirmed', async () => (await (await $(row)).getAttribute('data-status')) === 'confirmed', 20000);
+  await eventually('a notification of the confirmation', async () => watch.text.includes('confirmed the session'), 20000);
+  execFileSync('dunstctl', ['close-all']);
+
+  // "Add to calendar" saves the file; it says confirmed, with the session's UID.
+  await clickButton(row, 'Add to calendar');
+  const path = await eventually('the saved calendar file named in a toast', () =>
+    browser.execute(() => document.body.innerText.match(/Calendar file saved: (\S+\.ics)/)?.[1] ?? null),
+  );
+  const ics = readFileSync(path, 'utf8');
+  assert.match(ics, /STATUS:CONFIRMED/);
+  assert.match(ics, new RegExp(`UID:${id}@lodestar`));
+  assert.match(ics, /DESCRIPTION:Ownership and borrowing/);
+
+  // Both write notes with the server stopped; both see the merged text when it returns.
+  await server.stop();
+  await eventually('the app to notice it is offline', async () => (await browser.$('body').getText()).match(/offline/i));
+  await typeInto(`${row} textarea[aria-label="Session notes"]`, 'ella: questions on lifetimes');
+  await browser.pause(1200); // past the notes' save pause
+  await maya.run(['session', 'notes', id.slice(0, 8), '--append', 'maya: bring the compiler errors']);
+  await server.start();
+  await maya.run(['sync']);
+  const both = (text) => text.includes('ella: questions on lifetimes') && text.includes('maya: bring the compiler errors');
+  await eventually('the merged notes in the app', async () => both(await (await $(`${row} textarea[aria-label="Session notes"]`)).getValue()), 60000);
+  await eventually('the merged notes for the mentor', async () => {
+    await maya.run(['sync']);
+    return both((await maya.run(['session', 'notes', id.slice(0, 8)])).text);
+  }, 30000);
+  shoot('session');
 });

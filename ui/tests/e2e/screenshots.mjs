@@ -98,6 +98,17 @@ try {
   await online(browser, 'mentorship');
   await sleep(800);
   shoot('mentorship');
+
+  // The held session with the notes both wrote (and the app asking the mentor how it went).
+  await eventually('the held session with its notes', () =>
+    browser.execute(() => {
+      const notes = document.querySelector('aside[aria-label="Mentorship"] [data-held="true"] textarea[aria-label="Session notes"]');
+      notes?.scrollIntoView({ block: 'end' });
+      return Boolean(notes?.value.includes('Next steps'));
+    }),
+  );
+  await sleep(500);
+  shoot('session');
   console.log(`screenshots in ${OUT}`);
 } finally {
   await browser.deleteSession().catch(() => {});

@@ -10,8 +10,8 @@ use lodestar_protocol::{
 use uuid::Uuid;
 
 use super::views::mentorship::{
-    goal_view, mentorship_view, request_view, task_view, GoalEdit, GoalView,
-    MentorshipDetailView, MentorshipView, RequestView, TaskEdit, TaskView,
+    goal_view, mentorship_view, request_view, task_view, GoalEdit, GoalView, MentorshipDetailView,
+    MentorshipView, RequestView, TaskEdit, TaskView,
 };
 use super::views::sessions::session_view;
 use super::App;

@@ -39,13 +39,15 @@ pub(super) async fn feedback_to_ask(
 
 /// Where "Add to calendar" saves: the Downloads folder (made if missing), else the home folder.
 fn downloads() -> ClientResult<PathBuf> {
-    let dirs = directories::UserDirs::new()
-        .ok_or_else(|| ClientError::Corrupt("no home folder to save the calendar file in".into()))?;
+    let dirs = directories::UserDirs::new().ok_or_else(|| {
+        ClientError::Corrupt("no home folder to save the calendar file in".into())
+    })?;
     let dir = match dirs.download_dir() {
         Some(d) => d.to_owned(),
         None => dirs.home_dir().join("Downloads"),
     };
-    std::fs::create_dir_all(&dir).map_err(|e| ClientError::Corrupt(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| ClientError::Corrupt(format!("{}: {e}", dir.display())))?;
     Ok(dir)
 }
 
@@ -157,7 +159,8 @@ impl App {
     /// and calendars update the event by its UID and SEQUENCE.
     pub async fn save_calendar(&self, session_id: Uuid) -> ClientResult<String> {
         let client = self.client.read().await;
-        let s = client.replica()?.session(session_id).await?.ok_or(ClientError::NotFound("session"))?;
+        let s =
+            client.replica()?.session(session_id).await?.ok_or(ClientError::NotFound("session"))?;
         drop(client);
         let name = format!(
             "lodestar-session-{}-{}.ics",
@@ -166,7 +169,8 @@ impl App {
         );
         let path = downloads()?.join(name);
         let tmp = path.with_extension("ics.part");
-        let write = std::fs::write(&tmp, s.calendar_file()).and_then(|()| std::fs::rename(&tmp, &path));
+        let write =
+            std::fs::write(&tmp, s.calendar_file()).and_then(|()| std::fs::rename(&tmp, &path));
         write.map_err(|e| ClientError::Corrupt(format!("{}: {e}", path.display())))?;
         Ok(path.display().to_string())
     }

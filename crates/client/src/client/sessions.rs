@@ -89,18 +89,16 @@ impl Client {
         Ok((a.replica.notes(s.session_id).await?, delivery))
     }
 
-    /// Adds a line at the end of a session's notes.
+    /// Adds a line (ended by a newline, so that a line the other person adds at the same time
+    /// stays a line of its own) at the end of a session's notes.
     pub async fn append_notes(
         &self,
         session: &str,
         line: &str,
     ) -> ClientResult<(String, Delivery)> {
         let (_, current) = self.session_notes(session).await?;
-        let joined = match current.is_empty() || current.ends_with('\n') {
-            true => format!("{current}{line}"),
-            false => format!("{current}\n{line}"),
-        };
-        self.write_notes(session, &joined).await
+        let sep = if current.is_empty() || current.ends_with('\n') { "" } else { "\n" };
+        self.write_notes(session, &format!("{current}{sep}{line}\n")).await
     }
 
     /// The next session of each running mentorship (not cancelled, not over), soonest first.

@@ -139,8 +139,9 @@ pub(super) async fn seed(
     Ok(())
 }
 
-/// A session held three days ago, with the mentee's feedback, and one confirmed for the
-/// coming hour (the mentor proposes, the mentee confirms).
+/// A session held three days ago, with notes both wrote and the mentee's feedback, and one
+/// confirmed for the coming hour with the mentee's questions in its notes (the mentor proposes,
+/// the mentee confirms).
 async fn sessions(store: &dyn Store, m: &Mentorship, now: DateTime<Utc>) -> Result<(), ApiError> {
     let plan = |starts_at: DateTime<Utc>, agenda: &str| NewSession {
         session_id: Uuid::new_v4(),
@@ -160,9 +161,34 @@ async fn sessions(store: &dyn Store, m: &Mentorship, now: DateTime<Utc>) -> Resu
             let comment = Some("Clear next steps; I left knowing what to do this week.".to_owned());
             let feedback = NewFeedback { rating: 5, fit: Fit::Good, comment };
             store.give_feedback(m.mentee_id, id, feedback, now - Duration::days(2)).await?;
+            let mentor = "Now: junior, mostly bug fixes.\nIn six months: owning a small service end to end.\n";
+            let both = format!(
+                "{mentor}Next steps:\n- pick one service to shadow\n- write a design note\n"
+            );
+            let state = notes(store, m.mentor_id, id, &[], mentor, now - Duration::days(3)).await?;
+            notes(store, m.mentee_id, id, &state, &both, now - Duration::days(3)).await?;
+        } else {
+            let questions = "Questions:\n- how much detail in the first draft?\n";
+            notes(store, m.mentee_id, id, &[], questions, now - Duration::hours(2)).await?;
         }
     }
     Ok(())
+}
+
+/// Makes a session's notes read `text` as `user` types it over `state` (the document as they
+/// have it), merged on the server; answers the merged document.
+async fn notes(
+    store: &dyn Store,
+    user: Uuid,
+    session: Uuid,
+    state: &[u8],
+    text: &str,
+    at: DateTime<Utc>,
+) -> Result<Vec<u8>, ApiError> {
+    let bad = |e: lodestar_notes::NotesError| ApiError::Internal(format!("demo notes: {e}"));
+    let (update, _) = lodestar_notes::edit(state, text).map_err(bad)?;
+    let merged = store.merge_notes(user, session, update, at).await?;
+    lodestar_notes::decode(&merged.state).map_err(bad)
 }
 
 /// Makes one request as of `ask`'s day; answers its id.

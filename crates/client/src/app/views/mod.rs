@@ -7,9 +7,9 @@ mod account;
 mod directory;
 mod groups;
 pub mod mentorship;
-pub mod sessions;
 mod outbox;
 mod profile;
+pub mod sessions;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -22,9 +22,9 @@ pub use mentorship::{
     GoalEdit, GoalView, MentorshipDetailView, MentorshipView, PersonRef, RequestView, TaskEdit,
     TaskView,
 };
-pub use sessions::{FeedbackEdit, MeetingView, SessionEdit};
 pub use outbox::OutboxView;
 pub use profile::{parse_date, ProfileEdit};
+pub use sessions::{FeedbackEdit, MeetingView, SessionEdit};
 
 /// Who is signed in, and to which server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -73,7 +73,9 @@ pub async fn session_view(
         proposed_by: person(replica, x.proposed_by).await?,
         cancel_reason: x.cancel_reason.clone(),
         held: x.held(now),
-        can_confirm: x.status == SessionStatus::Proposed && x.proposed_by != me && x.starts_at > now,
+        can_confirm: x.status == SessionStatus::Proposed
+            && x.proposed_by != me
+            && x.starts_at > now,
         notes: replica.notes(x.session_id).await?,
         my_feedback: replica.feedback(x.session_id).await?,
         pending: mark.pending,

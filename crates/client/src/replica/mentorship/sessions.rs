@@ -272,15 +272,20 @@ impl Replica {
 
     /// Whether the app already asked for feedback on a session.
     pub async fn feedback_asked(&self, session_id: Uuid) -> ClientResult<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM feedback_prompts WHERE session_id = $1")
-            .bind(session_id)
-            .fetch_one(self.pool())
-            .await?;
+        let n: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM feedback_prompts WHERE session_id = $1")
+                .bind(session_id)
+                .fetch_one(self.pool())
+                .await?;
         Ok(n > 0)
     }
 
     /// Notes that the app asked for feedback on a session (answered or dismissed).
-    pub async fn mark_feedback_asked(&self, session_id: Uuid, now: DateTime<Utc>) -> ClientResult<()> {
+    pub async fn mark_feedback_asked(
+        &self,
+        session_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> ClientResult<()> {
         sqlx::query("INSERT INTO feedback_prompts (session_id, asked_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(session_id)
             .bind(now)
@@ -316,7 +321,10 @@ impl Replica {
         let mut out = Vec::new();
         for (json, mentor, mentee) in rows {
             let s: Session = decode(&json)?;
-            if s.status != SessionStatus::Cancelled && s.ends_at() > now && seen.insert(s.mentorship_id) {
+            if s.status != SessionStatus::Cancelled
+                && s.ends_at() > now
+                && seen.insert(s.mentorship_id)
+            {
                 out.push((s, mentor, mentee));
             }
         }

@@ -169,6 +169,7 @@ async fn session(action: SessionAction, client: &Client, out: &Out) -> Result<()
             match out.json() {
                 true => print_json(&json!({"session_id": s.session_id, "text": text})),
                 false if text.is_empty() => println!("no notes yet"),
+                false if text.ends_with('\n') => print!("{text}"),
                 false => println!("{text}"),
             }
             Ok(())
@@ -178,7 +179,11 @@ async fn session(action: SessionAction, client: &Client, out: &Out) -> Result<()
             delivered(out, "notes", "notes saved", json!({"text": text}), d)
         }
         SessionAction::Ics { session } => {
-            print!("{}", client.session_calendar(&session).await?);
+            let calendar = client.session_calendar(&session).await?;
+            match out.json() {
+                true => print_json(&json!({"calendar": calendar})),
+                false => print!("{calendar}"),
+            }
             Ok(())
         }
     }
