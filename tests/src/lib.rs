@@ -437,6 +437,27 @@ pub fn unreachable_api(token: &str) -> lodestar_client::Api {
     lodestar_client::Api::new(&format!("http://127.0.0.1:{port}")).unwrap().with_token(token)
 }
 
+/// A mentor and a mentee (`ada`, `bob`) with an accepted mentorship and a session `bob` proposed
+/// five hours ahead, and a stranger (`eve`); answers them with the mentorship's and session's ids.
+pub async fn mentorship_with_session(api: &Api) -> (User, User, User, String, String) {
+    let ada = api.register_with("ada", serde_json::json!({"mentor_status": true})).await;
+    let bob = api.register_with("bob", serde_json::json!({"mentee_status": true})).await;
+    let eve = api.register("eve").await;
+    let rid = uuid::Uuid::new_v4();
+    let ask = serde_json::json!({"request_id": rid, "mentor_id": ada.id, "message": "Mentor me?"});
+    api.post("/v1/mentorship-requests", &bob.token, ask).await.expect(201);
+    let accepted = api
+        .post(&format!("/v1/mentorship-requests/{rid}/accept"), &ada.token, serde_json::json!({}))
+        .await
+        .expect(200);
+    let mid = accepted["mentorship"]["mentorship_id"].as_str().unwrap().to_owned();
+    let sid = uuid::Uuid::new_v4().to_string();
+    let starts_at = (chrono::Utc::now() + chrono::TimeDelta::hours(5)).to_rfc3339();
+    let body = serde_json::json!({"session_id": sid, "starts_at": starts_at, "duration_minutes": 30, "time_zone": "UTC"});
+    api.post(&format!("/v1/mentorships/{mid}/sessions"), &bob.token, body).await.expect(201);
+    (ada, bob, eve, mid, sid)
+}
+
 /// `user`'s engine client of `s` and a replica of theirs in `dir`, pulled up to date.
 pub async fn signed_in_replica(
     s: &TestServer,

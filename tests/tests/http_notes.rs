@@ -5,29 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use chrono::{TimeDelta, Utc};
-use lodestar_tests::{Api, Backend, TestServer, User};
+use lodestar_tests::{mentorship_with_session, Backend, TestServer};
 use serde_json::{json, Value};
-use uuid::Uuid;
-
-async fn pair_with_session(api: &Api) -> (User, User, User, String, String) {
-    let ada = api.register_with("ada", json!({"mentor_status": true})).await;
-    let bo = api.register_with("bob", json!({"mentee_status": true})).await;
-    let eve = api.register("eve").await;
-    let rid = Uuid::new_v4();
-    let ask = json!({"request_id": rid, "mentor_id": ada.id, "message": "Mentor me?"});
-    api.post("/v1/mentorship-requests", &bo.token, ask).await.expect(201);
-    let accepted = api
-        .post(&format!("/v1/mentorship-requests/{rid}/accept"), &ada.token, json!({}))
-        .await
-        .expect(200);
-    let mid = accepted["mentorship"]["mentorship_id"].as_str().unwrap().to_owned();
-    let sid = Uuid::new_v4().to_string();
-    let starts_at = (Utc::now() + TimeDelta::hours(5)).to_rfc3339();
-    let body = json!({"session_id": sid, "starts_at": starts_at, "duration_minutes": 30, "time_zone": "UTC"});
-    api.post(&format!("/v1/mentorships/{mid}/sessions"), &bo.token, body).await.expect(201);
-    (ada, bo, eve, mid, sid)
-}
 
 fn update(bytes: &[u8]) -> Value {
     json!({"update": lodestar_notes::encode(bytes)})
@@ -36,7 +15,7 @@ fn update(bytes: &[u8]) -> Value {
 async fn notes_merge_over_http(backend: Backend) {
     let s = TestServer::spawn(backend).await;
     let api = &s.api;
-    let (ada, bo, eve, mid, sid) = pair_with_session(api).await;
+    let (ada, bo, eve, mid, sid) = mentorship_with_session(api).await;
     let path = format!("/v1/sessions/{sid}/notes");
     let empty = api.get(&path, &ada.token).await.expect(200);
     assert_eq!((empty["text"].as_str(), empty["updated_at"].is_null()), (Some(""), true));

@@ -117,9 +117,10 @@ pub fn text(state: &[u8]) -> Result<String, NotesError> {
     guarded(|| Ok(snapshot(&load(state)?).1))
 }
 
-/// Turns the text as typed (`wanted`) into an update of `state`: the common start and end stay,
-/// the middle is deleted and inserted, so that a concurrent edit elsewhere in the text keeps its
-/// place. Answers the update (empty when nothing changed) and the new state.
+/// Turns the text as typed (`wanted`) into an update of `state`: the inserts and deletes of a
+/// semantically cleaned diff (`dissimilar`), so that what stayed keeps its identity, what was
+/// typed goes in as whole runs, and a concurrent edit anywhere else keeps its place. Answers
+/// the update (empty when nothing changed) and the new state.
 pub fn edit(state: &[u8], wanted: &str) -> Result<(Vec<u8>, Vec<u8>), NotesError> {
     guarded(|| edit_unguarded(state, wanted))
 }
@@ -131,25 +132,17 @@ fn edit_unguarded(state: &[u8], wanted: &str) -> Result<(Vec<u8>, Vec<u8>), Note
     {
         let mut txn = doc.transact_mut();
         let current = text.get_string(&txn);
-        let (old, new): (Vec<char>, Vec<char>) =
-            (current.chars().collect(), wanted.chars().collect());
-        let start = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
-        let end = old[start..]
-            .iter()
-            .rev()
-            .zip(new[start..].iter().rev())
-            .take_while(|(a, b)| a == b)
-            .count();
-        // A `Doc::new()` counts `Text` offsets in UTF-8 bytes.
-        let byte = |chars: &[char]| chars.iter().map(|c| c.len_utf8()).sum::<usize>() as u32;
-        let at = byte(&old[..start]);
-        let removed = byte(&old[start..old.len() - end]);
-        let inserted: String = new[start..new.len() - end].iter().collect();
-        if removed > 0 {
-            text.remove_range(&mut txn, at, removed);
-        }
-        if !inserted.is_empty() {
-            text.insert(&mut txn, at, &inserted);
+        // A `Doc::new()` counts `Text` offsets in UTF-8 bytes, as `str::len` does.
+        let mut at = 0u32;
+        for chunk in dissimilar::diff(&current, wanted) {
+            match chunk {
+                dissimilar::Chunk::Equal(s) => at += s.len() as u32,
+                dissimilar::Chunk::Delete(s) => text.remove_range(&mut txn, at, s.len() as u32),
+                dissimilar::Chunk::Insert(s) => {
+                    text.insert(&mut txn, at, s);
+                    at += s.len() as u32;
+                }
+            }
         }
     }
     // Encoded once the transaction has committed: everything since `before`, and the deletions.

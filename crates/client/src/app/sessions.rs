@@ -175,3 +175,60 @@ impl App {
         Ok(path.display().to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::app::views::PersonRef;
+
+    fn held(n: u128, feedback: bool) -> MeetingView {
+        let at = Utc::now();
+        MeetingView {
+            session_id: Uuid::from_u128(n),
+            starts_at: at,
+            duration_minutes: 30,
+            time_zone: "UTC".into(),
+            location: None,
+            agenda: None,
+            status: lodestar_protocol::SessionStatus::Confirmed,
+            proposed_by: PersonRef { user_id: Uuid::nil(), username: "ann".into() },
+            cancel_reason: None,
+            held: true,
+            can_confirm: false,
+            notes: String::new(),
+            my_feedback: feedback.then(|| lodestar_protocol::Feedback {
+                session_id: Uuid::from_u128(n),
+                author_id: Uuid::nil(),
+                rating: 4,
+                fit: lodestar_protocol::Fit::Good,
+                comment: None,
+                created_at: at,
+            }),
+            pending: false,
+            failed: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn feedback_is_asked_after_the_first_held_session_then_every_fourth_once_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let replica = Replica::open(&dir.path().join("r.db")).await.unwrap();
+        let mut sessions: Vec<MeetingView> = (1..=9).map(|n| held(n, false)).collect();
+        let asked = |id: u128| Some(Uuid::from_u128(id));
+        assert_eq!(feedback_to_ask(&replica, &sessions).await.unwrap(), asked(1), "the first");
+        replica.mark_feedback_asked(Uuid::from_u128(1), Utc::now()).await.unwrap();
+        assert_eq!(feedback_to_ask(&replica, &sessions).await.unwrap(), asked(5), "then the fifth");
+        sessions[4] = held(5, true);
+        assert_eq!(
+            feedback_to_ask(&replica, &sessions).await.unwrap(),
+            asked(9),
+            "given: not asked"
+        );
+        replica.mark_feedback_asked(Uuid::from_u128(9), Utc::now()).await.unwrap();
+        assert_eq!(feedback_to_ask(&replica, &sessions).await.unwrap(), None, "each once");
+        sessions.iter_mut().for_each(|s| s.held = false);
+        assert_eq!(feedback_to_ask(&replica, &sessions).await.unwrap(), None, "only held ones");
+    }
+}
