@@ -142,8 +142,10 @@ async fn sessions_follow_their_rules_over_http(backend: Backend) {
         (Some("out_of_range"), Some("invalid"))
     );
 
-    // Shared notes are not taken over HTTP yet (see lodestar-notes: untrusted updates).
-    refused(api.get(&format!("{one}/notes"), &bo.token).await, 404, "not_found");
+    // Its shared notes start empty (their merging is `http_notes.rs`); a stranger sees none.
+    let notes = api.get(&format!("{one}/notes"), &bo.token).await.expect(200);
+    assert_eq!((notes["text"].as_str(), notes["updated_at"].is_null()), (Some(""), true));
+    refused(api.get(&format!("{one}/notes"), &eve.token).await, 404, "not_found");
 
     // Cancelled: the file says so, nothing more can be changed; the detail lists it.
     let cancelled = api

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use lodestar_client::engine::sessions::due_reminders;
-use lodestar_tests::{signed_in_replica, Backend, TestServer};
+use lodestar_tests::{mentorship_with_session, signed_in_replica, Backend, TestServer};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -14,16 +14,8 @@ use uuid::Uuid;
 async fn a_reminder_comes_at_its_minute_offline_and_once() {
     let s = TestServer::spawn(Backend::Sqlite).await;
     let api = &s.api;
-    let ada = api.register_with("ada", json!({"mentor_status": true})).await;
-    let bo = api.register_with("bob", json!({"mentee_status": true})).await;
-    let rid = Uuid::new_v4();
-    let ask = json!({"request_id": rid, "mentor_id": ada.id, "message": "Mentor me?"});
-    api.post("/v1/mentorship-requests", &bo.token, ask).await.expect(201);
-    let accepted = api
-        .post(&format!("/v1/mentorship-requests/{rid}/accept"), &ada.token, json!({}))
-        .await
-        .expect(200);
-    let mid = accepted["mentorship"]["mentorship_id"].as_str().unwrap().to_owned();
+    // The helper's own session (five hours ahead, only proposed) is never reminded of here.
+    let (ada, bo, _, mid, _) = mentorship_with_session(api).await;
     let start: DateTime<Utc> = (Utc::now() + TimeDelta::hours(3)).trunc_subsecs(0);
     let mut ids = Vec::new();
     for (minutes, confirm) in [(0, true), (5, false)] {

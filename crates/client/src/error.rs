@@ -124,6 +124,13 @@ impl ClientError {
     pub fn rule(code: ErrorCode, message: &str) -> Self {
         ClientError::Rule { code, message: message.to_owned() }
     }
+
+    /// One field broke a rule (`starts_at`, `in_the_past`), as the server's 422 would say.
+    pub fn field(name: &str, code: &str) -> Self {
+        let mut e = FieldErrors::default();
+        e.add(name, code);
+        ClientError::Invalid(e)
+    }
 }
 
 impl From<FieldErrors> for ClientError {

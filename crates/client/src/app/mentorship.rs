@@ -21,7 +21,7 @@ use crate::outbox::Answer;
 use crate::replica::mentorship::{GoalChange, TaskChange};
 
 /// A blank text clears the field; absent leaves it.
-fn clearable(v: &Option<String>) -> Option<Option<String>> {
+pub(super) fn clearable(v: &Option<String>) -> Option<Option<String>> {
     v.as_ref().map(|s| Some(s.trim().to_owned()).filter(|s| !s.is_empty()))
 }
 

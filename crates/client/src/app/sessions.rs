@@ -8,6 +8,7 @@ use chrono::Utc;
 use lodestar_protocol::{CreateSessionRequest, FeedbackRequest, UpdateSessionRequest};
 use uuid::Uuid;
 
+use super::mentorship::clearable;
 use super::views::sessions::{session_view, FeedbackEdit, MeetingView, SessionEdit};
 use super::App;
 use crate::client::{own_time_zone, wall_clock_to_utc};
@@ -16,11 +17,6 @@ use crate::error::{ClientError, ClientResult};
 use crate::outbox::Step;
 use crate::replica::mentorship::SessionChange;
 use crate::replica::Replica;
-
-/// A blank text clears the field; absent leaves it.
-fn clearable(v: &Option<String>) -> Option<Option<String>> {
-    v.as_ref().map(|s| Some(s.trim().to_owned()).filter(|s| !s.is_empty()))
-}
 
 /// The held session to ask feedback on now: the first held one, then every fourth, each asked
 /// once and never when feedback was given.

@@ -129,11 +129,7 @@ pub fn own_time_zone() -> String {
 /// session routes take. A time the zone skips (a spring-forward gap) is refused; an ambiguous
 /// one (autumn) is the earlier.
 pub fn wall_clock_to_utc(at: &str, zone: &str) -> ClientResult<String> {
-    let field = |name: &str, code: &str| {
-        let mut e = lodestar_protocol::FieldErrors::default();
-        e.add(name, code);
-        ClientError::Invalid(e)
-    };
+    let field = ClientError::field;
     let tz: chrono_tz::Tz = zone.trim().parse().map_err(|_| field("time_zone", "invalid"))?;
     let naive = chrono::NaiveDateTime::parse_from_str(at.trim(), "%Y-%m-%d %H:%M")
         .map_err(|_| field("starts_at", "invalid"))?;

@@ -14,7 +14,7 @@ use lodestar_protocol::{
 };
 
 use super::created_or_retried;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, Caller, Id, OptionalBody};
 use crate::AppState;
 
@@ -139,10 +139,7 @@ pub async fn edit_notes(
     Id(id): Id,
     Body(req): Body<NotesUpdateRequest>,
 ) -> ApiResult<Json<SessionNotes>> {
-    let update = lodestar_notes::decode(&req.update).map_err(|e| {
-        let mut fields = lodestar_protocol::FieldErrors::default();
-        fields.add("update", e.code());
-        fields
-    })?;
+    let update =
+        lodestar_notes::decode(&req.update).map_err(|e| ApiError::field("update", e.code()))?;
     Ok(Json(s.store.merge_notes(caller.user_id, id, update, Utc::now()).await?))
 }

@@ -5,9 +5,9 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use lodestar_protocol::validate::{self, limits};
 use lodestar_protocol::{
-    mentorship_id_for_request, CreateGoalRequest, CreateTaskRequest, ErrorCode, FieldErrors, Goal,
-    GoalStatus, Mentorship, MentorshipRequest, MentorshipStatus, RequestStatus, Task,
-    UpdateGoalRequest, UpdateTaskRequest,
+    mentorship_id_for_request, CreateGoalRequest, CreateTaskRequest, ErrorCode, Goal, GoalStatus,
+    Mentorship, MentorshipRequest, MentorshipStatus, RequestStatus, Task, UpdateGoalRequest,
+    UpdateTaskRequest,
 };
 use uuid::Uuid;
 
@@ -38,12 +38,6 @@ pub enum TaskChange {
 
 fn refused(code: ErrorCode, message: &str) -> ClientError {
     ClientError::rule(code, message)
-}
-
-fn field(name: &str, code: &str) -> ClientError {
-    let mut e = FieldErrors::default();
-    e.add(name, code);
-    ClientError::Invalid(e)
 }
 
 pub(super) async fn load<T: serde::de::DeserializeOwned>(
@@ -94,7 +88,7 @@ impl Replica {
     ) -> ClientResult<MentorshipRequest> {
         let message = validate::mentorship::new_request(message)?;
         if mentor_id == me {
-            return Err(field("mentor_id", "self"));
+            return Err(ClientError::field("mentor_id", "self"));
         }
         if self.asked_mentors(me).await?.contains(&mentor_id) {
             return Err(refused(
@@ -293,7 +287,7 @@ impl Replica {
                 let v = validate::mentorship::new_task(&req)?;
                 let assignee_id = v.assignee_id.unwrap_or(me);
                 if !pair.contains(&assignee_id) {
-                    return Err(field("assignee_id", "not_in_mentorship"));
+                    return Err(ClientError::field("assignee_id", "not_in_mentorship"));
                 }
                 if let Some(goal) = v.goal_id {
                     let sql =
@@ -304,7 +298,7 @@ impl Replica {
                         .fetch_one(&mut *tx)
                         .await?;
                     if n == 0 {
-                        return Err(field("goal_id", "unknown_goal"));
+                        return Err(ClientError::field("goal_id", "unknown_goal"));
                     }
                 }
                 let task = Task {
@@ -331,7 +325,7 @@ impl Replica {
                 }
                 if let Some(a) = v.assignee_id {
                     if !pair.contains(&a) {
-                        return Err(field("assignee_id", "not_in_mentorship"));
+                        return Err(ClientError::field("assignee_id", "not_in_mentorship"));
                     }
                     task.assignee_id = a;
                 }

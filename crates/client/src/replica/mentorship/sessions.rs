@@ -5,13 +5,13 @@
 use chrono::{DateTime, Utc};
 use lodestar_protocol::validate;
 use lodestar_protocol::{
-    CreateSessionRequest, ErrorCode, Feedback, FeedbackRequest, FieldErrors, Session,
-    SessionStatus, UpdateSessionRequest,
+    CreateSessionRequest, ErrorCode, Feedback, FeedbackRequest, Session, SessionStatus,
+    UpdateSessionRequest,
 };
 use uuid::Uuid;
 
 use super::local::{active, load};
-use super::{decode, decode_all, record, store_session, Tx};
+use super::{decode, record, store_session, Tx};
 use crate::error::{ClientError, ClientResult};
 use crate::outbox::{GiveFeedback, OutboxAction, SaveSession, SessionStep, Step};
 use crate::replica::{enqueue, Replica};
@@ -157,9 +157,7 @@ impl Replica {
                     ));
                 }
                 if s.starts_at <= now {
-                    let mut e = FieldErrors::default();
-                    e.add("starts_at", "in_the_past");
-                    return Err(ClientError::Invalid(e));
+                    return Err(ClientError::field("starts_at", "in_the_past"));
                 }
                 s.status = SessionStatus::Confirmed;
                 s.confirmed_at = Some(now);
@@ -191,9 +189,7 @@ impl Replica {
         let mut tx = self.write().await?;
         let s = session(&mut tx, session_id).await?;
         if !s.held(now) {
-            let mut e = FieldErrors::default();
-            e.add("session_id", "not_held");
-            return Err(ClientError::Invalid(e));
+            return Err(ClientError::field("session_id", "not_held"));
         }
         let f = Feedback {
             session_id,
@@ -292,18 +288,6 @@ impl Replica {
             .execute(self.pool())
             .await?;
         Ok(())
-    }
-
-    /// The feedback the user gave on a mentorship's sessions.
-    pub async fn my_feedback(&self, mentorship_id: Uuid) -> ClientResult<Vec<Feedback>> {
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT f.record FROM session_feedback f JOIN mentorship_sessions s USING (session_id) \
-             WHERE s.mentorship_id = $1",
-        )
-        .bind(mentorship_id)
-        .fetch_all(self.pool())
-        .await?;
-        decode_all(rows)
     }
 
     /// The next session of each of the user's running mentorships that is not cancelled and
