@@ -199,8 +199,8 @@ pub struct SessionNotes {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-/// `POST /v1/sessions/{id}/notes` (not served yet: it waits for a validating decoder of
-/// untrusted updates, see lodestar-notes): one client's edits.
+/// `POST /v1/sessions/{id}/notes`: one client's edits, merged into the session's document (the
+/// server reads every update with lodestar-notes' strict reader before yrs sees it).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotesUpdateRequest {
