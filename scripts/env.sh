@@ -94,6 +94,29 @@ ensure_target_dir() {
 	if [ -n "${CI:-}" ]; then
 		export CARGO_INCREMENTAL=0
 	fi
+	prune_target_dir
+}
+
+# A persistent target dir keeps every build of the workspace's own crates: each change of a
+# dependency or of the clone's path gives them new hashes, and the old ones stay (78 GB here,
+# twice a full disk). When less than LODESTAR_MIN_FREE_GB (default 30) is free, this deletes the
+# workspace's own artifacts not touched for six hours; dependencies stay, so nothing but the
+# workspace recompiles.
+prune_target_dir() {
+	local min=${LODESTAR_MIN_FREE_GB:-30} free
+	free=$(df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 { print int($4 / 1048576) }')
+	[ "${free:-0}" -ge "$min" ] && return 0
+	# The workspace's crates (lodestar*) and its test and bench targets, by exact name.
+	local targets="" f
+	for f in tests/tests/*.rs crates/*/tests/*.rs crates/*/benches/*.rs; do
+		[ -e "$f" ] && targets+="|$(basename "$f" .rs)"
+	done
+	local pattern=".*/(lib)?(lodestar[-_][a-z_-]*|lodestar${targets})-[0-9a-f]{16}(\\..*)?"
+	lodestar_log "env: ${free} GB free in $CARGO_TARGET_DIR: deleting the workspace's stale build artifacts"
+	find "$CARGO_TARGET_DIR"/*/deps "$CARGO_TARGET_DIR"/*/build "$CARGO_TARGET_DIR"/*/.fingerprint \
+		-maxdepth 1 -mindepth 1 -mmin +360 -regextype posix-extended -regex "$pattern" \
+		-exec rm -rf {} + 2>/dev/null || true
+	rm -rf "$CARGO_TARGET_DIR"/*/incremental
 }
 
 # Node.js and the UI's npm packages (npm ci when the lockfile changed since the last install).
