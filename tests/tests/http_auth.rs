@@ -11,7 +11,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-const ME_KEYS: [&str; 21] = [
+const ME_KEYS: [&str; 22] = [
     "mentee_capacity",
     "accepting_requests",
     "open_slots",
@@ -20,6 +20,7 @@ const ME_KEYS: [&str; 21] = [
     "email",
     "phone_number",
     "date_of_birth",
+    "is_coordinator",
     "city",
     "state",
     "age",

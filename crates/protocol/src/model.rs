@@ -80,6 +80,10 @@ pub struct Me {
     pub phone_number: Option<String>,
     /// `YYYY-MM-DD`.
     pub date_of_birth: NaiveDate,
+    /// Runs the program (made by `lodestar-server coordinator add`): sees its reports and
+    /// statistics. Absent from older servers' answers: read as `false`.
+    #[serde(default)]
+    pub is_coordinator: bool,
 }
 
 impl From<Me> for Profile {

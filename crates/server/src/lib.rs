@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod commit;
+pub mod coordinators;
 pub mod demo;
 pub mod error;
 pub mod expiry;

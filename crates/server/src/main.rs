@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::Parser;
+use clap::{Parser, Subcommand};
+use lodestar_server::coordinators::{coordinator, CoordinatorChange};
 
 /// Lodestar's server: the wire contract of API.md over SQLite (default) or PostgreSQL.
 #[derive(Debug, Parser)]
@@ -22,6 +23,28 @@ struct Args {
     /// `X-Forwarded-For` entry. Only set this when a proxy you run always sets that header.
     #[arg(long, env = "LODESTAR_TRUST_PROXY")]
     trust_proxy: bool,
+    /// Instead of serving: a change to the program on the database, then exit.
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The program's coordinators (they see its reports and statistics).
+    Coordinator {
+        #[command(subcommand)]
+        action: CoordinatorAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CoordinatorAction {
+    /// Make USERNAME a coordinator.
+    Add { username: String },
+    /// Make USERNAME a coordinator no more.
+    Remove { username: String },
+    /// List the coordinators.
+    List,
 }
 
 fn default_database() -> anyhow::Result<String> {
@@ -69,6 +92,25 @@ async fn main() -> anyhow::Result<()> {
         database = %lodestar_server::redact_database_url(&database_url),
         "opening the database"
     );
+    if let Some(Command::Coordinator { action }) = args.command {
+        let change = match action {
+            CoordinatorAction::Add { username } => CoordinatorChange::Add(username),
+            CoordinatorAction::Remove { username } => CoordinatorChange::Remove(username),
+            CoordinatorAction::List => CoordinatorChange::List,
+        };
+        let said = match &change {
+            CoordinatorChange::Add(name) => Some(format!("{name} is a coordinator")),
+            CoordinatorChange::Remove(name) => Some(format!("{name} is no longer a coordinator")),
+            CoordinatorChange::List => None,
+        };
+        let list = coordinator(&database_url, change).await?;
+        match said {
+            Some(line) => println!("{line}"),
+            None if list.is_empty() => println!("no coordinators"),
+            None => list.iter().for_each(|name| println!("{name}")),
+        }
+        return Ok(());
+    }
     let config = lodestar_server::Config {
         listen: args.listen,
         database_url,

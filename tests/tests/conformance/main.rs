@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod mentorships;
+mod program;
 mod sessions;
 
 use std::collections::HashSet;
@@ -263,6 +264,7 @@ async fn create_user_round_trips_every_field(backend: Backend) {
         email: "Ann.Lee@Example.com".into(),
         phone_number: Some("+15551234567".into()),
         date_of_birth: date(1990, 4, 12),
+        is_coordinator: false,
     };
     assert_eq!(me, expected, "create_user answers the stored record");
     let id = me.profile.user_id;

@@ -194,7 +194,7 @@ export function createBackend(opts: MockOptions) {
       case 'user': needServer(); return userByName(String(a.username)) ?? fail('not_found');
       case 'my_profile': {
         const me = userById(ME)!;
-        return { ...me, username: session.username ?? me.username, email: 'ada@example.org', phone_number: null, date_of_birth: '1995-12-10' };
+        return { ...me, username: session.username ?? me.username, email: 'ada@example.org', phone_number: null, date_of_birth: '1995-12-10', is_coordinator: false };
       }
       case 'check_profile': return checkProfile(a.edit as ProfileEdit);
       case 'update_profile': {
@@ -208,7 +208,7 @@ export function createBackend(opts: MockOptions) {
           outboxChanged();
         }
         session = { ...session, username: e.username };
-        return { ...me, email: e.email, phone_number: e.phone_number || null, date_of_birth: e.date_of_birth };
+        return { ...me, email: e.email, phone_number: e.phone_number || null, date_of_birth: e.date_of_birth, is_coordinator: false };
       }
       case 'settings': return settings;
       case 'set_notifications': settings = { ...settings, notifications: Boolean(a.on) }; return null;

@@ -80,8 +80,13 @@ async fn a_profile_edit_queued_offline_changes_the_outbox() {
         open_slots: 3,
     };
     let date_of_birth = NaiveDate::from_ymd_opt(1990, 4, 12).unwrap();
-    let current =
-        Me { profile, email: "ann@example.com".into(), phone_number: None, date_of_birth };
+    let current = Me {
+        profile,
+        email: "ann@example.com".into(),
+        phone_number: None,
+        date_of_birth,
+        is_coordinator: false,
+    };
     app.client.read().await.replica().unwrap().restore_me(&current).await.unwrap();
     let mut edit = ProfileEdit::of(&current);
     edit.bio = "Rust and coffee".into();

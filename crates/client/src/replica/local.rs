@@ -15,6 +15,7 @@ struct UserRow {
     email: Option<String>,
     phone_number: Option<String>,
     date_of_birth: Option<NaiveDate>,
+    is_coordinator: Option<bool>,
     city: Option<String>,
     state: Option<String>,
     age: Option<i32>,
@@ -113,8 +114,8 @@ impl Replica {
         let row: Option<UserRow> = sqlx::query_as(
             "SELECT user_id, username, email, phone_number, date_of_birth, city, state, age, \
              profile_picture_url, bio, mentor_status, mentee_status, job_title, years_of_experience, \
-             industry, skills, interests, created_at, mentee_capacity, accepting_requests, open_slots \
-             FROM users WHERE user_id = $1",
+             industry, skills, interests, created_at, mentee_capacity, accepting_requests, open_slots, \
+             is_coordinator FROM users WHERE user_id = $1",
         )
         .bind(me)
         .fetch_optional(self.pool())
@@ -151,6 +152,7 @@ impl Replica {
             email,
             phone_number: r.phone_number,
             date_of_birth,
+            is_coordinator: r.is_coordinator.unwrap_or(false),
         })
     }
 }

@@ -18,6 +18,9 @@ pub(super) struct ProfileData {
     email: Option<String>,
     phone_number: Option<String>,
     date_of_birth: Option<chrono::NaiveDate>,
+    /// Only in the user's own record.
+    #[serde(default)]
+    is_coordinator: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -38,6 +41,7 @@ impl Replica {
             email: None,
             phone_number: None,
             date_of_birth: None,
+            is_coordinator: None,
         };
         upsert_profile(&mut tx, data).await?;
         tx.commit().await?;
@@ -52,6 +56,7 @@ pub(crate) async fn store_me(tx: &mut Tx<'_>, me: &lodestar_protocol::Me) -> Cli
         email: Some(me.email.clone()),
         phone_number: me.phone_number.clone(),
         date_of_birth: Some(me.date_of_birth),
+        is_coordinator: Some(me.is_coordinator),
     };
     upsert_profile(tx, data).await
 }
@@ -61,8 +66,8 @@ pub(super) async fn upsert_profile(tx: &mut Tx<'_>, d: ProfileData) -> ClientRes
     sqlx::query(
         "INSERT INTO users (user_id, username, email, phone_number, date_of_birth, city, state, age, \
          profile_picture_url, bio, mentor_status, mentee_status, job_title, years_of_experience, industry, \
-         skills, interests, created_at, mentee_capacity, accepting_requests, open_slots) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+         skills, interests, created_at, mentee_capacity, accepting_requests, open_slots, is_coordinator) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
          ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, \
          email = coalesce(excluded.email, users.email), phone_number = excluded.phone_number, \
          date_of_birth = coalesce(excluded.date_of_birth, users.date_of_birth), city = excluded.city, \
@@ -71,7 +76,8 @@ pub(super) async fn upsert_profile(tx: &mut Tx<'_>, d: ProfileData) -> ClientRes
          job_title = excluded.job_title, years_of_experience = excluded.years_of_experience, \
          industry = excluded.industry, skills = excluded.skills, interests = excluded.interests, \
          mentee_capacity = excluded.mentee_capacity, accepting_requests = excluded.accepting_requests, \
-         open_slots = excluded.open_slots",
+         open_slots = excluded.open_slots, \
+         is_coordinator = coalesce(excluded.is_coordinator, users.is_coordinator)",
     )
     .bind(p.user_id)
     .bind(&p.username)
@@ -94,6 +100,7 @@ pub(super) async fn upsert_profile(tx: &mut Tx<'_>, d: ProfileData) -> ClientRes
     .bind(p.mentee_capacity)
     .bind(p.accepting_requests)
     .bind(p.open_slots)
+    .bind(d.is_coordinator)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -51,6 +51,7 @@
 mod sql;
 pub(crate) mod mentorship_records;
 mod postgres;
+mod program;
 pub(crate) mod records;
 mod sqlite;
 mod traits;
@@ -61,6 +62,7 @@ use lodestar_protocol::{Conversation, Message};
 use uuid::Uuid;
 
 pub use postgres::PgStore;
+pub use program::ProgramStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
     AccountStore, ConversationStore, GroupStore, MentorshipStore, ProfileStore, RequestStore,

@@ -105,6 +105,8 @@ pub(crate) struct UserRow {
     pub accepting_requests: bool,
     /// Active mentorships as mentor (migration 0007).
     pub active_mentees: i32,
+    /// Runs the program (migration 0010).
+    pub is_coordinator: bool,
 }
 
 /// A time as both databases keep it: PostgreSQL stores microseconds, so every time is cut to
@@ -160,6 +162,7 @@ impl UserRow {
             email: self.email,
             phone_number: self.phone_number,
             date_of_birth: self.date_of_birth,
+            is_coordinator: self.is_coordinator,
         })
     }
 

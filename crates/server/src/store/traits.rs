@@ -409,6 +409,7 @@ pub trait Store:
     + MentorshipStore
     + SessionStore
     + SyncStore
+    + super::ProgramStore
 {
 }
 
@@ -421,5 +422,6 @@ impl<T> Store for T where
         + MentorshipStore
         + SessionStore
         + SyncStore
+        + super::ProgramStore
 {
 }

@@ -98,6 +98,11 @@ phone_number: string | null,
  */
 date_of_birth: string, 
 /**
+ * Runs the program (made by `lodestar-server coordinator add`): sees its reports and
+ * statistics. Absent from older servers' answers: read as `false`.
+ */
+is_coordinator: boolean, 
+/**
  * The user's id.
  */
 user_id: string, 

@@ -33,7 +33,7 @@ macro_rules! user_columns {
         "user_id, username, email, phone_number, date_of_birth, city, state, \
          profile_picture_url, bio, mentor_status, mentee_status, job_title, \
          years_of_experience, industry, skills, interests, created_at, \
-         mentee_capacity, accepting_requests, active_mentees"
+         mentee_capacity, accepting_requests, active_mentees, is_coordinator"
     };
 }
 
@@ -113,6 +113,8 @@ mod messages;
 #[macro_use]
 mod profiles;
 #[macro_use]
+mod program;
+#[macro_use]
 mod requests;
 #[macro_use]
 mod sessions;
@@ -133,6 +135,7 @@ macro_rules! impl_store {
         sql_mentorships!($store, $db);
         sql_sessions!($store, $db);
         sql_sync!($store, $db);
+        sql_program!($store, $db);
     };
 }
 
