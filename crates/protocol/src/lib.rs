@@ -11,6 +11,7 @@ pub mod ids;
 #[macro_use]
 pub mod mentorship;
 pub mod model;
+pub mod program;
 pub mod sessions;
 pub mod sync;
 pub mod validate;
@@ -20,6 +21,7 @@ pub use error_code::ErrorCode;
 pub use ids::*;
 pub use mentorship::*;
 pub use model::*;
+pub use program::*;
 pub use sessions::*;
 pub use sync::*;
 pub use validate::{FieldErrors, ValidationError};

@@ -88,6 +88,7 @@ impl ApiError {
                 Refusal::MentorUnavailable => ErrorCode::Unavailable,
                 Refusal::NotPending => ErrorCode::NotPending,
                 Refusal::WrongParty | Refusal::OwnProposal => ErrorCode::Forbidden,
+                Refusal::Blocked => ErrorCode::Blocked,
             },
         }
     }
@@ -107,7 +108,9 @@ impl ApiError {
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::Refused(Refusal::WrongParty | Refusal::OwnProposal) => StatusCode::FORBIDDEN,
+            ApiError::Refused(Refusal::WrongParty | Refusal::OwnProposal | Refusal::Blocked) => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::Refused(_) => StatusCode::CONFLICT,
         }
     }

@@ -19,6 +19,7 @@ use crate::AppState;
 #[utoipa::path(post, path = "/v1/conversations/direct", tag = "conversations", security(("bearer" = [])),
     request_body = OpenDirectRequest,
     responses((status = 201, body = Conversation), (status = 200, body = Conversation),
+        (status = 403, body = ErrorBody, description = "`blocked`: one of the two has blocked the other"),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn open_direct(
     State(s): State<AppState>,

@@ -20,6 +20,7 @@ const MAX_READ_IDS: usize = 1_000;
 #[utoipa::path(post, path = "/v1/messages", tag = "messages", security(("bearer" = [])),
     request_body = SendMessageRequest,
     responses((status = 201, body = Message), (status = 200, body = Message, description = "The same request again"),
+        (status = 403, body = ErrorBody, description = "`blocked`: a direct conversation whose two people are kept apart by a block"),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn send(
     State(s): State<AppState>,

@@ -2,6 +2,7 @@
 //! and the router is built from those, so `GET /v1/openapi.json` cannot drift from the code.
 
 mod auth;
+mod blocks;
 mod conversations;
 mod groups;
 mod me;
@@ -78,6 +79,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::read))
         .routes(routes!(messages::reads))
         .routes(routes!(requests::create, requests::list))
+        .routes(routes!(blocks::block, blocks::list))
+        .routes(routes!(blocks::unblock))
         .routes(routes!(requests::accept))
         .routes(routes!(requests::decline))
         .routes(routes!(requests::withdraw))

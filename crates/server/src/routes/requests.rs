@@ -23,6 +23,7 @@ use crate::AppState;
 #[utoipa::path(post, path = "/v1/mentorship-requests", tag = "mentorship", security(("bearer" = [])),
     request_body = CreateMentorshipRequest,
     responses((status = 201, body = MentorshipRequest), (status = 200, body = MentorshipRequest),
+        (status = 403, body = ErrorBody, description = "`blocked`: one of the two has blocked the other"),
         (status = 409, body = ErrorBody, description = "`conflict`: a pending request or an active mentorship with this mentor exists, or the id is taken; `limit_reached`: 5 pending requests; `unavailable`: the mentor has no open slot or is not accepting")))]
 pub async fn create(
     State(s): State<AppState>,

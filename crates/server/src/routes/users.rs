@@ -30,7 +30,7 @@ pub async fn get_user(
     responses((status = 200, body = UsersPage), (status = 422, body = ErrorBody)))]
 pub async fn list_users(
     State(s): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     QueryOf(q): QueryOf<UsersQuery>,
 ) -> ApiResult<Json<UsersPage>> {
     let limit = limit(q.limit, 20, 100)?;
@@ -42,6 +42,9 @@ pub async fn list_users(
     } else {
         None
     };
+    // After the cursor is taken, so paging goes on past anyone left out.
+    let apart = s.store.kept_apart(caller.user_id).await?;
+    users.retain(|u| !apart.contains(&u.user_id));
     Ok(Json(UsersPage { users, next_cursor }))
 }
 
@@ -57,6 +60,8 @@ pub async fn matches(
     let today = Utc::now().date_naive();
     let me = s.store.profile(caller.user_id, today).await?;
     let seek_mentors = matching::seeks_mentors(&me);
-    let candidates = s.store.profiles_by_role(seek_mentors, me.user_id, today).await?;
+    let mut candidates = s.store.profiles_by_role(seek_mentors, me.user_id, today).await?;
+    let apart = s.store.kept_apart(caller.user_id).await?;
+    candidates.retain(|u| !apart.contains(&u.user_id));
     Ok(Json(MatchesResponse { matches: matching::rank(&me, candidates, limit as usize) }))
 }

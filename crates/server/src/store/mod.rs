@@ -137,6 +137,9 @@ pub enum Refusal {
     /// 409 `conflict`: the session was cancelled and can no longer be changed.
     #[error("this session was cancelled")]
     Cancelled,
+    /// 403 `blocked`: one of the two people has blocked the other.
+    #[error("one of you has blocked the other")]
+    Blocked,
 }
 
 impl StoreError {

@@ -45,6 +45,9 @@ macro_rules! sql_conversations {
                 let now = micros(now);
                 let id = direct_conversation_id(me, other);
                 let mut tx = self.writer().begin().await?;
+                if blocked_between(&mut *tx, me, other).await? {
+                    return Err(StoreError::Refused(Refusal::Blocked));
+                }
                 if let Some(conversation) = load_conversation(&mut *tx, id).await? {
                     return Ok(OpenedDirect { conversation, created: false });
                 }

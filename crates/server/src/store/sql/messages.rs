@@ -36,6 +36,14 @@ macro_rules! sql_messages {
             }
         }
 
+        /// Binds `ids` as a comma-separated list (inside an `IN (…)`).
+        fn list(qb: &mut QueryBuilder<'_, $db>, ids: &HashSet<Uuid>) {
+            let mut sep = qb.separated(", ");
+            for id in ids {
+                sep.push_bind(*id);
+            }
+        }
+
         /// Which of `pairs` (conversation, user) are a user taking part in that conversation.
         async fn taking_part(conn: &mut Conn, pairs: &HashSet<(Uuid, Uuid)>) -> StoreResult<HashSet<(Uuid, Uuid)>> {
             if pairs.is_empty() {
@@ -46,12 +54,6 @@ macro_rules! sql_messages {
             let mut qb = QueryBuilder::<$db>::new(
                 "SELECT conversation_id, user_id FROM direct_conversation_participants WHERE conversation_id IN (",
             );
-            let list = |qb: &mut QueryBuilder<'_, $db>, ids: &HashSet<Uuid>| {
-                let mut sep = qb.separated(", ");
-                for id in ids {
-                    sep.push_bind(*id);
-                }
-            };
             list(&mut qb, &convs);
             qb.push(") AND user_id IN (");
             list(&mut qb, &users);
@@ -65,6 +67,40 @@ macro_rules! sql_messages {
             qb.push(")");
             let found: Vec<(Uuid, Uuid)> = qb.build_query_as().fetch_all(conn).await?;
             Ok(found.into_iter().filter(|p| pairs.contains(p)).collect())
+        }
+
+        /// Of `pairs` (conversation, sender), those of direct conversations whose other person
+        /// has blocked the sender or was blocked by them.
+        async fn blocked_senders(conn: &mut Conn, pairs: &HashSet<(Uuid, Uuid)>) -> StoreResult<HashSet<(Uuid, Uuid)>> {
+            let mut out = HashSet::new();
+            if pairs.is_empty() {
+                return Ok(out);
+            }
+            // One query first: most batches have no sender in any block, and stop here.
+            let senders: HashSet<Uuid> = pairs.iter().map(|&(_, s)| s).collect();
+            let mut qb = QueryBuilder::<$db>::new("SELECT blocker_id FROM blocks WHERE blocker_id IN (");
+            list(&mut qb, &senders);
+            qb.push(") OR blocked_id IN (");
+            list(&mut qb, &senders);
+            qb.push(") LIMIT 1");
+            if qb.build_query_scalar::<Uuid>().fetch_optional(&mut *conn).await?.is_none() {
+                return Ok(out);
+            }
+            for &(conversation, sender) in pairs {
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM direct_conversation_participants p JOIN blocks b ON \
+                     (b.blocker_id = p.user_id AND b.blocked_id = $2) OR (b.blocker_id = $2 AND b.blocked_id = p.user_id) \
+                     WHERE p.conversation_id = $1 AND p.user_id <> $2",
+                )
+                .bind(conversation)
+                .bind(sender)
+                .fetch_one(&mut *conn)
+                .await?;
+                if n > 0 {
+                    out.insert((conversation, sender));
+                }
+            }
+            Ok(out)
         }
 
         /// Stores `batch` in one transaction. Answers each message's outcome and the last seq
@@ -100,6 +136,7 @@ macro_rules! sql_messages {
                 .map(|(sender, m)| (m.conversation_id, *sender))
                 .collect();
             let allowed = taking_part(&mut *tx, &wanted).await?;
+            let blocked = blocked_senders(&mut *tx, &allowed).await?;
 
             let mut slots = Vec::with_capacity(batch.len());
             let mut fresh: Vec<(Uuid, &NewMessage)> = Vec::new();
@@ -113,6 +150,8 @@ macro_rules! sql_messages {
                     Slot::Repeat(at)
                 } else if !allowed.contains(&(m.conversation_id, *sender)) {
                     Slot::Done(Err(StoreError::NotFound))
+                } else if blocked.contains(&(m.conversation_id, *sender)) {
+                    Slot::Done(Err(StoreError::Refused(Refusal::Blocked)))
                 } else {
                     claimed.insert(m.message_id, fresh.len());
                     fresh.push((*sender, m));

@@ -257,6 +257,18 @@ macro_rules! sql_helpers {
             Ok(qb.build_query_as::<UserRow>().fetch_all(conn).await?)
         }
 
+        /// Whether either of the two has blocked the other.
+        async fn blocked_between(conn: &mut Conn, a: Uuid, b: Uuid) -> StoreResult<bool> {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM blocks WHERE (blocker_id = $1 AND blocked_id = $2) OR (blocker_id = $2 AND blocked_id = $1)",
+            )
+            .bind(a)
+            .bind(b)
+            .fetch_one(conn)
+            .await?;
+            Ok(n > 0)
+        }
+
         async fn profiles_of(conn: &mut Conn, ids: &[Uuid], today: NaiveDate) -> StoreResult<Vec<Profile>> {
             load_users(conn, ids).await?.into_iter().map(|u| u.into_profile(today)).collect()
         }

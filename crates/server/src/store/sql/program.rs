@@ -24,6 +24,56 @@ macro_rules! sql_program {
                 .fetch_all(self.reader())
                 .await?)
             }
+
+            async fn block(&self, me: Uuid, user: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+                if me == user {
+                    return Err(StoreError::Rule { field: "user_id", code: "self" });
+                }
+                let mut tx = self.writer().begin().await?;
+                if load_user(&mut *tx, user).await?.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                let done = sqlx::query(
+                    "INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(me)
+                .bind(user)
+                .bind(micros(now))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn unblock(&self, me: Uuid, user: Uuid) -> StoreResult<()> {
+                sqlx::query("DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2")
+                    .bind(me)
+                    .bind(user)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            async fn kept_apart(&self, me: Uuid) -> StoreResult<HashSet<Uuid>> {
+                let ids: Vec<Uuid> = sqlx::query_scalar(
+                    "SELECT blocked_id FROM blocks WHERE blocker_id = $1 UNION SELECT blocker_id FROM blocks WHERE blocked_id = $1",
+                )
+                .bind(me)
+                .fetch_all(self.reader())
+                .await?;
+                Ok(ids.into_iter().collect())
+            }
+
+            async fn blocked(&self, me: Uuid, today: NaiveDate) -> StoreResult<Vec<Profile>> {
+                let mut conn = self.reader().acquire().await?;
+                let ids: Vec<Uuid> = sqlx::query_scalar("SELECT blocked_id FROM blocks WHERE blocker_id = $1")
+                    .bind(me)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                let mut profiles = profiles_of(&mut conn, &ids, today).await?;
+                profiles.sort_by(|a, b| a.username.cmp(&b.username));
+                Ok(profiles)
+            }
         }
     };
 }

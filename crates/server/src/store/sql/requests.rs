@@ -196,6 +196,9 @@ macro_rules! sql_requests {
                 let Some(mentor) = mentor.filter(|m| m.mentor_status) else {
                     return Err(StoreError::Rule { field: "mentor_id", code: "not_a_mentor" });
                 };
+                if blocked_between(&mut *tx, mentee, mentor.user_id).await? {
+                    return Err(StoreError::Refused(Refusal::Blocked));
+                }
                 let (asked, mentored): (i64, i64) = sqlx::query_as(
                     "SELECT (SELECT count(*) FROM mentorship_requests WHERE mentee_id = $1 AND mentor_id = $2 AND status = 'pending'), \
                      (SELECT count(*) FROM mentorships WHERE mentee_id = $1 AND mentor_id = $2 AND status = 'active')",
