@@ -214,7 +214,8 @@ impl Replica {
         now: DateTime<Utc>,
         lead: chrono::TimeDelta,
     ) -> ClientResult<Vec<(Session, Uuid, Uuid)>> {
-        let mut tx = self.write().await?;
+        // Read first, on the pool: the engine asks every 20 seconds, and nearly always nothing
+        // is due, so the writers' lock is taken only when something is.
         let rows: Vec<(String, Uuid, Uuid)> = sqlx::query_as(
             "SELECT s.record, m.mentor_id, m.mentee_id FROM mentorship_sessions s \
              JOIN mentorships m USING (mentorship_id) \
@@ -223,24 +224,36 @@ impl Replica {
         )
         .bind(now - lead)
         .bind(now + lead)
-        .fetch_all(&mut *tx)
+        .fetch_all(self.pool())
         .await?;
-        let mut due = Vec::new();
+        let mut candidates = Vec::new();
         for (json, mentor, mentee) in rows {
             let s: Session = decode(&json)?;
             // Stored times compare as text: the precise test is on the record.
-            if s.status != SessionStatus::Confirmed
-                || s.starts_at <= now
-                || s.starts_at - lead > now
+            if s.status == SessionStatus::Confirmed
+                && s.starts_at > now
+                && s.starts_at - lead <= now
             {
-                continue;
+                candidates.push((s, mentor, mentee));
             }
-            sqlx::query("INSERT INTO session_reminders (session_id, shown_at) VALUES ($1, $2)")
-                .bind(s.session_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            due.push((s, mentor, mentee));
+        }
+        if candidates.is_empty() {
+            return Ok(candidates);
+        }
+        let mut tx = self.write().await?;
+        let mut due = Vec::new();
+        for c in candidates {
+            // Taken here, once: a reminder another caller took meanwhile is not answered again.
+            let taken = sqlx::query(
+                "INSERT INTO session_reminders (session_id, shown_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(c.0.session_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if taken.rows_affected() == 1 {
+                due.push(c);
+            }
         }
         tx.commit().await?;
         Ok(due)

@@ -50,6 +50,16 @@ macro_rules! sql_sessions {
             Ok((session, m))
         }
 
+        impl $store {
+            /// Reads a session back after a change in `tx`, tells the mentorship's two people
+            /// by sync, and commits: the last step of every session write.
+            async fn session_saved(&self, mut tx: Tx<'_>, m: &Mentorship, id: Uuid) -> StoreResult<Session> {
+                let session = load_session(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
+                self.commit_logged(tx, &pair_changes(people(m), ChangeKind::Session, &session)).await?;
+                Ok(session)
+            }
+        }
+
         /// A session's notes as stored: the merged document, its text and when it last changed.
         async fn load_notes(conn: &mut Conn, id: Uuid) -> StoreResult<(Vec<u8>, Option<DateTime<Utc>>)> {
             let row: Option<(Vec<u8>, DateTime<Utc>)> =
@@ -94,9 +104,7 @@ macro_rules! sql_sessions {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                let created = load_session(&mut *tx, s.session_id).await?.ok_or(StoreError::NotFound)?;
-                self.commit_logged(tx, &pair_changes(people(&m), ChangeKind::Session, &created)).await?;
-                Ok((created, true))
+                Ok((self.session_saved(tx, &m, s.session_id).await?, true))
             }
 
             async fn edit_session(&self, user: Uuid, id: Uuid, patch: SessionPatch, now: DateTime<Utc>) -> StoreResult<Session> {
@@ -117,9 +125,7 @@ macro_rules! sql_sessions {
                 push_set!(qb, "agenda", patch.agenda);
                 qb.push(" WHERE session_id = ").push_bind(id);
                 qb.build().execute(&mut *tx).await?;
-                let session = load_session(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
-                self.commit_logged(tx, &pair_changes(people(&m), ChangeKind::Session, &session)).await?;
-                Ok(session)
+                self.session_saved(tx, &m, id).await
             }
 
             async fn confirm_session(&self, user: Uuid, id: Uuid, now: DateTime<Utc>) -> StoreResult<Session> {
@@ -141,9 +147,7 @@ macro_rules! sql_sessions {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                let session = load_session(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
-                self.commit_logged(tx, &pair_changes(people(&m), ChangeKind::Session, &session)).await?;
-                Ok(session)
+                self.session_saved(tx, &m, id).await
             }
 
             async fn cancel_session(&self, user: Uuid, id: Uuid, reason: Option<String>, now: DateTime<Utc>) -> StoreResult<Session> {
@@ -165,9 +169,7 @@ macro_rules! sql_sessions {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                let session = load_session(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
-                self.commit_logged(tx, &pair_changes(people(&m), ChangeKind::Session, &session)).await?;
-                Ok(session)
+                self.session_saved(tx, &m, id).await
             }
 
             async fn mentorship_session(&self, user: Uuid, id: Uuid) -> StoreResult<(Session, Mentorship)> {
