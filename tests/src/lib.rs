@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 pub mod proxy;
+pub mod socket_watch;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -3,38 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use futures_util::StreamExt;
 use lodestar_server::auth::{new_token, token_hash};
+use lodestar_tests::socket_watch::{closed_within, next, Next};
 use lodestar_tests::{open_events, Backend, EventSocket, TestServer, User, PASSWORD};
 use serde_json::json;
-use tokio_tungstenite::tungstenite::Message;
-
-/// What the socket does next within `wait`: a frame of changes, or the server's close.
-#[derive(Debug)]
-enum Next {
-    Changes(serde_json::Value),
-    Closed(Option<String>),
-    Nothing,
-}
-
-async fn next(socket: &mut EventSocket, wait: Duration) -> Next {
-    let deadline = tokio::time::Instant::now() + wait;
-    loop {
-        match tokio::time::timeout_at(deadline, socket.next()).await {
-            Err(_) => return Next::Nothing,
-            Ok(None) | Ok(Some(Err(_))) => return Next::Closed(None),
-            Ok(Some(Ok(Message::Close(frame)))) => {
-                return Next::Closed(frame.map(|f| f.reason.to_string()))
-            }
-            Ok(Some(Ok(Message::Text(t)))) => {
-                return Next::Changes(serde_json::from_str(t.as_str()).unwrap())
-            }
-            Ok(Some(Ok(_))) => {}
-        }
-    }
-}
 
 /// A frame of changes holding a message, or the test fails.
 #[track_caller]
@@ -47,18 +21,10 @@ fn has_message(next: Next) -> bool {
     }
 }
 
-/// Waits for the close; fails on any frame of changes before it.
+/// Waits for the close; fails on any frame of changes before it or another reason.
 async fn expect_closed_within(socket: &mut EventSocket, wait: Duration, what: &str) {
-    let started = Instant::now();
-    match next(socket, wait).await {
-        Next::Closed(reason) => {
-            assert!(started.elapsed() <= wait, "{what}: closed after {:?}", started.elapsed());
-            if let Some(reason) = reason {
-                assert!(reason.contains("revoked") || reason.is_empty(), "{what}: {reason}");
-            }
-        }
-        other => panic!("{what}: expected the socket closed within {wait:?}, got {other:?}"),
-    }
+    let (reason, _) = closed_within(socket, wait, what).await;
+    assert!(reason.contains("revoked") || reason.is_empty(), "{what}: {reason}");
 }
 
 async fn pair(s: &TestServer) -> (User, User, uuid::Uuid) {

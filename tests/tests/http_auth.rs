@@ -536,7 +536,7 @@ async fn health_answers_ok(backend: Backend) {
 }
 
 /// Every route of API.md, as (method, path).
-const ROUTES: [(&str, &str); 45] = [
+const ROUTES: [(&str, &str); 57] = [
     ("get", "/v1/health"),
     ("get", "/v1/openapi.json"),
     ("post", "/v1/auth/register"),
@@ -582,6 +582,18 @@ const ROUTES: [(&str, &str); 45] = [
     ("post", "/v1/sessions/{id}/cancel"),
     ("get", "/v1/sessions/{id}/calendar.ics"),
     ("post", "/v1/sessions/{id}/feedback"),
+    ("get", "/v1/sessions/{id}/notes"),
+    ("post", "/v1/sessions/{id}/notes"),
+    ("post", "/v1/blocks"),
+    ("get", "/v1/blocks"),
+    ("delete", "/v1/blocks/{id}"),
+    ("post", "/v1/reports"),
+    ("get", "/v1/admin/reports"),
+    ("post", "/v1/admin/reports/{id}/resolve"),
+    ("post", "/v1/admin/users/{id}/suspend"),
+    ("delete", "/v1/admin/users/{id}/suspend"),
+    ("get", "/v1/admin/suspended"),
+    ("get", "/v1/admin/audit"),
 ];
 
 /// `/v1/groups/{id}` and `/v1/groups/{group_id}` name the same route.

@@ -64,6 +64,9 @@ pub enum ApiError {
     /// 403 or 409: a rule of the program refuses the action (PROGRAM.md), with its own code.
     #[error("{0}")]
     Refused(Refusal),
+    /// 403 `suspended`: the account is suspended; the text says why.
+    #[error("your program's coordinators suspended this account: {0}")]
+    Suspended(String),
 }
 
 impl ApiError {
@@ -82,9 +85,12 @@ impl ApiError {
             ApiError::Unavailable { .. } => ErrorCode::Unavailable,
             ApiError::Timeout => ErrorCode::Timeout,
             ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::Suspended(_) => ErrorCode::Suspended,
             ApiError::Refused(r) => match r {
-                Refusal::AlreadyAsked | Refusal::Ended | Refusal::Cancelled => ErrorCode::Conflict,
-                Refusal::TooManyPending => ErrorCode::LimitReached,
+                Refusal::AlreadyAsked | Refusal::Ended | Refusal::Cancelled | Refusal::Resolved => {
+                    ErrorCode::Conflict
+                }
+                Refusal::TooManyPending | Refusal::TooManyReports => ErrorCode::LimitReached,
                 Refusal::MentorUnavailable => ErrorCode::Unavailable,
                 Refusal::NotPending => ErrorCode::NotPending,
                 Refusal::WrongParty | Refusal::OwnProposal => ErrorCode::Forbidden,
@@ -108,6 +114,7 @@ impl ApiError {
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Suspended(_) => StatusCode::FORBIDDEN,
             ApiError::Refused(Refusal::WrongParty | Refusal::OwnProposal | Refusal::Blocked) => {
                 StatusCode::FORBIDDEN
             }

@@ -204,3 +204,24 @@ impl FromRequestParts<AppState> for Caller {
         Ok(Caller { user_id, token_hash })
     }
 }
+
+/// A signed-in coordinator: every admin route takes one, so none can forget the check. Anyone
+/// else gets 403 `forbidden`, whatever the route names.
+#[derive(Debug, Clone)]
+pub struct Coordinator(pub Caller);
+
+impl FromRequestParts<AppState> for Coordinator {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        if state.store.is_coordinator(caller.user_id).await? {
+            Ok(Coordinator(caller))
+        } else {
+            Err(ApiError::Forbidden("only the program's coordinators may do that"))
+        }
+    }
+}

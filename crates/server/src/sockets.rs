@@ -33,6 +33,8 @@ pub enum Closed {
     Revoked,
     /// The user opened more than [`MAX_PER_USER`] sockets; this was the oldest.
     Replaced,
+    /// The program's coordinators suspended the user.
+    Suspended,
 }
 
 impl Closed {
@@ -41,6 +43,8 @@ impl Closed {
         match self {
             Closed::Revoked => "the session was revoked or expired; sign in again",
             Closed::Replaced => "too many event sockets for this user; the oldest was closed",
+            // The client reads the leading code to tell the person why they were signed out.
+            Closed::Suspended => "suspended: your program's coordinators suspended this account",
         }
     }
 }
@@ -135,14 +139,37 @@ impl Sockets {
             }
         };
         let valid: std::collections::HashSet<String> = valid.into_iter().collect();
-        self.close_where(|e| !valid.contains(&e.token_hash), Closed::Revoked);
+        let doomed: Vec<Uuid> = {
+            let map = self.lock();
+            map.iter()
+                .filter(|(_, entries)| entries.iter().any(|e| !valid.contains(&e.token_hash)))
+                .map(|(user, _)| *user)
+                .collect()
+        };
+        if doomed.is_empty() {
+            return;
+        }
+        // A suspension made on another instance (or by another process) closes with its own
+        // reason, so the client can say why; a failed look-up only loses that reason.
+        let suspended: std::collections::HashSet<Uuid> =
+            store.suspended_among(&doomed).await.unwrap_or_default().into_iter().collect();
+        self.close_where(
+            |user, e| !valid.contains(&e.token_hash) && !suspended.contains(user),
+            Closed::Revoked,
+        );
+        self.close_where(|user, _| suspended.contains(user), Closed::Suspended);
     }
 
-    fn close_where(&self, mut doomed: impl FnMut(&Entry) -> bool, why: Closed) {
+    /// Closes every socket of `user` at once (a suspension made on this instance).
+    pub fn close_user(&self, user: Uuid, why: Closed) {
+        self.close_where(|u, _| *u == user, why);
+    }
+
+    fn close_where(&self, mut doomed: impl FnMut(&Uuid, &Entry) -> bool, why: Closed) {
         let mut map = self.lock();
-        for entries in map.values_mut() {
+        for (user, entries) in map.iter_mut() {
             entries.retain(|e| {
-                if doomed(e) {
+                if doomed(user, e) {
                     let _ = e.close.send(Some(why));
                     false
                 } else {

@@ -9,6 +9,7 @@
 
 mod mentorships;
 mod program;
+mod safety;
 mod sessions;
 
 use std::collections::HashSet;

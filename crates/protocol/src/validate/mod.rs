@@ -13,12 +13,14 @@ use std::collections::BTreeMap;
 pub mod field_limits;
 pub mod forms;
 pub mod mentorship;
+pub mod program;
 pub mod rules;
 pub mod sessions;
 
 pub use field_limits::{field_limit, FieldLimit, LimitUnit, FIELD_LIMITS};
 pub use forms::*;
 pub use mentorship::*;
+pub use program::*;
 pub use rules::*;
 pub use sessions::*;
 

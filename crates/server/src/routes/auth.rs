@@ -49,7 +49,9 @@ pub async fn register(
 /// Signs in with a username or email and a password.
 #[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = AuthResponse), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "`suspended`: the program's coordinators suspended the account; the message says why"),
+        (status = 422, body = ErrorBody),
         (status = 429, body = ErrorBody, description = "Too many failures; see Retry-After"),
         (status = 503, body = ErrorBody, description = "The password hasher is saturated; see Retry-After")))]
 pub async fn login(
@@ -69,6 +71,10 @@ pub async fn login(
         return Err(ApiError::Unauthorized("wrong login or password"));
     };
     attempt.succeeded(s.store.as_ref()).await?;
+    // Said only to whoever knows the password.
+    if let Some(reason) = record.suspended {
+        return Err(ApiError::Suspended(reason));
+    }
     let token = issue(&s, record.user_id, now).await?;
     let user = s.store.me(record.user_id, now.date_naive()).await?;
     Ok(Json(AuthResponse { token, user }))

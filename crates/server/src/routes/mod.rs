@@ -1,6 +1,7 @@
 //! Every route of API.md, one file per resource. Each handler carries its `#[utoipa::path]`,
 //! and the router is built from those, so `GET /v1/openapi.json` cannot drift from the code.
 
+mod admin;
 mod auth;
 mod blocks;
 mod conversations;
@@ -9,6 +10,7 @@ mod me;
 mod mentorships;
 mod messages;
 mod meta;
+mod reports;
 mod requests;
 mod sessions;
 mod statuses;
@@ -81,6 +83,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::create, requests::list))
         .routes(routes!(blocks::block, blocks::list))
         .routes(routes!(blocks::unblock))
+        .routes(routes!(reports::file))
+        .routes(routes!(admin::reports))
+        .routes(routes!(admin::resolve))
+        .routes(routes!(admin::suspend, admin::unsuspend))
+        .routes(routes!(admin::suspended))
+        .routes(routes!(admin::audit))
         .routes(routes!(requests::accept))
         .routes(routes!(requests::decline))
         .routes(routes!(requests::withdraw))

@@ -53,6 +53,8 @@ pub(crate) mod mentorship_records;
 mod postgres;
 mod program;
 pub(crate) mod records;
+mod safety;
+pub(crate) mod safety_records;
 mod sqlite;
 mod traits;
 
@@ -63,6 +65,7 @@ use uuid::Uuid;
 
 pub use postgres::PgStore;
 pub use program::ProgramStore;
+pub use safety::{FiledReport, SafetyStore};
 pub use sqlite::SqliteStore;
 pub use traits::{
     AccountStore, ConversationStore, GroupStore, MentorshipStore, ProfileStore, RequestStore,
@@ -140,6 +143,12 @@ pub enum Refusal {
     /// 403 `blocked`: one of the two people has blocked the other.
     #[error("one of you has blocked the other")]
     Blocked,
+    /// 409 `conflict`: the report was resolved already.
+    #[error("this report was already resolved")]
+    Resolved,
+    /// 409 `limit_reached`: the reporter has as many open reports as allowed.
+    #[error("you have 20 open reports; the program's coordinators will look at them first")]
+    TooManyReports,
 }
 
 impl StoreError {
@@ -239,6 +248,8 @@ pub struct LoginRecord {
     pub user_id: Uuid,
     /// The argon2id PHC string.
     pub password_hash: String,
+    /// Why the account is suspended, when it is.
+    pub suspended: Option<String>,
 }
 
 /// Raises the watched seq to `seq` if it is newer.

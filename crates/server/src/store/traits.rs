@@ -410,6 +410,7 @@ pub trait Store:
     + SessionStore
     + SyncStore
     + super::ProgramStore
+    + super::SafetyStore
 {
 }
 
@@ -423,5 +424,6 @@ impl<T> Store for T where
         + SessionStore
         + SyncStore
         + super::ProgramStore
+        + super::SafetyStore
 {
 }

@@ -80,13 +80,18 @@ macro_rules! sql_accounts {
             }
 
             async fn find_login(&self, login: &str) -> StoreResult<Option<LoginRecord>> {
-                let row: Option<(Uuid, String)> = sqlx::query_as(
-                    "SELECT user_id, password_hash FROM users WHERE lower(username) = lower($1) OR lower(email) = lower($1)",
+                let row: Option<(Uuid, String, Option<DateTime<Utc>>, Option<String>)> = sqlx::query_as(
+                    "SELECT user_id, password_hash, suspended_at, suspended_reason FROM users \
+                     WHERE lower(username) = lower($1) OR lower(email) = lower($1)",
                 )
                 .bind(login.trim())
                 .fetch_optional(self.reader())
                 .await?;
-                Ok(row.map(|(user_id, password_hash)| LoginRecord { user_id, password_hash }))
+                Ok(row.map(|(user_id, password_hash, suspended_at, reason)| LoginRecord {
+                    user_id,
+                    password_hash,
+                    suspended: suspended_at.map(|_| reason.unwrap_or_default()),
+                }))
             }
 
             async fn password_hash(&self, user_id: Uuid) -> StoreResult<String> {
@@ -134,7 +139,8 @@ macro_rules! sql_accounts {
             }
 
             async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Uuid>> {
-                Ok(sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+                Ok(sqlx::query_scalar("SELECT s.user_id FROM sessions s JOIN users u ON u.user_id = s.user_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.suspended_at IS NULL")
                     .bind(token_hash)
                     .bind(now)
                     .fetch_optional(self.reader())
@@ -145,8 +151,11 @@ macro_rules! sql_accounts {
                 let mut valid = Vec::with_capacity(token_hashes.len());
                 // Bounded lists: SQLite and PostgreSQL both take this many parameters at once.
                 for chunk in token_hashes.chunks(1_000) {
-                    let mut qb = QueryBuilder::<$db>::new("SELECT token_hash FROM sessions WHERE expires_at > ");
-                    qb.push_bind(micros(now)).push(" AND token_hash IN (");
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "SELECT s.token_hash FROM sessions s JOIN users u ON u.user_id = s.user_id \
+                         WHERE u.suspended_at IS NULL AND s.expires_at > ",
+                    );
+                    qb.push_bind(micros(now)).push(" AND s.token_hash IN (");
                     let mut list = qb.separated(", ");
                     for hash in chunk {
                         list.push_bind(hash);

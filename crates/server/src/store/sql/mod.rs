@@ -117,6 +117,8 @@ mod program;
 #[macro_use]
 mod requests;
 #[macro_use]
+mod safety;
+#[macro_use]
 mod sessions;
 #[macro_use]
 mod sync;
@@ -136,6 +138,7 @@ macro_rules! impl_store {
         sql_sessions!($store, $db);
         sql_sync!($store, $db);
         sql_program!($store, $db);
+        sql_safety!($store, $db);
     };
 }
 

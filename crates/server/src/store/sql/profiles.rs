@@ -74,7 +74,7 @@ macro_rules! sql_profiles {
             }
 
             async fn search_users(&self, q: &UsersQuery, limit: i64, today: NaiveDate) -> StoreResult<Vec<Profile>> {
-                let mut qb = QueryBuilder::<$db>::new(concat!("SELECT ", user_columns!(), " FROM users WHERE 1 = 1"));
+                let mut qb = QueryBuilder::<$db>::new(concat!("SELECT ", user_columns!(), " FROM users WHERE suspended_at IS NULL"));
                 if let Some(u) = q.username.as_deref() {
                     qb.push(" AND lower(username) = ").push_bind(u.trim().to_lowercase());
                 }
@@ -122,9 +122,9 @@ macro_rules! sql_profiles {
 
             async fn profiles_by_role(&self, mentors: bool, exclude: Uuid, today: NaiveDate) -> StoreResult<Vec<Profile>> {
                 let sql = if mentors {
-                    concat!("SELECT ", user_columns!(), " FROM users WHERE mentor_status = $1 AND user_id <> $2 ORDER BY created_at IS NOT NULL, created_at LIMIT 5000")
+                    concat!("SELECT ", user_columns!(), " FROM users WHERE mentor_status = $1 AND user_id <> $2 AND suspended_at IS NULL ORDER BY created_at IS NOT NULL, created_at LIMIT 5000")
                 } else {
-                    concat!("SELECT ", user_columns!(), " FROM users WHERE mentee_status = $1 AND user_id <> $2 ORDER BY created_at IS NOT NULL, created_at LIMIT 5000")
+                    concat!("SELECT ", user_columns!(), " FROM users WHERE mentee_status = $1 AND user_id <> $2 AND suspended_at IS NULL ORDER BY created_at IS NOT NULL, created_at LIMIT 5000")
                 };
                 sqlx::query_as::<_, UserRow>(sql)
                     .bind(true)
