@@ -16,8 +16,8 @@ use lodestar_client::replica::{
 use lodestar_client::transport::Transport;
 use lodestar_protocol::validate::{FieldLimit, LimitUnit, FIELD_LIMITS};
 use lodestar_protocol::{
-    ConversationType, ErrorCode, Feedback, Fit, GoalStatus, Match, Me, MentorshipStatus, Message,
-    Profile, RequestBox, RequestStatus, Role, SessionStatus,
+    ConversationType, DeliveryStatus, ErrorCode, Feedback, Fit, GoalStatus, Match, Me,
+    MentorshipStatus, Message, Profile, RequestBox, RequestStatus, Role, SessionStatus,
 };
 
 /// The whole file.
@@ -25,6 +25,7 @@ pub fn typescript() -> Result<String, String> {
     let mut d = Declarations::default();
     // protocol
     d.add::<Profile>().add::<Me>().add::<ConversationType>().add::<Role>().add::<Message>();
+    d.add::<DeliveryStatus>();
     d.add::<Match>().add::<ErrorCode>().add::<FieldLimit>().add::<LimitUnit>();
     // replica and engine
     d.add::<ConversationItem>().add::<MessageStatus>().add::<MessageItem>().add::<SearchHit>();

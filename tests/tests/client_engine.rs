@@ -337,6 +337,8 @@ async fn search_is_fast_on_a_large_replica() {
             media_url: None,
             sent_at: Utc::now(),
             seq: i as i64 + 1,
+            status: Default::default(),
+            held_reason: None,
         })
         .collect();
     replica.store_messages(&messages).await.unwrap();
@@ -384,6 +386,8 @@ async fn a_long_prefix_finds_whole_words_newest_first() {
             media_url: None,
             sent_at: Utc::now(),
             seq: i as i64 + 1,
+            status: Default::default(),
+            held_reason: None,
         })
         .collect();
     replica.store_messages(&messages).await.unwrap();

@@ -536,7 +536,7 @@ async fn health_answers_ok(backend: Backend) {
 }
 
 /// Every route of API.md, as (method, path).
-const ROUTES: [(&str, &str); 57] = [
+const ROUTES: [(&str, &str); 60] = [
     ("get", "/v1/health"),
     ("get", "/v1/openapi.json"),
     ("post", "/v1/auth/register"),
@@ -594,6 +594,9 @@ const ROUTES: [(&str, &str); 57] = [
     ("delete", "/v1/admin/users/{id}/suspend"),
     ("get", "/v1/admin/suspended"),
     ("get", "/v1/admin/audit"),
+    ("get", "/v1/admin/held"),
+    ("post", "/v1/admin/held/{id}/release"),
+    ("post", "/v1/admin/held/{id}/reject"),
 ];
 
 /// `/v1/groups/{id}` and `/v1/groups/{group_id}` name the same route.

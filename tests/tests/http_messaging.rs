@@ -12,8 +12,16 @@ use uuid::Uuid;
 
 const CONVERSATION_KEYS: [&str; 5] =
     ["conversation_id", "type", "group_id", "created_at", "participants"];
-const MESSAGE_KEYS: [&str; 7] =
-    ["message_id", "conversation_id", "sender_id", "content", "media_url", "sent_at", "seq"];
+const MESSAGE_KEYS: [&str; 8] = [
+    "message_id",
+    "conversation_id",
+    "sender_id",
+    "content",
+    "media_url",
+    "sent_at",
+    "seq",
+    "status",
+];
 
 fn keys(v: &Value) -> BTreeSet<&str> {
     v.as_object().unwrap().keys().map(String::as_str).collect()

@@ -28,7 +28,10 @@ async fn every_admin_route_refuses_members(backend: Backend) {
     let ann = api.register("ann").await;
     let ben = api.register("ben").await;
     let report = Uuid::new_v4();
-    let admin: [(reqwest::Method, String, Option<Value>); 7] = [
+    let admin: [(reqwest::Method, String, Option<Value>); 10] = [
+        (reqwest::Method::GET, "/v1/admin/held".into(), None),
+        (reqwest::Method::POST, format!("/v1/admin/held/{report}/release"), None),
+        (reqwest::Method::POST, format!("/v1/admin/held/{report}/reject"), None),
         (reqwest::Method::GET, "/v1/admin/reports".into(), None),
         (reqwest::Method::GET, "/v1/admin/reports?status=resolved".into(), None),
         (

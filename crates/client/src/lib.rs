@@ -23,4 +23,4 @@ pub mod transport;
 pub use api::Api;
 pub use client::Client;
 pub use error::{ClientError, ClientResult};
-pub use replica::Replica;
+pub use replica::{held_words, Replica};

@@ -220,6 +220,33 @@ pub struct Message {
     pub sent_at: DateTime<Utc>,
     /// The server's order of messages.
     pub seq: i64,
+    /// `delivered`, or (in a conversation between a minor and an adult) `held` for a
+    /// coordinator or `rejected` by one: seen only by its sender until released.
+    #[serde(default)]
+    pub status: DeliveryStatus,
+    /// Why it was held: `email`, `phone` or `link`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_reason: Option<String>,
+}
+
+status_enum! {
+    /// Whether a message reached its conversation (PROGRAM.md, "Minors").
+    DeliveryStatus {
+        /// Everyone in the conversation sees it.
+        Delivered = "delivered",
+        /// Waiting for a coordinator; only its sender sees it.
+        Held = "held",
+        /// A coordinator refused it; only its sender sees it.
+        Rejected = "rejected",
+    }
+}
+
+// `status_enum!` derives for every status enum; only this one has a default.
+#[allow(clippy::derivable_impls)]
+impl Default for DeliveryStatus {
+    fn default() -> Self {
+        DeliveryStatus::Delivered
+    }
 }
 
 /// A read receipt.

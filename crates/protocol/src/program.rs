@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use std::collections::BTreeMap;
+
 use crate::{Message, Profile};
 
 /// `POST /v1/blocks`: whom to block.
@@ -237,4 +239,16 @@ pub struct AuditQuery {
     pub before: Option<i64>,
     /// 1 to 200; 50 by default.
     pub limit: Option<i64>,
+}
+
+/// `GET /v1/admin/held`: messages waiting for a coordinator, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HeldList {
+    /// Each with `status: held` and its `held_reason`.
+    pub messages: Vec<Message>,
+    /// Each held message's id to the person it was sent to.
+    pub recipients: BTreeMap<Uuid, Uuid>,
+    /// Everyone the messages name: their senders and recipients.
+    pub users: Vec<Profile>,
 }

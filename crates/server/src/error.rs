@@ -87,14 +87,17 @@ impl ApiError {
             ApiError::Internal(_) => ErrorCode::Internal,
             ApiError::Suspended(_) => ErrorCode::Suspended,
             ApiError::Refused(r) => match r {
-                Refusal::AlreadyAsked | Refusal::Ended | Refusal::Cancelled | Refusal::Resolved => {
-                    ErrorCode::Conflict
-                }
+                Refusal::AlreadyAsked
+                | Refusal::Ended
+                | Refusal::Cancelled
+                | Refusal::Resolved
+                | Refusal::NotHeld => ErrorCode::Conflict,
                 Refusal::TooManyPending | Refusal::TooManyReports => ErrorCode::LimitReached,
                 Refusal::MentorUnavailable => ErrorCode::Unavailable,
                 Refusal::NotPending => ErrorCode::NotPending,
                 Refusal::WrongParty | Refusal::OwnProposal => ErrorCode::Forbidden,
                 Refusal::Blocked => ErrorCode::Blocked,
+                Refusal::Safeguarding => ErrorCode::Safeguarding,
             },
         }
     }
@@ -115,9 +118,12 @@ impl ApiError {
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Suspended(_) => StatusCode::FORBIDDEN,
-            ApiError::Refused(Refusal::WrongParty | Refusal::OwnProposal | Refusal::Blocked) => {
-                StatusCode::FORBIDDEN
-            }
+            ApiError::Refused(
+                Refusal::WrongParty
+                | Refusal::OwnProposal
+                | Refusal::Blocked
+                | Refusal::Safeguarding,
+            ) => StatusCode::FORBIDDEN,
             ApiError::Refused(_) => StatusCode::CONFLICT,
         }
     }

@@ -14,6 +14,7 @@ pub mod feed;
 pub mod live;
 pub mod matching;
 pub mod routes;
+pub mod safeguarding;
 pub mod serve;
 pub mod sockets;
 pub mod store;

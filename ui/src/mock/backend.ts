@@ -127,7 +127,7 @@ export function createBackend(opts: MockOptions) {
         if (content && content.length > 10_000) fail('validation_failed', 'too long', { content: 'too_long' });
         const id = `local-${crypto.randomUUID()}`;
         const item: MessageItem = {
-          message: { message_id: id, conversation_id: store.seed.id, sender_id: ME, content, media_url: media, sent_at: new Date().toISOString(), seq: 0 },
+          message: { message_id: id, conversation_id: store.seed.id, sender_id: ME, content, media_url: media, sent_at: new Date().toISOString(), seq: 0, status: "delivered" },
           sender_name: 'ada',
           status: { state: 'pending' },
         };

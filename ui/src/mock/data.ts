@@ -51,7 +51,7 @@ let seq = 1;
 function msg(conv: string, sender: string, content: string, msAgo: number, status: MessageItem['status'] = { state: 'received' }, media: string | null = null): MessageItem {
   const s = seq++;
   return {
-    message: { message_id: `${conv}-m${s}`, conversation_id: conv, sender_id: sender, content, media_url: media, sent_at: iso(msAgo), seq: s },
+    message: { message_id: `${conv}-m${s}`, conversation_id: conv, sender_id: sender, content, media_url: media, sent_at: iso(msAgo), seq: s, status: "delivered" },
     sender_name: userById(sender)?.username ?? null,
     status: sender === ME ? status : { state: 'received' },
   };
@@ -96,7 +96,7 @@ export function archiveMessage(i: number): MessageItem {
   return {
     message: {
       message_id: `c-alan-a${i}`, conversation_id: 'c-alan', sender_id: sender, content, media_url: null,
-      sent_at: iso(90 * MIN + (ARCHIVE_SIZE - 1 - i) * 5 * MIN), seq: ARCHIVE_SEQ_BASE + i,
+      sent_at: iso(90 * MIN + (ARCHIVE_SIZE - 1 - i) * 5 * MIN), seq: ARCHIVE_SEQ_BASE + i, status: 'delivered',
     },
     sender_name: mine ? 'ada' : 'alan',
     status: mine ? { state: 'read', read_by: 1, of: 1 } : { state: 'received' },

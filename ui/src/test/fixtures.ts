@@ -5,7 +5,7 @@ export const ME = 'u-me';
 export function message(p: Partial<Message> = {}): Message {
   return {
     message_id: 'm1', conversation_id: 'c1', sender_id: 'u-other', content: 'hello', media_url: null,
-    sent_at: new Date().toISOString(), seq: 1, ...p,
+    sent_at: new Date().toISOString(), seq: 1, status: 'delivered', ...p,
   };
 }
 

@@ -188,6 +188,8 @@ mod tests {
             media_url: None,
             sent_at: chrono::Utc::now(),
             seq,
+            status: Default::default(),
+            held_reason: None,
         }
     }
 

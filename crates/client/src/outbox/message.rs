@@ -1,7 +1,7 @@
 //! A message typed here: shown at once in its conversation (pending), sent in typing order.
 
 use chrono::{DateTime, Utc};
-use lodestar_protocol::{validate, Message, SendMessageRequest};
+use lodestar_protocol::{validate, DeliveryStatus, Message, SendMessageRequest};
 use uuid::Uuid;
 
 use super::{Action, Lane, OutboxAction, Subject, Summary, Tx};
@@ -73,6 +73,8 @@ impl Replica {
             media_url: body.media_url,
             sent_at: chrono::SubsecRound::trunc_subsecs(now, 6),
             seq: 0,
+            status: DeliveryStatus::Delivered,
+            held_reason: None,
         };
         let request = SendMessageRequest {
             message_id: message.message_id,

@@ -140,7 +140,8 @@ async fn insert_messages(
     }
     batch.sort_by_key(|m| (m.conversation_id, m.seq));
     let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
-        "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) ",
+        "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq, \
+         status, held_reason) ",
     );
     qb.push_values(batch.iter(), |mut b, m| {
         b.push_bind(m.message_id)
@@ -149,12 +150,15 @@ async fn insert_messages(
             .push_bind(m.content.clone())
             .push_bind(m.media_url.clone())
             .push_bind(m.sent_at)
-            .push_bind(m.seq);
+            .push_bind(m.seq)
+            .push_bind(m.status.as_str())
+            .push_bind(m.held_reason.clone());
     });
     qb.push(
         " ON CONFLICT (message_id) DO UPDATE SET conversation_id = excluded.conversation_id, \
          sender_id = excluded.sender_id, content = excluded.content, media_url = excluded.media_url, \
-         sent_at = excluded.sent_at, seq = excluded.seq",
+         sent_at = excluded.sent_at, seq = excluded.seq, status = excluded.status, \
+         held_reason = excluded.held_reason",
     );
     qb.build().execute(&mut **tx).await?;
     if retire == Retire::Outbox {
@@ -299,10 +303,11 @@ pub(super) async fn upsert_message(
     retire: Retire,
 ) -> ClientResult<()> {
     sqlx::query(
-        "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO UPDATE SET \
+        "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq, \
+         status, held_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (message_id) DO UPDATE SET \
          conversation_id = excluded.conversation_id, sender_id = excluded.sender_id, content = excluded.content, \
-         media_url = excluded.media_url, sent_at = excluded.sent_at, seq = excluded.seq",
+         media_url = excluded.media_url, sent_at = excluded.sent_at, seq = excluded.seq, \
+         status = excluded.status, held_reason = excluded.held_reason",
     )
     .bind(m.message_id)
     .bind(m.conversation_id)
@@ -311,6 +316,8 @@ pub(super) async fn upsert_message(
     .bind(&m.media_url)
     .bind(m.sent_at)
     .bind(m.seq)
+    .bind(m.status.as_str())
+    .bind(&m.held_reason)
     .execute(&mut **tx)
     .await?;
     // The server has it: whatever the outbox still says about it is done.

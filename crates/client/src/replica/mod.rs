@@ -28,7 +28,7 @@ pub use apply::ApplyStats;
 pub use groups::GroupRows;
 pub(crate) use outbox::enqueue;
 pub use outbox::{OutboxEntry, OutboxState};
-pub use queries::{ConversationItem, MessageItem, MessageStatus};
+pub use queries::{held_words, ConversationItem, MessageItem, MessageStatus};
 pub(crate) use records::store_me;
 pub use search::SearchHit;
 

@@ -3,7 +3,7 @@
 //! offline and unread counts agree with the server after a sync.
 
 use chrono::{DateTime, Utc};
-use lodestar_protocol::{ConversationType, Message};
+use lodestar_protocol::{ConversationType, DeliveryStatus, Message};
 use uuid::Uuid;
 
 use super::Replica;
@@ -55,6 +55,14 @@ pub enum MessageStatus {
     },
     /// The server has it; nobody has read it yet.
     Sent,
+    /// Held for review by the program's coordinators (it carries contact details between a
+    /// minor and an adult): the other person has not received it.
+    Held {
+        /// `email`, `phone` or `link`.
+        reason: String,
+    },
+    /// The program's coordinators refused it: it was never delivered.
+    Rejected,
     /// Read by `read_by` of the `of` other participants.
     Read {
         /// How many have read it.
@@ -62,6 +70,16 @@ pub enum MessageStatus {
         /// How many others could.
         of: i64,
     },
+}
+
+/// What a held message's reason code means, as the end of "it contains …".
+pub fn held_words(reason: &str) -> &'static str {
+    match reason {
+        "email" => "an email address",
+        "phone" => "a phone number",
+        "link" => "a link",
+        _ => "contact details",
+    }
 }
 
 /// A message as the conversation view shows it.
@@ -76,11 +94,21 @@ pub struct MessageItem {
     pub status: MessageStatus,
 }
 
-type MessageRow =
-    (Uuid, Uuid, Option<Uuid>, Option<String>, Option<String>, DateTime<Utc>, Option<i64>);
+type MessageRow = (
+    Uuid,
+    Uuid,
+    Option<Uuid>,
+    Option<String>,
+    Option<String>,
+    DateTime<Utc>,
+    Option<i64>,
+    String,
+    Option<String>,
+);
 
 fn message(row: MessageRow) -> Message {
-    let (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) = row;
+    let (message_id, conversation_id, sender_id, content, media_url, sent_at, seq, status, held) =
+        row;
     Message {
         message_id,
         conversation_id,
@@ -89,11 +117,13 @@ fn message(row: MessageRow) -> Message {
         media_url,
         sent_at,
         seq: seq.unwrap_or(0),
+        status: DeliveryStatus::parse(&status).unwrap_or_default(),
+        held_reason: held,
     }
 }
 
-const MESSAGE_COLUMNS: &str =
-    "m.message_id, m.conversation_id, m.sender_id, m.content, m.media_url, m.sent_at, m.seq";
+const MESSAGE_COLUMNS: &str = "m.message_id, m.conversation_id, m.sender_id, m.content, \
+     m.media_url, m.sent_at, m.seq, m.status, m.held_reason";
 
 /// Everyone in a conversation (`$1`): direct participants or group members.
 const PARTICIPANTS: &str = "SELECT user_id FROM direct_conversation_participants WHERE conversation_id = $1 \
@@ -211,6 +241,8 @@ impl Replica {
             Option<String>,
             DateTime<Utc>,
             Option<i64>,
+            String,
+            Option<String>,
             Option<String>,
             Option<String>,
             Option<String>,
@@ -235,14 +267,23 @@ impl Replica {
                     media,
                     sent_at,
                     seq,
+                    delivery,
+                    held,
                     sender_name,
                     state,
                     reason,
                     read_by,
                 )| {
-                    let message = message((id, conv, sender, content, media, sent_at, seq));
+                    let message =
+                        message((id, conv, sender, content, media, sent_at, seq, delivery, held));
                     let status = if message.sender_id != Some(me) {
                         MessageStatus::Received
+                    } else if message.status == DeliveryStatus::Held {
+                        MessageStatus::Held {
+                            reason: message.held_reason.clone().unwrap_or_default(),
+                        }
+                    } else if message.status == DeliveryStatus::Rejected {
+                        MessageStatus::Rejected
                     } else if message.seq == 0 {
                         match state.as_deref() {
                             Some("failed" | "blocked") => {

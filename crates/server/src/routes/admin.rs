@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
 use lodestar_protocol::{
-    validate, AuditList, AuditQuery, ErrorBody, Report, ReportAction, ReportList, ReportsQuery,
-    ResolveRequest, SuspendRequest, SuspensionList,
+    validate, AuditList, AuditQuery, ErrorBody, HeldList, Message, Report, ReportAction,
+    ReportList, ReportsQuery, ResolveRequest, SuspendRequest, SuspensionList,
 };
 
 use crate::error::ApiResult;
@@ -114,4 +114,40 @@ pub async fn audit(
     let (entries, has_more, users) =
         s.store.audit(q.before, limit, Utc::now().date_naive()).await?;
     Ok(Json(AuditList { entries, users, has_more }))
+}
+
+/// The messages held for review, oldest first, with whom each was sent to.
+#[utoipa::path(get, path = "/v1/admin/held", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = HeldList),
+        (status = 403, body = ErrorBody, description = "Not a coordinator")))]
+pub async fn held(State(s): State<AppState>, _: Coordinator) -> ApiResult<Json<HeldList>> {
+    Ok(Json(s.store.held(Utc::now().date_naive()).await?))
+}
+
+/// Releases a held message: delivered to its conversation now.
+#[utoipa::path(post, path = "/v1/admin/held/{id}/release", tag = "admin", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The held message")),
+    responses((status = 200, body = Message),
+        (status = 403, body = ErrorBody, description = "Not a coordinator"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Not held")))]
+pub async fn release(
+    State(s): State<AppState>,
+    Coordinator(me): Coordinator,
+    Id(id): Id,
+) -> ApiResult<Json<Message>> {
+    Ok(Json(s.store.review_held(me.user_id, id, true, Utc::now()).await?))
+}
+
+/// Rejects a held message: never delivered; its sender sees it rejected.
+#[utoipa::path(post, path = "/v1/admin/held/{id}/reject", tag = "admin", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The held message")),
+    responses((status = 200, body = Message),
+        (status = 403, body = ErrorBody, description = "Not a coordinator"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Not held")))]
+pub async fn reject(
+    State(s): State<AppState>,
+    Coordinator(me): Coordinator,
+    Id(id): Id,
+) -> ApiResult<Json<Message>> {
+    Ok(Json(s.store.review_held(me.user_id, id, false, Utc::now()).await?))
 }

@@ -143,6 +143,13 @@ pub enum Refusal {
     /// 403 `blocked`: one of the two people has blocked the other.
     #[error("one of you has blocked the other")]
     Blocked,
+    /// 403 `safeguarding`: a minor and an adult talk directly only inside an active mentorship
+    /// between the two.
+    #[error("a minor and an adult can only message each other inside a mentorship between them")]
+    Safeguarding,
+    /// 409 `conflict`: the message is not (or no longer) held.
+    #[error("this message is not waiting for review")]
+    NotHeld,
     /// 409 `conflict`: the report was resolved already.
     #[error("this report was already resolved")]
     Resolved,

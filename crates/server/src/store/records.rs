@@ -13,8 +13,8 @@
 use chrono::{DateTime, NaiveDate, SubsecRound, TimeDelta, Utc};
 use lodestar_protocol::validate::age_on;
 use lodestar_protocol::{
-    Change, ChangeKind, ChangeOp, Conversation, ConversationType, GroupMember, Me, Message,
-    Profile, Read, Role,
+    Change, ChangeKind, ChangeOp, Conversation, ConversationType, DeliveryStatus, GroupMember, Me,
+    Message, Profile, Read, Role,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -219,6 +219,9 @@ pub(crate) struct MessageRow {
     pub media_url: Option<String>,
     pub sent_at: DateTime<Utc>,
     pub seq: i64,
+    /// `delivered`, `held` or `rejected` (migration 0013).
+    pub status: String,
+    pub held_reason: Option<String>,
 }
 
 impl From<MessageRow> for Message {
@@ -231,6 +234,9 @@ impl From<MessageRow> for Message {
             media_url: r.media_url,
             sent_at: r.sent_at,
             seq: r.seq,
+            // The column's CHECK allows only the three spellings.
+            status: DeliveryStatus::parse(&r.status).unwrap_or(DeliveryStatus::Held),
+            held_reason: r.held_reason,
         }
     }
 }

@@ -5,7 +5,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lodestar_protocol::validate::NewReport;
-use lodestar_protocol::{AuditEntry, Profile, Report, ReportAction, ReportStatus, Suspension};
+use lodestar_protocol::{
+    AuditEntry, HeldList, Message, Profile, Report, ReportAction, ReportStatus, Suspension,
+};
 use uuid::Uuid;
 
 use super::StoreResult;
@@ -68,6 +70,18 @@ pub trait SafetyStore: Send + Sync + 'static {
     async fn suspended(&self, today: NaiveDate) -> StoreResult<Vec<Suspension>>;
     /// Which of `users` are suspended (what a closing socket tells its client).
     async fn suspended_among(&self, users: &[Uuid]) -> StoreResult<Vec<Uuid>>;
+    /// The held messages, oldest first, with their recipients and everyone they name.
+    async fn held(&self, today: NaiveDate) -> StoreResult<HeldList>;
+    /// Releases (`true`: delivered to the conversation, at a new place in it) or rejects a
+    /// held message; appends the trail. `NotFound` for an unknown message, `Refused(NotHeld)`
+    /// when it is not held.
+    async fn review_held(
+        &self,
+        actor: Uuid,
+        message_id: Uuid,
+        release: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Message>;
     /// The trail, newest first: at most `limit` entries before `before`, whether older exist,
     /// and everyone the entries name.
     async fn audit(

@@ -26,6 +26,13 @@ test('read in a group says by how many', () => {
   expect(screen.getByText('Read by 2 of 4')).toBeInTheDocument();
 });
 
+test('a held message tells its sender why; a rejected one that it was not delivered', () => {
+  own({ state: 'held', reason: 'phone' });
+  expect(screen.getByText(/Held for review by your program · it contains a phone number/)).toBeInTheDocument();
+  own({ state: 'rejected' });
+  expect(screen.getByText(/Not delivered: your program’s coordinators declined it|Not delivered: your program's coordinators declined it/)).toBeInTheDocument();
+});
+
 test('failed shows the reason and Retry', async () => {
   const onretry = own({ state: 'failed', reason: 'server said no' });
   expect(screen.getByRole('alert')).toHaveTextContent('Not sent: server said no');

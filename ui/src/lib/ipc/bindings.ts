@@ -216,7 +216,21 @@ sent_at: string,
 /**
  * The server's order of messages.
  */
-seq: number, };
+seq: number, 
+/**
+ * `delivered`, or (in a conversation between a minor and an adult) `held` for a
+ * coordinator or `rejected` by one: seen only by its sender until released.
+ */
+status: DeliveryStatus, 
+/**
+ * Why it was held: `email`, `phone` or `link`.
+ */
+held_reason?: string | null, };
+
+/**
+ * Whether a message reached its conversation (PROGRAM.md, "Minors").
+ */
+export type DeliveryStatus = "delivered" | "held" | "rejected";
 
 /**
  * A suggested mentor or mentee.
@@ -318,7 +332,11 @@ export type MessageStatus = { "state": "received" } | { "state": "pending" } | {
 /**
  * The server's reason.
  */
-reason: string, } | { "state": "sent" } | { "state": "read", 
+reason: string, } | { "state": "sent" } | { "state": "held", 
+/**
+ * `email`, `phone` or `link`.
+ */
+reason: string, } | { "state": "rejected" } | { "state": "read", 
 /**
  * How many have read it.
  */

@@ -48,6 +48,9 @@ macro_rules! sql_conversations {
                 if blocked_between(&mut *tx, me, other).await? {
                     return Err(StoreError::Refused(Refusal::Blocked));
                 }
+                if kept_safe(&mut *tx, me, other, now.date_naive()).await? {
+                    return Err(StoreError::Refused(Refusal::Safeguarding));
+                }
                 if let Some(conversation) = load_conversation(&mut *tx, id).await? {
                     return Ok(OpenedDirect { conversation, created: false });
                 }
@@ -98,7 +101,7 @@ macro_rules! sql_conversations {
                 .await?;
                 let last: Vec<MessageRow> = sqlx::query_as(concat!(
                     "SELECT ", message_columns!(), " FROM messages WHERE seq IN (SELECT max(seq) FROM messages \
-                     WHERE conversation_id IN (", my_conversations!(), ") GROUP BY conversation_id)"
+                     WHERE conversation_id IN (", my_conversations!(), ") AND (status = 'delivered' OR sender_id = $1) GROUP BY conversation_id)"
                 ))
                 .bind(user)
                 .fetch_all(&mut *conn)
@@ -106,7 +109,7 @@ macro_rules! sql_conversations {
                 let unread: Vec<(Uuid, i64)> = sqlx::query_as(concat!(
                     "SELECT m.conversation_id, count(*) FROM messages m WHERE m.conversation_id IN (",
                     my_conversations!(),
-                    ") AND (m.sender_id IS NULL OR m.sender_id <> $1) AND NOT EXISTS \
+                    ") AND (m.sender_id IS NULL OR m.sender_id <> $1) AND m.status = 'delivered' AND NOT EXISTS \
                      (SELECT 1 FROM message_read_status r WHERE r.message_id = m.message_id AND r.user_id = $1) \
                      GROUP BY m.conversation_id"
                 ))
@@ -162,11 +165,13 @@ macro_rules! sql_conversations {
                     return Err(StoreError::NotFound);
                 }
                 let mut rows = sqlx::query_as::<_, MessageRow>(concat!(
-                    "SELECT ", message_columns!(), " FROM messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
+                    "SELECT ", message_columns!(), " FROM messages WHERE conversation_id = $1 AND seq < $2 \
+                     AND (status = 'delivered' OR sender_id = $4) ORDER BY seq DESC LIMIT $3"
                 ))
                 .bind(conversation_id)
                 .bind(before.unwrap_or(i64::MAX))
                 .bind(limit + 1)
+                .bind(user)
                 .fetch_all(&mut *conn)
                 .await?;
                 let has_more = rows.len() as i64 > limit;
@@ -214,7 +219,9 @@ macro_rules! sql_conversations {
                 }
                 qb.push(")");
                 let found: Vec<MessageRow> = qb.build_query_as().fetch_all(&mut *tx).await?;
-                if found.len() != ids.len() {
+                // A message held for (or rejected by) a coordinator is its sender's alone.
+                let hidden = |m: &MessageRow| m.status != DeliveryStatus::Delivered.as_str() && m.sender_id != Some(user);
+                if found.len() != ids.len() || found.iter().any(hidden) {
                     return Err(StoreError::NotFound);
                 }
                 let conversations: HashSet<Uuid> = found.iter().map(|m| m.conversation_id).collect();

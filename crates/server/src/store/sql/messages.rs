@@ -103,6 +103,12 @@ macro_rules! sql_messages {
             Ok(out)
         }
 
+        /// The contact detail in a message's text that holds it, when sent between a minor and
+        /// an adult.
+        fn held_for(m: &NewMessage) -> Option<$crate::safeguarding::ContactDetail> {
+            m.body.content.as_deref().and_then($crate::safeguarding::contact_detail)
+        }
+
         /// Stores `batch` in one transaction. Answers each message's outcome and the last seq
         /// written (none if nothing was), or `None` (and nothing written) when another writer
         /// took one of the ids meanwhile, so the caller reads the batch again.
@@ -137,6 +143,8 @@ macro_rules! sql_messages {
                 .collect();
             let allowed = taking_part(&mut *tx, &wanted).await?;
             let blocked = blocked_senders(&mut *tx, &allowed).await?;
+            let open: HashSet<Uuid> = allowed.difference(&blocked).map(|&(c, _)| c).collect();
+            let guarded = safeguarded(&mut *tx, &open, Utc::now().date_naive()).await?;
 
             let mut slots = Vec::with_capacity(batch.len());
             let mut fresh: Vec<(Uuid, &NewMessage)> = Vec::new();
@@ -152,6 +160,8 @@ macro_rules! sql_messages {
                     Slot::Done(Err(StoreError::NotFound))
                 } else if blocked.contains(&(m.conversation_id, *sender)) {
                     Slot::Done(Err(StoreError::Refused(Refusal::Blocked)))
+                } else if guarded.get(&m.conversation_id) == Some(&false) {
+                    Slot::Done(Err(StoreError::Refused(Refusal::Safeguarding)))
                 } else {
                     claimed.insert(m.message_id, fresh.len());
                     fresh.push((*sender, m));
@@ -171,18 +181,27 @@ macro_rules! sql_messages {
                 written = fresh
                     .iter()
                     .zip(first..)
-                    .map(|((sender, m), seq)| Message {
-                        message_id: m.message_id,
-                        conversation_id: m.conversation_id,
-                        sender_id: Some(*sender),
-                        content: m.body.content.clone(),
-                        media_url: m.body.media_url.clone(),
-                        sent_at: micros(accepted_sent_at(m.sent_at, now)),
-                        seq,
+                    .map(|((sender, m), seq)| {
+                        // Contact details between a minor and an adult wait for a coordinator.
+                        let held = guarded
+                            .contains_key(&m.conversation_id)
+                            .then(|| held_for(m))
+                            .flatten();
+                        Message {
+                            message_id: m.message_id,
+                            conversation_id: m.conversation_id,
+                            sender_id: Some(*sender),
+                            content: m.body.content.clone(),
+                            media_url: m.body.media_url.clone(),
+                            sent_at: micros(accepted_sent_at(m.sent_at, now)),
+                            seq,
+                            status: if held.is_some() { DeliveryStatus::Held } else { DeliveryStatus::Delivered },
+                            held_reason: held.map(|d| d.code().to_owned()),
+                        }
                     })
                     .collect();
                 let mut qb = QueryBuilder::<$db>::new(
-                    "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) ",
+                    "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq, status, held_reason) ",
                 );
                 qb.push_values(&written, |mut b, m| {
                     b.push_bind(m.message_id)
@@ -191,7 +210,9 @@ macro_rules! sql_messages {
                         .push_bind(&m.content)
                         .push_bind(&m.media_url)
                         .push_bind(m.sent_at)
-                        .push_bind(m.seq);
+                        .push_bind(m.seq)
+                        .push_bind(m.status.as_str())
+                        .push_bind(&m.held_reason);
                 });
                 qb.push(" ON CONFLICT (message_id) DO NOTHING RETURNING message_id");
                 let inserted = qb.build_query_scalar::<Uuid>().fetch_all(&mut *tx).await?;
@@ -201,7 +222,11 @@ macro_rules! sql_messages {
                 }
                 let changes: Vec<NewChange> = written
                     .iter()
-                    .map(|m| NewChange::in_conversation(m.conversation_id, ChangeKind::Message, ChangeOp::Upsert, m))
+                    .map(|m| match (m.status, m.sender_id) {
+                        // A held message reaches only its sender until a coordinator releases it.
+                        (DeliveryStatus::Held, Some(sender)) => NewChange::for_user(sender, ChangeKind::Message, ChangeOp::Upsert, m),
+                        _ => NewChange::in_conversation(m.conversation_id, ChangeKind::Message, ChangeOp::Upsert, m),
+                    })
                     .collect();
                 insert_changes(&mut tx, first, &changes).await?;
                 tx.commit().await?;

@@ -40,7 +40,7 @@ macro_rules! user_columns {
 /// The columns of `messages` in `MessageRow`'s order.
 macro_rules! message_columns {
     () => {
-        "message_id, conversation_id, sender_id, content, media_url, sent_at, seq"
+        "message_id, conversation_id, sender_id, content, media_url, sent_at, seq, status, held_reason"
     };
 }
 
@@ -117,6 +117,8 @@ mod program;
 #[macro_use]
 mod requests;
 #[macro_use]
+mod safeguarding;
+#[macro_use]
 mod safety;
 #[macro_use]
 mod sessions;
@@ -128,6 +130,7 @@ mod sync;
 macro_rules! impl_store {
     ($store:ty, $db:ty) => {
         sql_helpers!($store, $db);
+        sql_safeguarding!($store, $db);
         sql_accounts!($store, $db);
         sql_profiles!($store, $db);
         sql_messages!($store, $db);
@@ -154,7 +157,7 @@ macro_rules! sql_helpers {
         use lodestar_protocol::validate::{GroupPatch, NewGroup, ProfilePatch};
         use lodestar_protocol::{
             direct_conversation_id, group_conversation_id, Change, ChangeKind, ChangeOp,
-            Conversation, ConversationSummary, Group, GroupMember, Me, Message, Profile, Read,
+            Conversation, ConversationSummary, Group, GroupMember, Me, Message, DeliveryStatus, Profile, Read,
             Role, UsersQuery,
         };
         use sqlx::QueryBuilder;

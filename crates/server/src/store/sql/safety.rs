@@ -3,7 +3,7 @@
 /// Expands `SafetyStore` for one backend (see `super::impl_store!`).
 macro_rules! sql_safety {
     ($store:ty, $db:ty) => {
-        use lodestar_protocol::{AuditAction, AuditEntry, Report, ReportAction, ReportStatus, Suspension};
+        use lodestar_protocol::{AuditAction, AuditEntry, HeldList, Report, ReportAction, ReportStatus, Suspension};
         use $crate::store::safety_records::{
             audit_action, audit_columns, report_columns, AuditLine, AuditRow, ReportRow,
         };
@@ -311,6 +311,77 @@ macro_rules! sql_safety {
                     out.extend(qb.build_query_scalar::<Uuid>().fetch_all(self.reader()).await?);
                 }
                 Ok(out)
+            }
+
+            async fn held(&self, today: NaiveDate) -> StoreResult<HeldList> {
+                let mut conn = self.reader().acquire().await?;
+                let rows = sqlx::query_as::<_, $crate::store::records::MessageRow>(concat!(
+                    "SELECT ", message_columns!(), " FROM messages WHERE status = 'held' ORDER BY seq LIMIT 500"
+                ))
+                .fetch_all(&mut *conn)
+                .await?;
+                let mut recipients = std::collections::BTreeMap::new();
+                let mut people: HashSet<Uuid> = HashSet::new();
+                for m in &rows {
+                    // Held messages are only ever in direct conversations: the other participant.
+                    let to = participants(&mut conn, m.conversation_id).await?.into_iter().find(|u| Some(*u) != m.sender_id);
+                    if let Some(to) = to {
+                        recipients.insert(m.message_id, to);
+                        people.insert(to);
+                    }
+                    people.extend(m.sender_id);
+                }
+                let people: Vec<Uuid> = people.into_iter().collect();
+                let users = profiles_of(&mut conn, &people, today).await?;
+                Ok(HeldList { messages: rows.into_iter().map(Message::from).collect(), recipients, users })
+            }
+
+            async fn review_held(&self, actor: Uuid, message_id: Uuid, release: bool, now: DateTime<Utc>) -> StoreResult<Message> {
+                let mut tx = self.writer().begin().await?;
+                lock_seq_counter(&mut tx).await?;
+                let row = sqlx::query_as::<_, $crate::store::records::MessageRow>(concat!(
+                    "SELECT ", message_columns!(), " FROM messages WHERE message_id = $1"
+                ))
+                .bind(message_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+                let mut message = Message::from(row);
+                if message.status != DeliveryStatus::Held {
+                    return Err(StoreError::Refused(Refusal::NotHeld));
+                }
+                let seq = alloc_seqs(&mut tx, 1).await?;
+                let change = if release {
+                    // Delivered now: it takes its place in the conversation at its release.
+                    message.status = DeliveryStatus::Delivered;
+                    message.held_reason = None;
+                    message.seq = seq;
+                    NewChange::in_conversation(message.conversation_id, ChangeKind::Message, ChangeOp::Upsert, &message)
+                } else {
+                    message.status = DeliveryStatus::Rejected;
+                    let sender = message.sender_id.ok_or(StoreError::NotFound)?;
+                    NewChange::for_user(sender, ChangeKind::Message, ChangeOp::Upsert, &message)
+                };
+                sqlx::query("UPDATE messages SET status = $2, held_reason = $3, seq = $4 WHERE message_id = $1")
+                    .bind(message_id)
+                    .bind(message.status.as_str())
+                    .bind(message.held_reason.as_deref())
+                    .bind(message.seq)
+                    .execute(&mut *tx)
+                    .await?;
+                insert_changes(&mut tx, seq, &[change]).await?;
+                let line = AuditLine {
+                    actor,
+                    action: if release { AuditAction::MessageReleased } else { AuditAction::MessageRejected },
+                    user_id: message.sender_id,
+                    report_id: None,
+                    message_id: Some(message_id),
+                    note: None,
+                };
+                append_audit(&mut tx, line, now).await?;
+                tx.commit().await?;
+                self.after_commit(seq).await;
+                Ok(message)
             }
 
             async fn audit(&self, before: Option<i64>, limit: i64, today: NaiveDate) -> StoreResult<(Vec<AuditEntry>, bool, Vec<Profile>)> {

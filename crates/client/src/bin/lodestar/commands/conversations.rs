@@ -101,6 +101,13 @@ fn status_word(s: &MessageStatus) -> String {
         MessageStatus::Sending => "sending".into(),
         MessageStatus::Failed { reason } => format!("failed: {reason}"),
         MessageStatus::Sent => "sent".into(),
+        MessageStatus::Held { reason } => {
+            format!(
+                "held for review by your program: it contains {}",
+                lodestar_client::held_words(reason)
+            )
+        }
+        MessageStatus::Rejected => "not delivered: your program's coordinators declined it".into(),
         MessageStatus::Read { read_by, of } if *of <= 1 => {
             if *read_by > 0 {
                 "read".into()
