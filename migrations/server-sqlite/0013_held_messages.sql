@@ -9,3 +9,5 @@ ALTER TABLE messages ADD COLUMN held_reason VARCHAR(5) CHECK (held_reason IN ('e
 CREATE INDEX messages_held ON messages (seq) WHERE status = 'held';
 -- A send into a conversation between a minor and an adult looks up its mentorship by it.
 CREATE INDEX mentorships_conversation ON mentorships (conversation_id) WHERE status = 'active';
+-- The coordinators' "messages in the last 30 days" counts a range of this index.
+CREATE INDEX messages_sent_at ON messages (sent_at);

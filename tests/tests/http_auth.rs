@@ -536,7 +536,7 @@ async fn health_answers_ok(backend: Backend) {
 }
 
 /// Every route of API.md, as (method, path).
-const ROUTES: [(&str, &str); 60] = [
+const ROUTES: [(&str, &str); 61] = [
     ("get", "/v1/health"),
     ("get", "/v1/openapi.json"),
     ("post", "/v1/auth/register"),
@@ -597,6 +597,7 @@ const ROUTES: [(&str, &str); 60] = [
     ("get", "/v1/admin/held"),
     ("post", "/v1/admin/held/{id}/release"),
     ("post", "/v1/admin/held/{id}/reject"),
+    ("get", "/v1/admin/stats"),
 ];
 
 /// `/v1/groups/{id}` and `/v1/groups/{group_id}` name the same route.

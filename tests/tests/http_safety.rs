@@ -28,7 +28,8 @@ async fn every_admin_route_refuses_members(backend: Backend) {
     let ann = api.register("ann").await;
     let ben = api.register("ben").await;
     let report = Uuid::new_v4();
-    let admin: [(reqwest::Method, String, Option<Value>); 10] = [
+    let admin: [(reqwest::Method, String, Option<Value>); 11] = [
+        (reqwest::Method::GET, "/v1/admin/stats".into(), None),
         (reqwest::Method::GET, "/v1/admin/held".into(), None),
         (reqwest::Method::POST, format!("/v1/admin/held/{report}/release"), None),
         (reqwest::Method::POST, format!("/v1/admin/held/{report}/reject"), None),
@@ -187,6 +188,30 @@ async fn a_report_leads_to_a_suspension_that_signs_the_member_out(backend: Backe
     );
     assert!(names(&api.get("/v1/users?limit=100", &maya.token).await.expect(200), "users")
         .contains(&"troll".to_string()));
+
+    // The program at a glance, in the contract's shape.
+    let stats = api.get("/v1/admin/stats", &cora.token).await.expect(200);
+    for key in [
+        "users",
+        "requests",
+        "mentorships",
+        "sessions",
+        "feedback",
+        "messages_30d",
+        "reports_open",
+        "held_open",
+    ] {
+        assert!(stats.get(key).is_some(), "{key}: {stats}");
+    }
+    assert_eq!(
+        (stats["users"]["suspended"].as_i64(), stats["reports_open"].as_i64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(
+        stats["messages_30d"].as_i64(),
+        Some(9),
+        "six, the bad one, the reply and the private word"
+    );
 
     // The trail: the suspension (with the report) and the lift, newest first.
     let trail = api.get("/v1/admin/audit", &cora.token).await.expect(200);

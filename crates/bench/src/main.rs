@@ -16,6 +16,7 @@ mod notes;
 mod replica;
 mod report;
 mod server;
+mod stats;
 mod sync;
 
 use std::path::PathBuf;
@@ -55,6 +56,7 @@ async fn main() -> anyhow::Result<()> {
         ("live", |q| Box::pin(live::run(q))),
         ("mentorship", |q| Box::pin(mentorship::run(q))),
         ("notes", |q| Box::pin(notes::run(q))),
+        ("stats", |q| Box::pin(stats::run(q))),
     ];
     let mut rows = Vec::new();
     for (name, group) in groups {

@@ -11,6 +11,7 @@ mod mentorships;
 mod program;
 mod safety;
 mod sessions;
+mod stats;
 
 use std::collections::HashSet;
 use std::fmt::Debug;

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
 use lodestar_protocol::{
-    validate, AuditList, AuditQuery, ErrorBody, HeldList, Message, Report, ReportAction,
-    ReportList, ReportsQuery, ResolveRequest, SuspendRequest, SuspensionList,
+    validate, AuditList, AuditQuery, ErrorBody, HeldList, Message, ProgramStats, Report,
+    ReportAction, ReportList, ReportsQuery, ResolveRequest, SuspendRequest, SuspensionList,
 };
 
 use crate::error::ApiResult;
@@ -150,4 +150,13 @@ pub async fn reject(
     Id(id): Id,
 ) -> ApiResult<Json<Message>> {
     Ok(Json(s.store.review_held(me.user_id, id, false, Utc::now()).await?))
+}
+
+/// The program at a glance: members, requests, mentorships, sessions, feedback, messages and
+/// what waits for a coordinator.
+#[utoipa::path(get, path = "/v1/admin/stats", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = ProgramStats),
+        (status = 403, body = ErrorBody, description = "Not a coordinator")))]
+pub async fn stats(State(s): State<AppState>, _: Coordinator) -> ApiResult<Json<ProgramStats>> {
+    Ok(Json(s.store.program_stats(Utc::now()).await?))
 }

@@ -92,6 +92,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::held))
         .routes(routes!(admin::release))
         .routes(routes!(admin::reject))
+        .routes(routes!(admin::stats))
         .routes(routes!(requests::accept))
         .routes(routes!(requests::decline))
         .routes(routes!(requests::withdraw))

@@ -56,6 +56,7 @@ pub(crate) mod records;
 mod safety;
 pub(crate) mod safety_records;
 mod sqlite;
+mod stats;
 mod traits;
 
 use chrono::{DateTime, Utc};
@@ -67,6 +68,7 @@ pub use postgres::PgStore;
 pub use program::ProgramStore;
 pub use safety::{FiledReport, SafetyStore};
 pub use sqlite::SqliteStore;
+pub use stats::StatsStore;
 pub use traits::{
     AccountStore, ConversationStore, GroupStore, MentorshipStore, ProfileStore, RequestStore,
     SessionStore, Store, SyncStore,

@@ -411,6 +411,7 @@ pub trait Store:
     + SyncStore
     + super::ProgramStore
     + super::SafetyStore
+    + super::StatsStore
 {
 }
 
@@ -425,5 +426,6 @@ impl<T> Store for T where
         + SyncStore
         + super::ProgramStore
         + super::SafetyStore
+        + super::StatsStore
 {
 }
