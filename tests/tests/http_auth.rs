@@ -536,7 +536,7 @@ async fn health_answers_ok(backend: Backend) {
 }
 
 /// Every route of API.md, as (method, path).
-const ROUTES: [(&str, &str); 61] = [
+const ROUTES: [(&str, &str); 63] = [
     ("get", "/v1/health"),
     ("get", "/v1/openapi.json"),
     ("post", "/v1/auth/register"),
@@ -598,6 +598,8 @@ const ROUTES: [(&str, &str); 61] = [
     ("post", "/v1/admin/held/{id}/release"),
     ("post", "/v1/admin/held/{id}/reject"),
     ("get", "/v1/admin/stats"),
+    ("get", "/v1/me/export"),
+    ("delete", "/v1/me"),
 ];
 
 /// `/v1/groups/{id}` and `/v1/groups/{group_id}` name the same route.

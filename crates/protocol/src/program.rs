@@ -370,3 +370,38 @@ pub struct FeedbackStats {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub poor_fit: i64,
 }
+
+/// `GET /v1/me/export`: everything the server holds about the caller, as one document.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AccountExport {
+    /// When it was made.
+    pub exported_at: DateTime<Utc>,
+    /// The caller's own record.
+    pub me: crate::Me,
+    /// Their conversations.
+    pub conversations: Vec<crate::ConversationSummary>,
+    /// Every message of those conversations they may see, by conversation, oldest first.
+    pub messages: Vec<Message>,
+    /// Their read receipts.
+    pub reads: Vec<crate::Read>,
+    /// Their mentorship requests, made and received.
+    pub requests: Vec<crate::MentorshipRequest>,
+    /// Their mentorships with goals, tasks and sessions.
+    pub mentorships: Vec<crate::MentorshipDetail>,
+    /// The shared notes of those sessions.
+    pub notes: Vec<crate::SessionNotes>,
+    /// The feedback they gave.
+    pub feedback: Vec<crate::Feedback>,
+    /// Whom they blocked.
+    pub blocked: Vec<Profile>,
+    /// The reports they filed (without others' context).
+    pub reports: Vec<Report>,
+}
+
+/// `DELETE /v1/me`: the password, to be sure.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteAccountRequest {
+    /// The current password.
+    pub password: String,
+}

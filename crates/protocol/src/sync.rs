@@ -33,6 +33,9 @@ pub enum ChangeKind {
     Session,
     /// A session's merged [`crate::SessionNotes`], to the two people of its mentorship.
     SessionNotes,
+    /// `{user_id, created_at}` of someone the user blocked, to the user alone (every device
+    /// hides that person's direct conversation); a delete lifts it.
+    Block,
 }
 
 impl ChangeKind {
@@ -52,6 +55,7 @@ impl ChangeKind {
             ChangeKind::Task => "task",
             ChangeKind::Session => "session",
             ChangeKind::SessionNotes => "session_notes",
+            ChangeKind::Block => "block",
         }
     }
 
@@ -71,6 +75,7 @@ impl ChangeKind {
             "task" => ChangeKind::Task,
             "session" => ChangeKind::Session,
             "session_notes" => ChangeKind::SessionNotes,
+            "block" => ChangeKind::Block,
             _ => return None,
         })
     }

@@ -210,7 +210,8 @@ pub fn assess(batch: &FeedBatch, me: Uuid, cursor: i64, mine: &HashSet<Uuid>) ->
                 | ChangeKind::Goal
                 | ChangeKind::Task
                 | ChangeKind::Session
-                | ChangeKind::SessionNotes,
+                | ChangeKind::SessionNotes
+                | ChangeKind::Block,
             ) => pull = true,
         }
     }

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod mentorships;
+mod own_data;
 mod program;
 mod safety;
 mod sessions;

@@ -1,6 +1,7 @@
 //! The typed HTTP client of the wire contract (API.md); PROGRAM.md's routes in `mentorship.rs`.
 
 mod mentorship;
+mod safety;
 
 use lodestar_protocol::{
     AddMemberRequest, AuthResponse, Conversation, CreateGroupRequest, Group, GroupMember,

@@ -16,6 +16,7 @@ mod directory;
 mod groups;
 pub mod mentorship;
 mod profile;
+mod safety;
 pub mod sessions;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,7 @@ use crate::sync::{pull, push, PullProgress};
 
 pub use conversations::ConversationSpec;
 pub use mentorship::Delivery;
+pub use safety::{Blocked, NewReport};
 pub use sessions::{own_time_zone, wall_clock_to_utc};
 
 /// The server used when none is given or remembered.

@@ -17,6 +17,7 @@ mod notes;
 mod plans;
 mod profile;
 mod read;
+mod safety;
 mod sessions;
 
 use serde::de::DeserializeOwned;
@@ -35,6 +36,8 @@ pub use notes::EditNotes;
 pub use plans::{GoalPlan, Plan, Save, SaveGoal, SaveTask, TaskPlan};
 pub use profile::EditProfile;
 pub use read::MarkRead;
+pub(crate) use safety::apply_block;
+pub use safety::SetBlock;
 pub use sessions::{GiveFeedback, SaveSession, SessionPlan, SessionStep, Step};
 
 /// A write transaction of the replica.
@@ -287,6 +290,10 @@ actions! {
     GiveFeedback(GiveFeedback) = "feedback",
     /// An edit of a session's notes.
     EditNotes(EditNotes) = "notes",
+    /// A block of someone, or its lifting.
+    SetBlock(SetBlock) = "block",
+    /// `POST /v1/reports`: someone reported.
+    Report(lodestar_protocol::ReportRequest) = "report",
 }
 
 /// Whether this version knows a stored kind.

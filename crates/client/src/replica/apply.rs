@@ -170,6 +170,12 @@ async fn insert_messages(
     Ok(())
 }
 
+/// The key of a deleted account.
+#[derive(Deserialize)]
+struct UserKey {
+    user_id: Uuid,
+}
+
 async fn apply_other(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
     match (change.kind, change.op) {
         (ChangeKind::Profile, ChangeOp::Upsert) => upsert_profile(tx, decode(change)?).await,
@@ -227,8 +233,17 @@ async fn apply_other(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
             .await?;
             Ok(())
         }
-        // Deletes of profiles, messages and reads are not part of the contract yet: nothing to do.
-        (ChangeKind::Profile | ChangeKind::Message | ChangeKind::Read, ChangeOp::Delete) => Ok(()),
+        (ChangeKind::Block, op) => {
+            let key: UserKey = decode(change)?;
+            crate::outbox::apply_block(tx, key.user_id, op == ChangeOp::Upsert).await
+        }
+        // A deleted account: its profile goes, its messages stay as from "a deleted account".
+        (ChangeKind::Profile, ChangeOp::Delete) => {
+            let gone: UserKey = decode(change)?;
+            super::records::forget_user(tx, gone.user_id).await
+        }
+        // Deletes of messages and reads are not part of the contract yet: nothing to do.
+        (ChangeKind::Message | ChangeKind::Read, ChangeOp::Delete) => Ok(()),
     }
 }
 

@@ -72,6 +72,9 @@ pub enum MessageStatus {
     },
 }
 
+/// How a deleted account's messages and conversation are named.
+pub const DELETED_ACCOUNT: &str = "a deleted account";
+
 /// What a held message's reason code means, as the end of "it contains …".
 pub fn held_words(reason: &str) -> &'static str {
     match reason {
@@ -135,9 +138,14 @@ impl Replica {
     pub async fn conversations(&self, me: Uuid) -> ClientResult<Vec<ConversationItem>> {
         let pool = self.pool();
         let rows: Vec<(Uuid, String, Option<Uuid>, DateTime<Utc>)> =
-            sqlx::query_as("SELECT conversation_id, type, group_id, created_at FROM conversations")
-                .fetch_all(pool)
-                .await?;
+            // A blocked person's direct conversation stays in the replica, hidden until unblocked.
+            sqlx::query_as(
+                "SELECT conversation_id, type, group_id, created_at FROM conversations c \
+                 WHERE NOT EXISTS (SELECT 1 FROM direct_conversation_participants p \
+                 JOIN blocks b ON b.user_id = p.user_id WHERE p.conversation_id = c.conversation_id)",
+            )
+            .fetch_all(pool)
+            .await?;
         let mut items = Vec::with_capacity(rows.len());
         for (conversation_id, kind, group_id, created_at) in rows {
             let kind = ConversationType::parse(&kind)
@@ -177,7 +185,12 @@ impl Replica {
             .bind(me)
             .fetch_one(pool)
             .await?;
-            let (title, avatar_url) = named.unwrap_or_else(|| ("(unknown)".to_owned(), None));
+            // A direct conversation whose other person is gone: their account was deleted.
+            let fallback = match kind {
+                ConversationType::Direct => DELETED_ACCOUNT,
+                ConversationType::Group => "(unknown)",
+            };
+            let (title, avatar_url) = named.unwrap_or_else(|| (fallback.to_owned(), None));
             items.push((
                 created_at,
                 ConversationItem {
@@ -297,6 +310,9 @@ impl Replica {
                     } else {
                         MessageStatus::Sent
                     };
+                    let sender_name = sender_name.or_else(|| {
+                        message.sender_id.is_none().then(|| DELETED_ACCOUNT.to_owned())
+                    });
                     MessageItem { message, sender_name, status }
                 },
             )

@@ -61,6 +61,20 @@ pub(crate) async fn store_me(tx: &mut Tx<'_>, me: &lodestar_protocol::Me) -> Cli
     upsert_profile(tx, data).await
 }
 
+/// Forgets a deleted account: its profile and places in conversations go, its messages stay
+/// with no sender.
+pub(super) async fn forget_user(tx: &mut Tx<'_>, user: Uuid) -> ClientResult<()> {
+    for sql in [
+        "UPDATE messages SET sender_id = NULL WHERE sender_id = $1",
+        "DELETE FROM direct_conversation_participants WHERE user_id = $1",
+        "DELETE FROM group_members WHERE user_id = $1",
+        "DELETE FROM users WHERE user_id = $1",
+    ] {
+        sqlx::query(sql).bind(user).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 pub(super) async fn upsert_profile(tx: &mut Tx<'_>, d: ProfileData) -> ClientResult<()> {
     let p = &d.profile;
     sqlx::query(

@@ -10,6 +10,7 @@ mod me;
 mod mentorships;
 mod messages;
 mod meta;
+mod own_data;
 mod reports;
 mod requests;
 mod sessions;
@@ -64,7 +65,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
-        .routes(routes!(me::get_me, me::patch_me))
+        .routes(routes!(me::get_me, me::patch_me, own_data::delete_me))
+        .routes(routes!(own_data::export))
         .routes(routes!(me::change_password))
         .routes(routes!(users::get_user))
         .routes(routes!(users::list_users))

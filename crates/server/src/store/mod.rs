@@ -49,6 +49,7 @@
 
 #[macro_use]
 mod sql;
+mod account_data;
 pub(crate) mod mentorship_records;
 mod postgres;
 mod program;
@@ -64,6 +65,7 @@ use lodestar_protocol::validate::{MessageBody, NewUser};
 use lodestar_protocol::{Conversation, Message};
 use uuid::Uuid;
 
+pub use account_data::AccountDataStore;
 pub use postgres::PgStore;
 pub use program::ProgramStore;
 pub use safety::{FiledReport, SafetyStore};

@@ -412,6 +412,7 @@ pub trait Store:
     + super::ProgramStore
     + super::SafetyStore
     + super::StatsStore
+    + super::AccountDataStore
 {
 }
 
@@ -427,5 +428,6 @@ impl<T> Store for T where
         + super::ProgramStore
         + super::SafetyStore
         + super::StatsStore
+        + super::AccountDataStore
 {
 }

@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use lodestar_client::{Client, ClientError};
 
 use crate::commands::{
-    account, conversations, directory, groups, mentorship, profile, sessions, sync,
+    account, conversations, directory, groups, mentorship, profile, safety, sessions, sync,
 };
 use crate::output::Out;
 
@@ -57,6 +57,8 @@ enum Command {
     Mentorship(mentorship::Command),
     #[command(flatten)]
     Sessions(sessions::Command),
+    #[command(flatten)]
+    Safety(safety::Command),
 }
 
 fn default_data_dir() -> Result<PathBuf, ClientError> {
@@ -86,6 +88,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), ClientError> {
         Command::Profile(c) => profile::run(c, &client, out).await,
         Command::Mentorship(c) => mentorship::run(c, &client, out).await,
         Command::Sessions(c) => sessions::run(c, &client, out).await,
+        Command::Safety(c) => safety::run(c, &mut client, out).await,
     }
 }
 

@@ -21,9 +21,10 @@ pub struct Mark {
 #[derive(Debug, Clone, Default)]
 pub struct Marks(HashMap<(String, Uuid), Mark>);
 
-/// The outbox subjects of this domain (see `outbox::mentorship`).
-const SUBJECTS: &str =
-    "'request', 'answer', 'mentorship', 'end', 'goal', 'task', 'session', 'session_step', 'feedback', 'notes'";
+/// The outbox subjects of this domain (see `outbox::mentorship`), and of safety's blocks and
+/// reports, whose delivery is told the same way.
+const SUBJECTS: &str = "'request', 'answer', 'mentorship', 'end', 'goal', 'task', 'session', \
+     'session_step', 'feedback', 'notes', 'block', 'report'";
 
 impl Marks {
     /// What the outbox says about any of `subjects` (a request is marked by its creation and by

@@ -59,6 +59,53 @@ macro_rules! sql_groups {
             Ok(end)
         }
 
+        /// Removes `user_id` from a group locked by `lock_group`, handing ownership on when the
+        /// last owner leaves; answers the changes that tell the members and the one who left.
+        async fn remove_member_in(tx: &mut Tx<'_>, group_id: Uuid, user_id: Uuid) -> StoreResult<Vec<NewChange>> {
+            let removed = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
+                .bind(group_id)
+                .bind(user_id)
+                .execute(&mut **tx)
+                .await?;
+            if removed.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            let mut changes = Vec::new();
+            let remaining = members_of(&mut **tx, group_id).await?;
+            // A group keeps an owner while it has members: when the last owner leaves, an
+            // admin takes over (the longest-standing one), else the longest-standing member.
+            if !remaining.is_empty() && !remaining.iter().any(|m| m.role == Role::Owner) {
+                let heir = remaining.iter().max_by_key(|m| (m.role, std::cmp::Reverse(m.joined_at))).map(|m| m.user_id);
+                if let Some(heir) = heir {
+                    sqlx::query("UPDATE group_members SET role = 'owner' WHERE group_id = $1 AND user_id = $2")
+                        .bind(group_id)
+                        .bind(heir)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+            refresh_members_json(tx, group_id).await?;
+            let group = group_or_missing(&mut **tx, group_id).await?;
+            let key = serde_json::json!({"group_id": group_id, "user_id": user_id});
+            changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::GroupMember, ChangeOp::Delete, &key));
+            for m in group.members.iter().filter(|m| m.role == Role::Owner) {
+                changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::GroupMember, ChangeOp::Upsert, &member_data(group_id, m)));
+            }
+            changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::Group, ChangeOp::Upsert, &group));
+            let conversation = load_conversation(&mut **tx, group.conversation_id).await?.ok_or(StoreError::NotFound)?;
+            changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::Conversation, ChangeOp::Upsert, &conversation));
+            // The one who left no longer sees the conversation: tell them directly.
+            changes.push(NewChange::for_user(user_id, ChangeKind::GroupMember, ChangeOp::Delete, &key));
+            changes.push(NewChange::for_user(user_id, ChangeKind::Group, ChangeOp::Delete, &serde_json::json!({"group_id": group_id})));
+            changes.push(NewChange::for_user(
+                user_id,
+                ChangeKind::Conversation,
+                ChangeOp::Delete,
+                &serde_json::json!({"conversation_id": group.conversation_id}),
+            ));
+            Ok(changes)
+        }
+
         #[async_trait::async_trait]
         impl GroupStore for $store {
             async fn create_group(&self, creator: Uuid, g: NewGroup, members: &[Uuid], now: DateTime<Utc>) -> StoreResult<Group> {
@@ -235,47 +282,7 @@ macro_rules! sql_groups {
             async fn remove_member(&self, group_id: Uuid, user_id: Uuid) -> StoreResult<()> {
                 let mut tx = self.writer().begin().await?;
                 lock_group(&mut tx, group_id).await?;
-                let removed = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
-                    .bind(group_id)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                if removed.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                let mut changes = Vec::new();
-                let remaining = members_of(&mut *tx, group_id).await?;
-                // A group keeps an owner while it has members: when the last owner leaves, an
-                // admin takes over (the longest-standing one), else the longest-standing member.
-                if !remaining.is_empty() && !remaining.iter().any(|m| m.role == Role::Owner) {
-                    let heir = remaining.iter().max_by_key(|m| (m.role, std::cmp::Reverse(m.joined_at))).map(|m| m.user_id);
-                    if let Some(heir) = heir {
-                        sqlx::query("UPDATE group_members SET role = 'owner' WHERE group_id = $1 AND user_id = $2")
-                            .bind(group_id)
-                            .bind(heir)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                }
-                refresh_members_json(&mut tx, group_id).await?;
-                let group = group_or_missing(&mut *tx, group_id).await?;
-                let key = serde_json::json!({"group_id": group_id, "user_id": user_id});
-                changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::GroupMember, ChangeOp::Delete, &key));
-                for m in group.members.iter().filter(|m| m.role == Role::Owner) {
-                    changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::GroupMember, ChangeOp::Upsert, &member_data(group_id, m)));
-                }
-                changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::Group, ChangeOp::Upsert, &group));
-                let conversation = load_conversation(&mut *tx, group.conversation_id).await?.ok_or(StoreError::NotFound)?;
-                changes.push(NewChange::in_conversation(group.conversation_id, ChangeKind::Conversation, ChangeOp::Upsert, &conversation));
-                // The one who left no longer sees the conversation: tell them directly.
-                changes.push(NewChange::for_user(user_id, ChangeKind::GroupMember, ChangeOp::Delete, &key));
-                changes.push(NewChange::for_user(user_id, ChangeKind::Group, ChangeOp::Delete, &serde_json::json!({"group_id": group_id})));
-                changes.push(NewChange::for_user(
-                    user_id,
-                    ChangeKind::Conversation,
-                    ChangeOp::Delete,
-                    &serde_json::json!({"conversation_id": group.conversation_id}),
-                ));
+                let changes = remove_member_in(&mut tx, group_id, user_id).await?;
                 let seq = log_changes(&mut tx, &changes).await?;
                 tx.commit().await?;
                 self.after_commit(seq).await;

@@ -101,6 +101,8 @@ macro_rules! push_set {
 }
 
 #[macro_use]
+mod account_data;
+#[macro_use]
 mod accounts;
 #[macro_use]
 mod conversations;
@@ -176,6 +178,7 @@ macro_rules! impl_store {
         sql_program!($store, $db);
         sql_safety!($store, $db);
         sql_stats!($store, $db);
+        sql_account_data!($store, $db);
     };
 }
 

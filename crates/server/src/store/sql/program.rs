@@ -30,6 +30,7 @@ macro_rules! sql_program {
                     return Err(StoreError::Rule { field: "user_id", code: "self" });
                 }
                 let mut tx = self.writer().begin().await?;
+                lock_seq_counter(&mut tx).await?;
                 if load_user(&mut *tx, user).await?.is_none() {
                     return Err(StoreError::NotFound);
                 }
@@ -41,16 +42,25 @@ macro_rules! sql_program {
                 .bind(micros(now))
                 .execute(&mut *tx)
                 .await?;
-                tx.commit().await?;
-                Ok(done.rows_affected() > 0)
+                let made = done.rows_affected() > 0;
+                // The blocker's other devices hide the conversation too.
+                let change = serde_json::json!({"user_id": user, "created_at": micros(now)});
+                let changes = if made { vec![NewChange::for_user(me, ChangeKind::Block, ChangeOp::Upsert, &change)] } else { Vec::new() };
+                self.commit_logged(tx, &changes).await?;
+                Ok(made)
             }
 
             async fn unblock(&self, me: Uuid, user: Uuid) -> StoreResult<()> {
-                sqlx::query("DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2")
+                let mut tx = self.writer().begin().await?;
+                lock_seq_counter(&mut tx).await?;
+                let done = sqlx::query("DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2")
                     .bind(me)
                     .bind(user)
-                    .execute(self.writer())
+                    .execute(&mut *tx)
                     .await?;
+                let key = serde_json::json!({"user_id": user});
+                let changes = if done.rows_affected() > 0 { vec![NewChange::for_user(me, ChangeKind::Block, ChangeOp::Delete, &key)] } else { Vec::new() };
+                self.commit_logged(tx, &changes).await?;
                 Ok(())
             }
 

@@ -75,7 +75,7 @@ pub async fn run(
     Ok(())
 }
 
-fn read_password() -> Result<String, ClientError> {
+pub(crate) fn read_password() -> Result<String, ClientError> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         eprint!("Password: ");

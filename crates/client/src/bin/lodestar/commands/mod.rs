@@ -9,5 +9,6 @@ pub mod directory;
 pub mod groups;
 pub mod mentorship;
 pub mod profile;
+pub mod safety;
 pub mod sessions;
 pub mod sync;
