@@ -7,8 +7,10 @@ use crate::ipc::{camel, ts_name, Declarations};
 use lodestar_client::app::views::{
     AppError, DirectoryPage, DirectoryQuery, FeedbackEdit, GoalEdit, GoalView, GroupView,
     MeetingView, MemberView, MentorshipDetailView, MentorshipView, OutboxView, PersonRef,
-    ProfileEdit, RegisterForm, RequestView, SessionEdit, SessionView, Settings, TaskEdit, TaskView,
+    ProfileEdit, RegisterForm, ReportForm, RequestView, SessionEdit, SessionView, Settings,
+    TaskEdit, TaskView,
 };
+use lodestar_client::client::Blocked;
 use lodestar_client::engine::{SyncState, Topic};
 use lodestar_client::replica::{
     ConversationItem, Draft, MessageItem, MessageStatus, OutboxState, SearchHit,
@@ -16,8 +18,11 @@ use lodestar_client::replica::{
 use lodestar_client::transport::Transport;
 use lodestar_protocol::validate::{FieldLimit, LimitUnit, FIELD_LIMITS};
 use lodestar_protocol::{
-    ConversationType, DeliveryStatus, ErrorCode, Feedback, Fit, GoalStatus, Match, Me,
-    MentorshipStatus, Message, Profile, RequestBox, RequestStatus, Role, SessionStatus,
+    AuditAction, AuditEntry, AuditList, ConversationType, DeliveryStatus, ErrorCode, Feedback,
+    FeedbackStats, Fit, GoalStatus, HeldList, Match, Me, MentorshipStats, MentorshipStatus,
+    Message, Profile, ProgramStats, Report, ReportAction, ReportList, ReportReason, ReportStatus,
+    RequestBox, RequestStats, RequestStatus, Resolution, Role, SessionStats, SessionStatus,
+    Suspension, SuspensionList, UserStats, WeekCount,
 };
 
 /// The whole file.
@@ -41,6 +46,13 @@ pub fn typescript() -> Result<String, String> {
     d.add::<SessionStatus>().add::<Fit>().add::<Feedback>().add::<MeetingView>();
     d.add::<SessionEdit>().add::<FeedbackEdit>();
     d.add::<TaskView>().add::<MentorshipDetailView>().add::<GoalEdit>().add::<TaskEdit>();
+    // safety and the program
+    d.add::<Blocked>().add::<ReportForm>().add::<ReportReason>().add::<ReportStatus>();
+    d.add::<ReportAction>().add::<Resolution>().add::<Report>().add::<ReportList>();
+    d.add::<Suspension>().add::<SuspensionList>().add::<AuditAction>().add::<AuditEntry>();
+    d.add::<AuditList>().add::<HeldList>().add::<UserStats>().add::<RequestStats>();
+    d.add::<MentorshipStats>().add::<WeekCount>().add::<SessionStats>().add::<FeedbackStats>();
+    d.add::<ProgramStats>();
 
     let events: [(&str, String); 3] = [
         (names::SYNC, ts_name::<SyncState>()),

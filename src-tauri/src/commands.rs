@@ -3,17 +3,21 @@
 
 use lodestar_client::app::views::{
     DirectoryPage, DirectoryQuery, FeedbackEdit, GoalEdit, GoalView, GroupView, MeetingView,
-    MentorshipDetailView, MentorshipView, OutboxView, ProfileEdit, RegisterForm, RequestView,
-    SessionEdit, Settings, TaskEdit, TaskView,
+    MentorshipDetailView, MentorshipView, OutboxView, ProfileEdit, RegisterForm, ReportForm,
+    RequestView, SessionEdit, Settings, TaskEdit, TaskView,
 };
 use lodestar_client::app::SessionView;
+use lodestar_client::client::Blocked;
 use lodestar_client::engine::SyncState;
 use lodestar_client::outbox::{Answer, Step};
 use lodestar_client::replica::{ConversationItem, Draft, MessageItem, SearchHit};
 use lodestar_client::transport::Transport;
 use std::collections::BTreeMap;
 
-use lodestar_protocol::{Match, Me, Profile, RequestBox, Role};
+use lodestar_protocol::{
+    AuditList, HeldList, Match, Me, Profile, ProgramStats, ReportList, RequestBox, Role,
+    SuspensionList,
+};
 use uuid::Uuid;
 
 /// Field → rule code ("required", "too_long", "taken", …), as the `check_*` commands answer.
@@ -143,6 +147,40 @@ crate::commands! {
     fn dismiss_feedback(app, session_id: Uuid) -> () { app.dismiss_feedback(session_id).await }
     /// "Add to calendar": saves the session's calendar file; answers where.
     fn save_calendar(app, session_id: Uuid) -> String { app.save_calendar(session_id).await }
+
+    // --- safety ---
+    /// Blocks someone (queued; works offline): their direct conversation leaves the list.
+    fn block_user(app, user_id: Uuid) -> () { app.set_block(user_id, true).await }
+    /// Lifts a block (queued; works offline).
+    fn unblock_user(app, user_id: Uuid) -> () { app.set_block(user_id, false).await }
+    /// Whom the user has blocked.
+    fn blocked_users(app) -> Vec<Blocked> { app.blocked_users().await }
+    /// Reports someone, perhaps one of their messages (queued; works offline).
+    fn report_user(app, form: ReportForm) -> () { app.report_user(&form).await }
+    /// "Download my data": saves the export to Downloads; answers where.
+    fn save_export(app) -> String { app.save_export().await }
+    /// "Delete my account", with the password: then signed out, this device's copy gone.
+    fn delete_account(app, password: String) -> () { app.delete_account(&password).await }
+
+    // --- the program (coordinators) ---
+    /// The program at a glance.
+    fn program_stats(app) -> ProgramStats { app.program_stats().await }
+    /// The open (or resolved) reports, each with its context.
+    fn program_reports(app, resolved: bool) -> ReportList { app.program_reports(resolved).await }
+    /// Dismisses, warns about or suspends over a report.
+    fn resolve_report(app, report_id: Uuid, action: String, note: Option<String>) -> () { app.resolve_report(report_id, &action, note).await }
+    /// Suspends a member, with the reason they are told.
+    fn suspend_user(app, user_id: Uuid, reason: String) -> () { app.set_suspended(user_id, Some(reason)).await }
+    /// Lifts a suspension.
+    fn unsuspend_user(app, user_id: Uuid) -> () { app.set_suspended(user_id, None).await }
+    /// The suspended members.
+    fn suspended_users(app) -> SuspensionList { app.suspended_users().await }
+    /// The trail of what coordinators did.
+    fn audit_trail(app) -> AuditList { app.audit_trail().await }
+    /// The messages held for review.
+    fn held_messages(app) -> HeldList { app.held_messages().await }
+    /// Releases (`true`) or rejects a held message.
+    fn review_held(app, message_id: Uuid, release: bool) -> () { app.review_held(message_id, release).await }
 
     // --- settings ---
     /// The app's settings.

@@ -6,6 +6,7 @@ import type {
 import { ME, PASSWORD, seedConversations, userById, userByName, users } from './data';
 import { groupCommand } from './groups';
 import { createMentorship } from './mentorship';
+import { createSafety } from './safety';
 import { ConvStore } from './store';
 import { checkProfile, checkRegister } from './validate';
 
@@ -34,6 +35,9 @@ export function createBackend(opts: MockOptions) {
   let settings = { server, notifications: true, data_dir: '/home/ada/.local/share/lodestar' };
   const calls: Array<{ cmd: string; args: Args }> = [];
   const mentorship = createMentorship(() => sync.state === 'offline');
+  // The demo user coordinates the program when the page asks for it (`?coordinator`).
+  const coordinator = () => new URLSearchParams(globalThis.location?.search ?? '').has('coordinator');
+  const safety = createSafety(coordinator, () => needServer());
 
   /** The core's one change event: what changed, and which one when only one did. */
   const announce = (topic: Changed['topic'], id: string | null = null) =>
@@ -194,7 +198,7 @@ export function createBackend(opts: MockOptions) {
       case 'user': needServer(); return userByName(String(a.username)) ?? fail('not_found');
       case 'my_profile': {
         const me = userById(ME)!;
-        return { ...me, username: session.username ?? me.username, email: 'ada@example.org', phone_number: null, date_of_birth: '1995-12-10', is_coordinator: false };
+        return { ...me, username: session.username ?? me.username, email: 'ada@example.org', phone_number: null, date_of_birth: '1995-12-10', is_coordinator: coordinator() };
       }
       case 'check_profile': return checkProfile(a.edit as ProfileEdit);
       case 'update_profile': {
@@ -218,6 +222,8 @@ export function createBackend(opts: MockOptions) {
         if (r !== undefined) return r;
         const m = mentorship.handle(cmd, a);
         if (m !== undefined) return m;
+        const sf = safety.handle(cmd, a);
+        if (sf !== undefined) return sf;
         return fail('not_found', `mock has no command ${cmd}`);
       }
     }

@@ -13,6 +13,7 @@ mod groups;
 mod mentorship;
 mod outbox;
 mod profile;
+mod safety;
 mod sessions;
 mod settings;
 #[cfg(test)]

@@ -34,7 +34,7 @@ pub(super) async fn feedback_to_ask(
 }
 
 /// Where "Add to calendar" saves: the Downloads folder (made if missing), else the home folder.
-fn downloads() -> ClientResult<PathBuf> {
+pub(super) fn downloads() -> ClientResult<PathBuf> {
     let dirs = directories::UserDirs::new().ok_or_else(|| {
         ClientError::Corrupt("no home folder to save the calendar file in".into())
     })?;

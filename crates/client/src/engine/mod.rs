@@ -57,6 +57,30 @@ pub enum SyncState {
         /// When the next attempt comes, in milliseconds.
         retry_in_ms: u64,
     },
+    /// The server ended this session (the token was revoked, or the program's coordinators
+    /// suspended the account): the engine stopped; the window signs out and says why.
+    SignedOut {
+        /// Suspended by the program's coordinators (else the session merely ended).
+        suspended: bool,
+        /// Why, for people.
+        reason: String,
+    },
+}
+
+/// Whether `e` says the server ended this session, and how to tell the person.
+fn ended_by_server(e: &ClientError) -> Option<SyncState> {
+    match e {
+        ClientError::Server { code: lodestar_protocol::ErrorCode::Suspended, message, .. } => {
+            Some(SyncState::SignedOut { suspended: true, reason: message.clone() })
+        }
+        ClientError::Server { status: 401, .. } => Some(SyncState::SignedOut {
+            suspended: false,
+            reason:
+                "this session ended (signed out elsewhere, or the password changed); sign in again"
+                    .to_owned(),
+        }),
+        _ => None,
+    }
 }
 
 /// Everything the UI needs to hear.
@@ -218,6 +242,13 @@ impl Worker {
                     backoff = MIN_BACKOFF;
                     MIN_BACKOFF
                 }
+                Err(e) if ended_by_server(&e).is_some() => {
+                    if let Some(state) = ended_by_server(&e) {
+                        tracing::info!(error = %e, "the server ended this session");
+                        self.emit(Event::Sync(state));
+                    }
+                    return;
+                }
                 Err(e) => {
                     let wait = backoff + jitter(backoff / 2);
                     tracing::info!(error = %e, retry_in_ms = wait.as_millis() as u64, "sync paused");
@@ -375,6 +406,16 @@ impl Worker {
             tokio::select! {
                 frame = socket.next() => match frame {
                     Some(Ok(tokio_tungstenite::tungstenite::Message::Text(_))) => self.catch_up().await?,
+                    Some(Ok(tokio_tungstenite::tungstenite::Message::Close(Some(frame))))
+                        if frame.reason.starts_with("suspended") =>
+                    {
+                        return Err(ClientError::Server {
+                            status: 403,
+                            code: lodestar_protocol::ErrorCode::Suspended,
+                            message: "your program's coordinators suspended this account".into(),
+                            fields: Default::default(),
+                        });
+                    }
                     Some(Ok(tokio_tungstenite::tungstenite::Message::Close(_))) | None => {
                         return Err(ClientError::Offline("the server closed the event socket".into()));
                     }

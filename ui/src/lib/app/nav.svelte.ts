@@ -1,6 +1,6 @@
 // Where the user is. Plain state, no URL: a desktop window has no address bar and the back
 // button is not expected; notifications and search navigate through here.
-export type View = 'chats' | 'directory' | 'mentoring' | 'profile' | 'settings' | 'outbox' | 'new-group';
+export type View = 'chats' | 'directory' | 'mentoring' | 'profile' | 'settings' | 'outbox' | 'new-group' | 'program';
 
 export type JumpTarget = { conversationId: string; messageId: string; nonce: number };
 

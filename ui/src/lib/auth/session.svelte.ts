@@ -3,6 +3,8 @@ import { commands, type SessionView } from '../ipc';
 class Session {
   view = $state<SessionView | null>(null);
   loadError = $state<string | null>(null);
+  /** Why the server signed this device out (a suspension, a session ended elsewhere). */
+  notice = $state<string | null>(null);
 
   signedIn = $derived(this.view?.signed_in ?? false);
   server = $derived(this.view?.server ?? '');

@@ -467,7 +467,15 @@ reason: string,
 /**
  * When the next attempt comes, in milliseconds.
  */
-retry_in_ms: number, };
+retry_in_ms: number, } | { "state": "signed_out", 
+/**
+ * Suspended by the program's coordinators (else the session merely ended).
+ */
+suspended: boolean, 
+/**
+ * Why, for people.
+ */
+reason: string, };
 
 /**
  * One kind of state the UI shows and re-reads when told it changed.
@@ -1236,6 +1244,388 @@ done: boolean | null,
  */
 source_message_id: string | null, };
 
+/**
+ * Someone the user blocked.
+ */
+export type Blocked = { 
+/**
+ * Who.
+ */
+user_id: string, 
+/**
+ * Their username ("someone" when this device never knew it).
+ */
+username: string, };
+
+/**
+ * What the Report dialog sends.
+ */
+export type ReportForm = { 
+/**
+ * The person reported.
+ */
+user_id: string, 
+/**
+ * `harassment`, `spam`, `inappropriate`, `safety` or `other`.
+ */
+reason: string, 
+/**
+ * The message reported, when the report came from one.
+ */
+message_id: string | null, 
+/**
+ * What happened.
+ */
+details: string | null, };
+
+/**
+ * Why someone is reported.
+ */
+export type ReportReason = "harassment" | "spam" | "inappropriate" | "safety" | "other";
+
+/**
+ * Where a report stands.
+ */
+export type ReportStatus = "open" | "resolved";
+
+/**
+ * What a coordinator did about a report.
+ */
+export type ReportAction = "dismiss" | "warn" | "suspend";
+
+/**
+ * What a coordinator decided about a report.
+ */
+export type Resolution = { 
+/**
+ * Dismiss, warn or suspend.
+ */
+action: ReportAction, 
+/**
+ * The coordinator's note.
+ */
+note: string | null, 
+/**
+ * The coordinator (null once their account is deleted).
+ */
+resolved_by: string | null, 
+/**
+ * When.
+ */
+resolved_at: string, };
+
+/**
+ * A report as coordinators see it.
+ */
+export type Report = { 
+/**
+ * The reporter's id for it.
+ */
+report_id: string, 
+/**
+ * Who reported (null once their account is deleted).
+ */
+reporter_id: string | null, 
+/**
+ * Who was reported (null once their account is deleted).
+ */
+user_id: string | null, 
+/**
+ * The message reported, if one was.
+ */
+message_id: string | null, 
+/**
+ * Why.
+ */
+reason: ReportReason, 
+/**
+ * The reporter's words.
+ */
+details: string | null, 
+/**
+ * Open or resolved.
+ */
+status: ReportStatus, 
+/**
+ * When it was filed.
+ */
+created_at: string, 
+/**
+ * Once resolved.
+ */
+resolution: Resolution | null, 
+/**
+ * The reported message and the five before it in its conversation, oldest first.
+ */
+context: Array<Message>, };
+
+/**
+ * `GET /v1/admin/reports`.
+ */
+export type ReportList = { 
+/**
+ * Newest first.
+ */
+reports: Array<Report>, 
+/**
+ * Everyone the reports and their context name, to show names beside ids.
+ */
+users: Array<Profile>, };
+
+/**
+ * A suspended member.
+ */
+export type Suspension = { 
+/**
+ * Who.
+ */
+user: Profile, 
+/**
+ * Why.
+ */
+reason: string, 
+/**
+ * Since when.
+ */
+suspended_at: string, 
+/**
+ * The coordinator who suspended them (null once their account is deleted).
+ */
+suspended_by: string | null, };
+
+/**
+ * `GET /v1/admin/suspended`.
+ */
+export type SuspensionList = { 
+/**
+ * Most recent first.
+ */
+suspended: Array<Suspension>, };
+
+/**
+ * A line of the coordinators' trail.
+ */
+export type AuditAction = "report_dismissed" | "warned" | "suspended" | "unsuspended" | "message_released" | "message_rejected";
+
+/**
+ * A line of the coordinators' trail: written once, never changed.
+ */
+export type AuditEntry = { 
+/**
+ * Its place in the trail.
+ */
+audit_id: number, 
+/**
+ * When.
+ */
+at: string, 
+/**
+ * The coordinator (null once their account is deleted).
+ */
+actor_id: string | null, 
+/**
+ * What was done.
+ */
+action: AuditAction, 
+/**
+ * To whom.
+ */
+user_id: string | null, 
+/**
+ * The report it resolved.
+ */
+report_id: string | null, 
+/**
+ * The held message it released or rejected.
+ */
+message_id: string | null, 
+/**
+ * The coordinator's note or reason.
+ */
+note: string | null, };
+
+/**
+ * `GET /v1/admin/audit`.
+ */
+export type AuditList = { 
+/**
+ * Newest first.
+ */
+entries: Array<AuditEntry>, 
+/**
+ * Everyone the entries name.
+ */
+users: Array<Profile>, 
+/**
+ * Whether older entries exist (`?before=` the last `audit_id`).
+ */
+has_more: boolean, };
+
+/**
+ * `GET /v1/admin/held`: messages waiting for a coordinator, oldest first.
+ */
+export type HeldList = { 
+/**
+ * Each with `status: held` and its `held_reason`.
+ */
+messages: Array<Message>, 
+/**
+ * Each held message's id to the person it was sent to.
+ */
+recipients: { [key in string]: string }, 
+/**
+ * Everyone the messages name: their senders and recipients.
+ */
+users: Array<Profile>, };
+
+/**
+ * Members by role.
+ */
+export type UserStats = { 
+/**
+ * Members who mentor.
+ */
+mentors: number, 
+/**
+ * Members who are mentored.
+ */
+mentees: number, 
+/**
+ * Members under 18.
+ */
+minors: number, 
+/**
+ * Members suspended.
+ */
+suspended: number, };
+
+/**
+ * Requests by state (a pending one past its expiry counts as expired).
+ */
+export type RequestStats = { 
+/**
+ * Waiting.
+ */
+pending: number, 
+/**
+ * Accepted.
+ */
+accepted: number, 
+/**
+ * Declined.
+ */
+declined: number, 
+/**
+ * Expired unanswered.
+ */
+expired: number, 
+/**
+ * Withdrawn by the mentee.
+ */
+withdrawn: number, 
+/**
+ * The median time from a request to its answer (accepted or declined), in hours; null
+ * before any answer.
+ */
+median_response_hours: number | null, };
+
+/**
+ * Mentorships by state.
+ */
+export type MentorshipStats = { 
+/**
+ * Running.
+ */
+active: number, 
+/**
+ * Ended.
+ */
+ended: number, };
+
+/**
+ * A week's count.
+ */
+export type WeekCount = { 
+/**
+ * The week's first day.
+ */
+week_start: string, 
+/**
+ * How many.
+ */
+count: number, };
+
+/**
+ * Sessions.
+ */
+export type SessionStats = { 
+/**
+ * Confirmed sessions that started in the last 30 days.
+ */
+held_30d: number, 
+/**
+ * Sessions cancelled in the last 30 days.
+ */
+cancelled_30d: number, 
+/**
+ * Sessions held in each of the last 12 weeks, oldest first (the last ends now).
+ */
+held_by_week: Array<WeekCount>, };
+
+/**
+ * Feedback.
+ */
+export type FeedbackStats = { 
+/**
+ * Given.
+ */
+count: number, 
+/**
+ * The mean rating (1 to 5); null before any.
+ */
+average_rating: number | null, 
+/**
+ * How many said the pairing is not working.
+ */
+poor_fit: number, };
+
+/**
+ * `GET /v1/admin/stats`: the program at a glance (PROGRAM.md).
+ */
+export type ProgramStats = { 
+/**
+ * Members.
+ */
+users: UserStats, 
+/**
+ * Mentorship requests by state, and how fast mentors answer.
+ */
+requests: RequestStats, 
+/**
+ * Mentorships by state.
+ */
+mentorships: MentorshipStats, 
+/**
+ * Sessions of the last 30 days, and held per week.
+ */
+sessions: SessionStats, 
+/**
+ * Feedback given after sessions.
+ */
+feedback: FeedbackStats, 
+/**
+ * Messages sent in the last 30 days.
+ */
+messages_30d: number, 
+/**
+ * Reports waiting for a coordinator.
+ */
+reports_open: number, 
+/**
+ * Messages held for review.
+ */
+held_open: number, };
+
 /** Every `ErrorCode`, in the order Rust declares them. */
 export const ERROR_CODES = ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "payload_too_large", "validation_failed", "rate_limited", "unavailable", "timeout", "internal", "limit_reached", "not_pending", "blocked", "safeguarding", "suspended", "offline", "not_signed_in", "database", "migrate", "corrupt", "insecure_server", "unknown"] as const satisfies readonly ErrorCode[];
 
@@ -1377,6 +1767,36 @@ export const commands = {
   dismissFeedback: (sessionId: string) => invoke<null>("dismiss_feedback", { sessionId }),
   /** "Add to calendar": saves the session's calendar file; answers where. */
   saveCalendar: (sessionId: string) => invoke<string>("save_calendar", { sessionId }),
+  /** Blocks someone (queued; works offline): their direct conversation leaves the list. */
+  blockUser: (userId: string) => invoke<null>("block_user", { userId }),
+  /** Lifts a block (queued; works offline). */
+  unblockUser: (userId: string) => invoke<null>("unblock_user", { userId }),
+  /** Whom the user has blocked. */
+  blockedUsers: () => invoke<Array<Blocked>>("blocked_users"),
+  /** Reports someone, perhaps one of their messages (queued; works offline). */
+  reportUser: (form: ReportForm) => invoke<null>("report_user", { form }),
+  /** "Download my data": saves the export to Downloads; answers where. */
+  saveExport: () => invoke<string>("save_export"),
+  /** "Delete my account", with the password: then signed out, this device's copy gone. */
+  deleteAccount: (password: string) => invoke<null>("delete_account", { password }),
+  /** The program at a glance. */
+  programStats: () => invoke<ProgramStats>("program_stats"),
+  /** The open (or resolved) reports, each with its context. */
+  programReports: (resolved: boolean) => invoke<ReportList>("program_reports", { resolved }),
+  /** Dismisses, warns about or suspends over a report. */
+  resolveReport: (reportId: string, action: string, note: string | null) => invoke<null>("resolve_report", { reportId, action, note }),
+  /** Suspends a member, with the reason they are told. */
+  suspendUser: (userId: string, reason: string) => invoke<null>("suspend_user", { userId, reason }),
+  /** Lifts a suspension. */
+  unsuspendUser: (userId: string) => invoke<null>("unsuspend_user", { userId }),
+  /** The suspended members. */
+  suspendedUsers: () => invoke<SuspensionList>("suspended_users"),
+  /** The trail of what coordinators did. */
+  auditTrail: () => invoke<AuditList>("audit_trail"),
+  /** The messages held for review. */
+  heldMessages: () => invoke<HeldList>("held_messages"),
+  /** Releases (`true`) or rejects a held message. */
+  reviewHeld: (messageId: string, release: boolean) => invoke<null>("review_held", { messageId, release }),
   /** The app's settings. */
   settings: () => invoke<Settings>("settings"),
   /** Turns desktop notifications on or off. */

@@ -134,7 +134,10 @@ export function errorText(err: IpcError, ctx: ErrorContext = {}): string {
     case 'safeguarding':
       return "The program's safeguarding rules don't allow this. A coordinator can help.";
     case 'suspended':
-      return "This account is suspended. Contact the program's coordinators.";
+      // At sign-in the server says why ("…suspended this account: <reason>").
+      return err.message
+        ? `${err.message.charAt(0).toUpperCase()}${err.message.slice(1)}. Contact your program's coordinators if you think this is a mistake.`
+        : "This account is suspended. Contact the program's coordinators.";
     case 'timeout':
       return 'The server took too long to answer. Check your connection and try again.';
     case 'payload_too_large':

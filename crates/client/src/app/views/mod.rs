@@ -9,6 +9,7 @@ mod groups;
 pub mod mentorship;
 mod outbox;
 mod profile;
+mod safety;
 pub mod sessions;
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,7 @@ pub use mentorship::{
 };
 pub use outbox::OutboxView;
 pub use profile::{parse_date, ProfileEdit};
+pub use safety::ReportForm;
 pub use sessions::{FeedbackEdit, MeetingView, SessionEdit};
 
 /// Who is signed in, and to which server.

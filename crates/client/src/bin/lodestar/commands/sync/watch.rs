@@ -40,6 +40,10 @@ fn show(out: &Out, event: &Event) {
             &format!("offline ({reason}); retrying in {retry_in_ms} ms"),
             json!({"state": "offline", "reason": reason, "retry_in_ms": retry_in_ms}),
         ),
+        Event::Sync(SyncState::SignedOut { suspended, reason }) => out.done(
+            &format!("signed out by the server: {reason}"),
+            json!({"state": "signed_out", "suspended": suspended, "reason": reason}),
+        ),
         Event::Sync(SyncState::Syncing { applied, estimated_total, .. }) => out.done(
             &format!("syncing… {applied} of about {estimated_total} changes"),
             json!({"state": "syncing", "applied": applied, "estimated_total": estimated_total}),

@@ -1,0 +1,19 @@
+import { asIpcError, commands, errorText, type Profile } from '../ipc';
+
+/** Names for the ids a coordinator's lists carry (each list brings the profiles it names). */
+export function namer(users: Profile[]): (id: string | null) => string {
+  const byId = new Map(users.map((u) => [u.user_id, u.username]));
+  return (id) => (id ? (byId.get(id) ?? 'a deleted account') : 'a deleted account');
+}
+
+/** Runs a coordinator's action, answering the error text when it failed. */
+export async function attempt(action: () => Promise<unknown>): Promise<string | null> {
+  try {
+    await action();
+    return null;
+  } catch (e) {
+    return errorText(asIpcError(e));
+  }
+}
+
+export { commands };
