@@ -1,7 +1,8 @@
 //! The demo program (`--demo`), seeded through the store's own rules on both backends: a
 //! newcomer signing in as a demo member sees the mentorship loop at once — a full mentor, requests
 //! pending and declined, mentorships with goals, an overdue action item, one made from a
-//! message, a session held with notes and feedback and one confirmed within the hour.
+//! message, a session held with notes and feedback and one confirmed within the hour; and a
+//! coordinator with an open report and a minor's held message waiting.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -64,4 +65,47 @@ async fn the_demo_shows_the_mentorship_loop(backend: Backend) {
     s.server.stop().await;
 }
 
-lodestar_tests::on_both_backends!(the_demo_shows_the_mentorship_loop);
+async fn the_demo_has_a_coordinator_with_work_waiting(backend: Backend) {
+    let s = TestServer::spawn_demo(backend).await;
+    let cora = login(&s, "coord.rivera").await;
+    assert_eq!(s.api.get("/v1/me", &cora).await.expect(200)["is_coordinator"], true);
+    let reports = s.api.get("/v1/admin/reports", &cora).await.expect(200);
+    let r = &reports["reports"][0];
+    assert_eq!(
+        (r["reason"].as_str(), r["context"].as_array().unwrap().len()),
+        (Some("spam"), 2),
+        "{reports}"
+    );
+    let held = s.api.get("/v1/admin/held", &cora).await.expect(200);
+    assert_eq!(held["messages"][0]["held_reason"], "phone", "{held}");
+    // The minor's mentor never received it; the minor sees it held.
+    let aisha = login(&s, "aisha.bello").await;
+    let (changes, _) = s
+        .api
+        .sync_all(
+            &lodestar_tests::User {
+                id: uuid::Uuid::nil(),
+                username: "aisha.bello".into(),
+                token: aisha,
+            },
+            None,
+            500,
+        )
+        .await;
+    assert!(!changes.iter().any(|c| c.to_string().contains("312-555-0142")));
+    let stats = s.api.get("/v1/admin/stats", &cora).await.expect(200);
+    assert_eq!(
+        (
+            stats["users"]["minors"].as_i64(),
+            stats["reports_open"].as_i64(),
+            stats["held_open"].as_i64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    s.server.stop().await;
+}
+
+lodestar_tests::on_both_backends!(
+    the_demo_shows_the_mentorship_loop,
+    the_demo_has_a_coordinator_with_work_waiting
+);

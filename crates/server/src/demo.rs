@@ -6,6 +6,7 @@
 //! screenshots stay true; only dates move, so ages and "2 hours ago" stay right whenever it runs.
 
 mod mentorship;
+mod safety;
 
 use std::collections::HashMap;
 
@@ -169,6 +170,17 @@ const PEOPLE: &[Person] = &[
     Person("sara_lopez", Both, 32, "Columbus", "OH", "Data Engineer", "Software", 7,
         "sql, python, data pipelines, airflow, data analysis", "machine learning, engineering management, negotiation",
         "Data engineer who loves teaching SQL. Seeking a mentor on ML engineering and on negotiating my next offer."),
+    // The program's safety (demo/safety.rs): its coordinator, a minor mentee, and an account
+    // that spams.
+    Person("coord.rivera", Mentor, 46, "Chicago", "IL", "Program Coordinator", "Nonprofit", 19,
+        "program management, safeguarding, mentoring, communication", "youth development, community building",
+        "I coordinate this mentorship program: matching, safeguarding and support. Write to me if anything feels wrong."),
+    Person("jayden.brooks", Mentee, 16, "Chicago", "IL", "High School Student", "Education", 0,
+        "python, robotics, math", "program management, grant writing, public speaking, robotics",
+        "Junior in high school; I run our robotics club and want to learn how to raise money for it."),
+    Person("brandon.vale", Mentor, 35, "Las Vegas", "NV", "Growth Consultant", "Finance", 6,
+        "sales, marketing, negotiation", "investing, entrepreneurship",
+        "I help people grow their income fast."),
 ];
 
 /// A direct conversation: who writes first, who answers, when it began (hours ago), minutes
@@ -279,8 +291,13 @@ pub async fn seed(store: &dyn Store, hasher: &PasswordHasher) -> Result<(), ApiE
     }
     seed_group(store, &ids, now).await?;
     mentorship::seed(store, &ids, &chats, now).await?;
+    safety::seed(store, &ids, now).await?;
 
     println!("Demo program ready: {} accounts, all with password {DEMO_PASSWORD}", PEOPLE.len());
+    println!(
+        "  Coordinator: {} (the Program section; one open report and one held message wait)",
+        safety::COORDINATOR
+    );
     let cells: Vec<String> =
         PEOPLE.iter().map(|p| format!("{} ({}) — {}, {}", p.0, p.1.label(), p.5, p.4)).collect();
     let width = cells.iter().map(|c| c.chars().count()).max().unwrap_or(0) + 3;
