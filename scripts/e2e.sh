@@ -2,7 +2,7 @@
 # The real app end to end (ui/tests/e2e): each run gets its own X display (xvfb-run) and its own
 # session bus (dbus-run-session), so a notification daemon and the keychain fallback behave as on
 # a fresh desktop. Needs the workspace's binaries (cargo build --workspace --bins) and ui/dist.
-#   scripts/e2e.sh                 the end-to-end tests (ui/tests/e2e/app.e2e.mjs)
+#   scripts/e2e.sh                 the end-to-end tests (ui/tests/e2e/*.e2e.mjs)
 #   scripts/e2e.sh SCRIPT.mjs      another script in the same setting (e.g. the screenshots)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -16,6 +16,6 @@ export LODESTAR_BIN_DIR="$CARGO_TARGET_DIR/debug"
 if [ $# -gt 0 ]; then
 	command=(node "$@")
 else
-	command=(node --test --test-reporter=spec ui/tests/e2e/app.e2e.mjs)
+	command=(node --test --test-concurrency=1 --test-reporter=spec ui/tests/e2e/app.e2e.mjs ui/tests/e2e/safety.e2e.mjs)
 fi
 on_fresh_desktop "${command[@]}"

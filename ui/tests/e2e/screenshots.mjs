@@ -109,6 +109,15 @@ try {
   );
   await sleep(500);
   shoot('session');
+
+  // The Program section, as the demo's coordinator sees it: the program at a glance.
+  await signInAs('coord.rivera');
+  await (await $('button*=Program')).click();
+  await eventually('the charts', () => browser.execute(() => document.querySelectorAll('canvas').length === 3));
+  await dismissToasts(browser);
+  await online(browser, 'program');
+  await sleep(800);
+  shoot('program');
   console.log(`screenshots in ${OUT}`);
 } finally {
   await browser.deleteSession().catch(() => {});
