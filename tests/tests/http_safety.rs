@@ -123,6 +123,11 @@ async fn a_report_leads_to_a_suspension_that_signs_the_member_out(backend: Backe
         ["before 1", "before 2", "before 3", "before 4", "before 5", "give me your address"]
     );
     assert!(!open.to_string().contains("a private word"), "nothing outside the report's context");
+    // Coordinating opens no conversation: troll and dev's stays theirs.
+    let peek = api.get(&format!("/v1/conversations/{elsewhere}/messages"), &cora.token).await;
+    assert_eq!(peek.status.as_u16(), 404, "a coordinator reading others' messages");
+    let (cora_sync, _) = api.sync_all(&cora, None, 500).await;
+    assert!(!cora_sync.iter().any(|c| c.to_string().contains("a private word")));
     assert_eq!(names(&open, "users"), ["maya", "troll"], "everyone the report names");
 
     // Suspend from the report: troll's live socket closes within a second, saying why.
