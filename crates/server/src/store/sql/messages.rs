@@ -69,24 +69,37 @@ macro_rules! sql_messages {
             Ok(found.into_iter().filter(|p| pairs.contains(p)).collect())
         }
 
-        /// Of `pairs` (conversation, sender), those of direct conversations whose other person
-        /// has blocked the sender or was blocked by them.
-        async fn blocked_senders(conn: &mut Conn, pairs: &HashSet<(Uuid, Uuid)>) -> StoreResult<HashSet<(Uuid, Uuid)>> {
-            let mut out = HashSet::new();
+        /// What the checks of a send need to know of a batch's direct conversations, read in one
+        /// query: each participant, their date of birth, and whether they are in any block.
+        async fn direct_facts(conn: &mut Conn, pairs: &HashSet<(Uuid, Uuid)>) -> StoreResult<Vec<DirectFact>> {
             if pairs.is_empty() {
-                return Ok(out);
+                return Ok(Vec::new());
             }
-            // One query first: most batches have no sender in any block, and stop here.
-            let senders: HashSet<Uuid> = pairs.iter().map(|&(_, s)| s).collect();
-            let mut qb = QueryBuilder::<$db>::new("SELECT blocker_id FROM blocks WHERE blocker_id IN (");
-            list(&mut qb, &senders);
-            qb.push(") OR blocked_id IN (");
-            list(&mut qb, &senders);
-            qb.push(") LIMIT 1");
-            if qb.build_query_scalar::<Uuid>().fetch_optional(&mut *conn).await?.is_none() {
-                return Ok(out);
-            }
-            for &(conversation, sender) in pairs {
+            let convs: HashSet<Uuid> = pairs.iter().map(|p| p.0).collect();
+            let mut qb = QueryBuilder::<$db>::new(
+                "SELECT p.conversation_id, u.date_of_birth, \
+                 EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = p.user_id) \
+                 OR EXISTS (SELECT 1 FROM blocks b WHERE b.blocked_id = p.user_id) \
+                 FROM direct_conversation_participants p JOIN users u ON u.user_id = p.user_id \
+                 WHERE p.conversation_id IN (",
+            );
+            list(&mut qb, &convs);
+            qb.push(")");
+            let rows: Vec<(Uuid, NaiveDate, bool)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+            Ok(rows.into_iter().map(|(conversation_id, born, in_block)| DirectFact { conversation_id, born, in_block }).collect())
+        }
+
+        /// Of `pairs` (conversation, sender), those of direct conversations whose other person
+        /// has blocked the sender or was blocked by them. Most batches have nobody in any block
+        /// (`facts` says so) and stop before any query.
+        async fn blocked_senders(
+            conn: &mut Conn,
+            pairs: &HashSet<(Uuid, Uuid)>,
+            facts: &[DirectFact],
+        ) -> StoreResult<HashSet<(Uuid, Uuid)>> {
+            let mut out = HashSet::new();
+            let suspect: HashSet<Uuid> = facts.iter().filter(|f| f.in_block).map(|f| f.conversation_id).collect();
+            for &(conversation, sender) in pairs.iter().filter(|p| suspect.contains(&p.0)) {
                 let n: i64 = sqlx::query_scalar(
                     "SELECT count(*) FROM direct_conversation_participants p JOIN blocks b ON \
                      (b.blocker_id = p.user_id AND b.blocked_id = $2) OR (b.blocker_id = $2 AND b.blocked_id = p.user_id) \
@@ -142,9 +155,9 @@ macro_rules! sql_messages {
                 .map(|(sender, m)| (m.conversation_id, *sender))
                 .collect();
             let allowed = taking_part(&mut *tx, &wanted).await?;
-            let blocked = blocked_senders(&mut *tx, &allowed).await?;
-            let open: HashSet<Uuid> = allowed.difference(&blocked).map(|&(c, _)| c).collect();
-            let guarded = safeguarded(&mut *tx, &open, Utc::now().date_naive()).await?;
+            let facts = direct_facts(&mut *tx, &allowed).await?;
+            let blocked = blocked_senders(&mut *tx, &allowed, &facts).await?;
+            let guarded = safeguarded(&mut *tx, &facts, Utc::now().date_naive()).await?;
 
             let mut slots = Vec::with_capacity(batch.len());
             let mut fresh: Vec<(Uuid, &NewMessage)> = Vec::new();

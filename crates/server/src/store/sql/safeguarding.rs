@@ -9,32 +9,32 @@ macro_rules! sql_safeguarding {
             today.checked_sub_months(chrono::Months::new(18 * 12)).unwrap_or(NaiveDate::MIN)
         }
 
-        /// Of the `conversations`, the direct ones between a minor and an adult, each with
-        /// whether an active mentorship of theirs sanctions it. One query finds none in the
-        /// usual case.
+        /// A participant of a direct conversation in a send's batch (see `direct_facts`).
+        struct DirectFact {
+            conversation_id: Uuid,
+            born: NaiveDate,
+            in_block: bool,
+        }
+
+        /// Of the direct conversations `facts` describe, those between a minor and an adult,
+        /// each with whether an active mentorship of theirs sanctions it; no query unless one is.
         async fn safeguarded(
             conn: &mut Conn,
-            conversations: &HashSet<Uuid>,
+            facts: &[DirectFact],
             today: NaiveDate,
         ) -> StoreResult<HashMap<Uuid, bool>> {
-            let mut out = HashMap::new();
-            if conversations.is_empty() {
-                return Ok(out);
-            }
             let born_by = adult_born_by(today);
-            let mut qb = QueryBuilder::<$db>::new(
-                "SELECT p.conversation_id FROM direct_conversation_participants p \
-                 JOIN users u ON u.user_id = p.user_id WHERE p.conversation_id IN (",
-            );
-            let mut sep = qb.separated(", ");
-            for id in conversations {
-                sep.push_bind(*id);
+            let mut ages: HashMap<Uuid, (bool, bool)> = HashMap::new();
+            for f in facts {
+                let (minor, adult) = ages.entry(f.conversation_id).or_default();
+                if f.born > born_by {
+                    *minor = true;
+                } else {
+                    *adult = true;
+                }
             }
-            qb.push(") GROUP BY p.conversation_id HAVING min(u.date_of_birth) <= ")
-                .push_bind(born_by)
-                .push(" AND max(u.date_of_birth) > ")
-                .push_bind(born_by);
-            let mixed: Vec<Uuid> = qb.build_query_scalar().fetch_all(&mut *conn).await?;
+            let mixed: Vec<Uuid> = ages.into_iter().filter(|(_, (m, a))| *m && *a).map(|(c, _)| c).collect();
+            let mut out = HashMap::new();
             if mixed.is_empty() {
                 return Ok(out);
             }
