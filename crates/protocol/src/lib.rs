@@ -13,6 +13,7 @@ pub mod mentorship;
 pub mod model;
 pub mod program;
 pub mod sessions;
+pub mod stats;
 pub mod sync;
 pub mod validate;
 
@@ -23,5 +24,6 @@ pub use mentorship::*;
 pub use model::*;
 pub use program::*;
 pub use sessions::*;
+pub use stats::*;
 pub use sync::*;
 pub use validate::{FieldErrors, ValidationError};

@@ -6,6 +6,7 @@
 //! screenshots stay true; only dates move, so ages and "2 hours ago" stay right whenever it runs.
 
 mod mentorship;
+mod people;
 mod safety;
 
 use std::collections::HashMap;
@@ -18,170 +19,13 @@ use uuid::Uuid;
 use crate::auth::PasswordHasher;
 use crate::error::ApiError;
 use crate::store::{NewAccount, NewMessage, SendOutcome, Store};
+use people::Kind::{Mentee, Mentor};
+use people::{Person, PEOPLE};
 
 /// The one password of every demo account; printed at start so anyone can sign in as anyone.
 const DEMO_PASSWORD: &str = "lodestar-demo";
 /// `.example` is reserved (RFC 2606), so no demo address can ever reach a real inbox.
 const EMAIL_DOMAIN: &str = "demo.lodestar.example";
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Mentor,
-    Mentee,
-    Both,
-}
-use Kind::{Both, Mentee, Mentor};
-
-impl Kind {
-    fn label(self) -> &'static str {
-        match self {
-            Mentor => "mentor",
-            Mentee => "mentee",
-            Both => "both",
-        }
-    }
-}
-
-/// A demo account: username, kind, age, city, state, job title, industry, years of experience,
-/// skills and interests (comma-separated tags), bio.
-#[derive(Clone, Copy)]
-struct Person(
-    &'static str,
-    Kind,
-    i32,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    i64,
-    &'static str,
-    &'static str,
-    &'static str,
-);
-
-// Mentee interests deliberately overlap mentor skills: that is what matching scores on.
-#[rustfmt::skip]
-const PEOPLE: &[Person] = &[
-    Person("maya.chen", Mentor, 41, "San Francisco", "CA", "Staff Software Engineer", "Software", 17,
-        "rust, distributed systems, system design, code review, go, leadership", "open source, rock climbing, mentoring",
-        "Staff engineer on a storage team; I've shipped Rust in production since 2017. Happy to help with system design interviews and the step from senior to staff."),
-    Person("dev_okafor", Mentor, 38, "Atlanta", "GA", "Engineering Manager", "Software", 14,
-        "python, sql, career change, hiring, leadership, public speaking", "community building, soccer, career change",
-        "Self-taught developer turned engineering manager. I love helping career changers land their first tech role."),
-    Person("priya.nair", Mentor, 36, "Seattle", "WA", "Data Science Manager", "Software", 12,
-        "python, machine learning, sql, statistics, experimentation, leadership", "women in tech, hiking, data visualization",
-        "I lead a team of data scientists working on recommendations. Ask me about breaking into ML, A/B testing or managing your first team."),
-    Person("jordan.reyes", Mentor, 45, "Austin", "TX", "Founder & CEO", "Software", 22,
-        "entrepreneurship, fundraising, product management, negotiation, sales, leadership", "startups, angel investing, barbecue",
-        "Two-time founder: one exit, one glorious failure. I mentor first-time founders on fundraising and finding product-market fit."),
-    Person("sam.whitfield", Mentor, 52, "Boston", "MA", "Nurse Practitioner", "Healthcare", 26,
-        "patient care, clinical leadership, nurse practitioner, healthcare policy, communication", "nursing education, running, career change",
-        "Family nurse practitioner and clinical preceptor for fifteen years. I help new nurses navigate licensing, specialties and burnout."),
-    Person("elena.ruiz", Mentor, 47, "Denver", "CO", "Civil Engineer", "Energy", 23,
-        "autocad, structural analysis, project management, pe exam prep, renewable energy", "sustainability, skiing, women in engineering",
-        "Principal civil engineer designing transmission lines and solar farms. Ask me about the PE exam and leading your first project."),
-    Person("marcus.bell", Mentor, 39, "Chicago", "IL", "Financial Analyst", "Finance", 15,
-        "financial modeling, excel, sql, valuation, cfa, negotiation", "investing, chess, personal finance",
-        "CFA charterholder in corporate FP&A. I enjoy demystifying financial models and helping analysts through the CFA exams."),
-    Person("hana.sato", Mentor, 34, "Portland", "OR", "Product Design Lead", "Design", 11,
-        "ux research, figma, design systems, accessibility, prototyping, portfolio reviews, leadership", "ceramics, typography, accessibility",
-        "I lead design for a B2B product and run monthly portfolio reviews. Bring me your case studies."),
-    Person("tom.kowalski", Mentor, 56, "Pittsburgh", "PA", "Plant Operations Director", "Manufacturing", 30,
-        "lean manufacturing, six sigma, supply chain, safety, leadership", "robotics, apprenticeships, fishing",
-        "Thirty years on factory floors, from machinist to running a 400-person plant. I mentor young engineers and tradespeople moving into management."),
-    Person("aisha.bello", Mentor, 43, "Washington", "DC", "Program Director", "Nonprofit", 18,
-        "grant writing, fundraising, program management, public speaking, policy", "education equity, community organizing, jazz",
-        "I run youth programs at a national nonprofit and have raised over $20M in grants. Happy to talk grant writing and nonprofit careers."),
-    Person("ben.carter", Mentor, 48, "Minneapolis", "MN", "Director of Curriculum", "Education", 24,
-        "curriculum design, instructional coaching, classroom management, edtech, leadership", "teacher retention, cycling, reading",
-        "Former math teacher, now directing curriculum for a school district. I mentor new teachers and people moving from the classroom into edtech."),
-    Person("lucia.fernandez", Mentor, 37, "Miami", "FL", "Senior Producer", "Media", 13,
-        "video production, storytelling, documentaries, adobe premiere, project management", "podcasting, salsa dancing, journalism",
-        "Producer at a Spanish-language news network. I help journalists and creators build their reels and pitch their stories."),
-    Person("raj.patel", Mentor, 44, "Raleigh", "NC", "Principal Security Engineer", "Software", 20,
-        "security, rust, c++, threat modeling, linux, incident response", "ctf competitions, amateur radio, open source",
-        "I break things for a living, then help fix them. Ask me about moving into security engineering or writing safe systems code."),
-    Person("grace.kim", Mentor, 31, "New York", "NY", "Senior Product Manager", "Finance", 8,
-        "product management, sql, user interviews, roadmapping, fintech, communication", "behavioral economics, running, writing",
-        "PM at a fintech, previously a software engineer. I help engineers and analysts make the switch into product."),
-    Person("omar.haddad", Mentor, 50, "Phoenix", "AZ", "Director of Grid Modernization", "Energy", 21,
-        "power systems, renewable energy, project management, python, leadership", "electric vehicles, hiking, stem outreach",
-        "I modernize a utility's grid for solar and storage. I mentor technicians and engineers who want to grow into clean-energy leadership."),
-    Person("claire.dubois", Mentor, 42, "San Diego", "CA", "Clinical Research Director", "Healthcare", 17,
-        "clinical trials, biostatistics, r, regulatory affairs, leadership", "public health, sailing, science communication",
-        "I run oncology trials at a research hospital. Glad to help scientists and nurses find their way into clinical research."),
-    Person("leo.martin", Mentee, 22, "Austin", "TX", "CS Student", "Software", 0,
-        "python, java, git, sql", "rust, systems programming, open source, internships",
-        "Senior at UT Austin looking for a systems programming internship. Learning Rust on weekends."),
-    Person("zoe.adams", Mentee, 25, "Brooklyn", "NY", "Junior Developer", "Software", 1,
-        "javascript, typescript, react, css", "rust, webassembly, system design, public speaking",
-        "Bootcamp grad, one year into my first developer job. I want to grow into backend work and get better at code reviews."),
-    Person("kwame.asante", Mentee, 27, "Atlanta", "GA", "Career changer", "Education", 0,
-        "teaching, public speaking, python", "career change, sql, data analysis, python, negotiation",
-        "Taught middle-school science for five years; now learning Python and SQL to move into data analytics."),
-    Person("mia.johnson", Mentee, 23, "Seattle", "WA", "Data Analyst", "Software", 1,
-        "sql, excel, tableau, python", "machine learning, statistics, experimentation",
-        "Analyst at a retail startup. I want to move from dashboards into machine learning and would love advice on what to learn first."),
-    Person("ethan.park", Mentee, 24, "San Jose", "CA", "Associate Product Designer", "Design", 2,
-        "figma, prototyping, ux research", "design systems, accessibility, portfolio reviews, leadership",
-        "Two years into product design. Looking for feedback on my portfolio and on running my first usability studies."),
-    Person("sofia.rossi", Mentee, 21, "Boston", "MA", "Nursing Student", "Healthcare", 0,
-        "patient care, cpr, communication", "nurse practitioner, clinical leadership, healthcare policy",
-        "BSN student graduating next spring. Curious about NP programs and which specialty suits me."),
-    Person("liam.obrien", Mentee, 26, "Chicago", "IL", "Junior Financial Analyst", "Finance", 2,
-        "excel, financial modeling, accounting", "cfa, valuation, investing, negotiation",
-        "Second year in FP&A at a logistics company, studying for CFA Level I."),
-    Person("nina.volkova", Mentee, 28, "Golden", "CO", "Engineer in Training", "Energy", 3,
-        "autocad, structural analysis, matlab", "pe exam prep, project management, renewable energy",
-        "Civil EIT working on substation foundations. Preparing for the PE exam and hoping to lead projects someday."),
-    Person("jamal.wright", Mentee, 19, "Detroit", "MI", "Manufacturing Apprentice", "Manufacturing", 1,
-        "cnc machining, blueprint reading, safety", "lean manufacturing, robotics, leadership",
-        "Machinist apprentice at an auto parts supplier. I want to learn how plants are run, and maybe go back to school for engineering."),
-    Person("emma.lind", Mentee, 24, "St. Paul", "MN", "First-year Teacher", "Education", 1,
-        "lesson planning, google classroom, math", "classroom management, instructional coaching, edtech",
-        "Teaching 7th-grade math in my first year. Looking for a mentor who has survived the hard first years."),
-    Person("diego.morales", Mentee, 23, "Houston", "TX", "Production Assistant", "Media", 1,
-        "video editing, adobe premiere, social media", "storytelling, documentaries, video production",
-        "PA at a local TV station, cutting videos for social at night. I want to produce documentaries."),
-    Person("chloe.nguyen", Mentee, 20, "Irvine", "CA", "CS Student", "Software", 0,
-        "python, c, linux", "security, ctf competitions, rust, internships",
-        "Sophomore at UC Irvine and co-captain of our CTF team. Looking for advice on security internships."),
-    Person("ayo.adeyemi", Mentee, 29, "Durham", "NC", "Career changer", "Healthcare", 4,
-        "pharmacy, sql, project management", "product management, user interviews, career change, negotiation",
-        "Pharmacist for four years, now aiming for product roles in health tech. Learning SQL and user research."),
-    Person("ruby.evans", Mentee, 22, "Washington", "DC", "Program Coordinator", "Nonprofit", 1,
-        "event planning, communication, social media", "grant writing, fundraising, program management, public speaking",
-        "Coordinating after-school programs at a small nonprofit. I'd love to learn grant writing from someone who has done it at scale."),
-    Person("owen.fischer", Mentee, 25, "Portland", "OR", "Junior Developer", "Software", 2,
-        "go, python, docker, sql", "rust, distributed systems, system design, open source",
-        "Backend developer at a logistics startup, two years in. Getting into Rust and distributed systems."),
-    Person("isabel.cruz", Mentee, 27, "Tucson", "AZ", "Solar Technician", "Energy", 4,
-        "electrical systems, safety, customer service", "renewable energy, project management, power systems, career change",
-        "NABCEP-certified solar technician hoping to move into project management."),
-    Person("alex.tran", Both, 33, "Oakland", "CA", "Senior Software Engineer", "Software", 9,
-        "rust, typescript, react, webassembly, code review", "leadership, engineering management, public speaking",
-        "Senior engineer mentoring juniors on Rust and the frontend, and looking for a mentor myself as I consider management."),
-    Person("fatima.ali", Both, 35, "Philadelphia", "PA", "Physician Assistant", "Healthcare", 9,
-        "patient care, emergency medicine, communication, clinical trials", "clinical leadership, healthcare policy, public speaking",
-        "ER physician assistant. I precept PA students, and I'm looking for guidance as I move into clinical leadership."),
-    Person("kai.nakamura", Both, 30, "Honolulu", "HI", "UX Researcher", "Design", 6,
-        "ux research, user interviews, accessibility, survey design", "design systems, product management, leadership",
-        "Researcher at a travel company. I mentor bootcamp grads on research methods and want advice on growing into design leadership."),
-    Person("sara_lopez", Both, 32, "Columbus", "OH", "Data Engineer", "Software", 7,
-        "sql, python, data pipelines, airflow, data analysis", "machine learning, engineering management, negotiation",
-        "Data engineer who loves teaching SQL. Seeking a mentor on ML engineering and on negotiating my next offer."),
-    // The program's safety (demo/safety.rs): its coordinator, a minor mentee, and an account
-    // that spams.
-    Person("coord.rivera", Mentor, 46, "Chicago", "IL", "Program Coordinator", "Nonprofit", 19,
-        "program management, safeguarding, mentoring, communication", "youth development, community building",
-        "I coordinate this mentorship program: matching, safeguarding and support. Write to me if anything feels wrong."),
-    Person("jayden.brooks", Mentee, 16, "Chicago", "IL", "High School Student", "Education", 0,
-        "python, robotics, math", "program management, grant writing, public speaking, robotics",
-        "Junior in high school; I run our robotics club and want to learn how to raise money for it."),
-    Person("brandon.vale", Mentor, 35, "Las Vegas", "NV", "Growth Consultant", "Finance", 6,
-        "sales, marketing, negotiation", "investing, entrepreneurship",
-        "I help people grow their income fast."),
-];
 
 /// A direct conversation: who writes first, who answers, when it began (hours ago), minutes
 /// between messages, whether the last message is still unread, and the messages, alternating

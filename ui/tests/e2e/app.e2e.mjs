@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { AppDriver, ARTIFACTS, Cli, eventually, freePort, NotificationWatch, scratch, Server } from './harness.mjs';
+import { AppDriver, ARTIFACTS, Cli, clickButton as clickIn, eventually, freePort, NotificationWatch, scratch, Server } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const dir = scratch();
@@ -19,20 +19,11 @@ function shoot(name) {
 }
 
 const $ = (sel) => browser.$(sel);
+const clickButton = (scope, text) => clickIn(browser, scope, text);
 async function click(sel) {
   const el = await $(sel);
   await el.waitForClickable({ timeout: 15000 });
   await el.click();
-}
-/** Clicks the button inside `scope` (a CSS selector) whose text contains `text`. */
-async function clickButton(scope, text) {
-  await eventually(`the "${text}" button`, () =>
-    browser.execute((sel, t) => {
-      const b = [...document.querySelectorAll(`${sel} button`)].find((x) => x.textContent.includes(t));
-      b?.click();
-      return Boolean(b);
-    }, scope, text),
-  );
 }
 async function typeInto(sel, text) {
   const el = await $(sel);

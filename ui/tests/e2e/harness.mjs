@@ -35,6 +35,17 @@ export async function eventually(what, probe, timeoutMs = 20000) {
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
+/** Clicks the first button under `scope` (a CSS selector) whose text contains `text`. */
+export async function clickButton(browser, scope, text) {
+  await eventually(`the "${text}" button`, () =>
+    browser.execute((sel, t) => {
+      const b = [...document.querySelectorAll(`${sel} button`)].find((x) => x.textContent.includes(t));
+      b?.click();
+      return Boolean(b);
+    }, scope, text),
+  );
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();

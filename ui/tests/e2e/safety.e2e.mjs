@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { AppDriver, ARTIFACTS, eventually, freePort, scratch, Server } from './harness.mjs';
+import { AppDriver, ARTIFACTS, clickButton, eventually, freePort, scratch, Server } from './harness.mjs';
 
 const PASSWORD = 'lodestar-demo';
 const dir = scratch();
@@ -37,17 +37,6 @@ async function signIn(browser, username) {
   await (await browser.$('nav[aria-label="Main"]')).waitForDisplayed({ timeout: 20000 });
   await eventually(`${username} online`, () =>
     browser.execute(() => document.querySelector('[role="status"][data-state]')?.dataset.state === 'online'),
-  );
-}
-
-/** Clicks the first button under `scope` whose text contains `text`. */
-async function clickButton(browser, scope, text) {
-  await eventually(`the "${text}" button`, () =>
-    browser.execute((sel, t) => {
-      const b = [...document.querySelectorAll(`${sel} button`)].find((x) => x.textContent.includes(t));
-      b?.click();
-      return Boolean(b);
-    }, scope, text),
   );
 }
 

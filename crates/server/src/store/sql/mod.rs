@@ -100,6 +100,9 @@ macro_rules! push_set {
     };
 }
 
+mod dialect;
+pub(crate) use dialect::Dialect;
+
 #[macro_use]
 mod account_data;
 #[macro_use]
@@ -117,6 +120,8 @@ mod profiles;
 #[macro_use]
 mod program;
 #[macro_use]
+mod report_context;
+#[macro_use]
 mod requests;
 #[macro_use]
 mod safeguarding;
@@ -128,37 +133,6 @@ mod sessions;
 mod stats;
 #[macro_use]
 mod sync;
-
-/// What the two SQL dialects spell differently.
-pub(crate) trait Dialect {
-    /// Hours from `earlier` to `later` (columns or placeholders of timestamps), as a double.
-    fn hours_between(later: &str, earlier: &str) -> String;
-    /// A non-negative double rounded down to an integer.
-    fn whole(expr: &str) -> String;
-}
-
-impl Dialect for sqlx::Sqlite {
-    fn hours_between(later: &str, earlier: &str) -> String {
-        format!("((julianday({later}) - julianday({earlier})) * 24.0)")
-    }
-
-    fn whole(expr: &str) -> String {
-        format!("CAST({expr} AS INTEGER)")
-    }
-}
-
-impl Dialect for sqlx::Postgres {
-    fn hours_between(later: &str, earlier: &str) -> String {
-        format!(
-            "(CAST(EXTRACT(EPOCH FROM (CAST({later} AS TIMESTAMPTZ) - CAST({earlier} AS TIMESTAMPTZ))) \
-             AS DOUBLE PRECISION) / 3600.0)"
-        )
-    }
-
-    fn whole(expr: &str) -> String {
-        format!("CAST(FLOOR({expr}) AS BIGINT)")
-    }
-}
 
 /// Expands the whole `Store` implementation for one backend: the shared helpers, then each
 /// domain's trait. Invoke once, in a module of its own.
@@ -176,6 +150,7 @@ macro_rules! impl_store {
         sql_sessions!($store, $db);
         sql_sync!($store, $db);
         sql_program!($store, $db);
+        sql_report_context!($store, $db);
         sql_safety!($store, $db);
         sql_stats!($store, $db);
         sql_account_data!($store, $db);
