@@ -21,8 +21,8 @@ use lodestar_protocol::{
     AuditAction, AuditEntry, AuditList, ConversationType, DeliveryStatus, ErrorCode, Feedback,
     FeedbackStats, Fit, GoalStatus, HeldList, Match, Me, MentorshipStats, MentorshipStatus,
     Message, Profile, ProgramStats, Report, ReportAction, ReportList, ReportReason, ReportStatus,
-    RequestBox, RequestStats, RequestStatus, Resolution, Role, SessionStats, SessionStatus,
-    Suspension, SuspensionList, UserStats, WeekCount,
+    RequestBox, RequestStats, RequestStatus, Resolution, ResponseBucket, Role, SessionStats,
+    SessionStatus, Suspension, SuspensionList, UserStats, WeekCount,
 };
 
 /// The whole file.
@@ -52,7 +52,7 @@ pub fn typescript() -> Result<String, String> {
     d.add::<Suspension>().add::<SuspensionList>().add::<AuditAction>().add::<AuditEntry>();
     d.add::<AuditList>().add::<HeldList>().add::<UserStats>().add::<RequestStats>();
     d.add::<MentorshipStats>().add::<WeekCount>().add::<SessionStats>().add::<FeedbackStats>();
-    d.add::<ProgramStats>();
+    d.add::<ResponseBucket>().add::<ProgramStats>();
 
     let events: [(&str, String); 3] = [
         (names::SYNC, ts_name::<SyncState>()),

@@ -69,7 +69,25 @@ pub struct RequestStats {
     /// The median time from a request to its answer (accepted or declined), in hours; null
     /// before any answer.
     pub median_response_hours: Option<f64>,
+    /// How long answers took: counts within 1, 6, 24 and 72 hours, and later (`up_to_hours`
+    /// null), in that order.
+    #[serde(default)]
+    pub response_times: Vec<ResponseBucket>,
 }
+
+/// Answers that took at most `up_to_hours` (and more than the bucket before).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ResponseBucket {
+    /// The bucket's upper bound; null for the last, open one.
+    pub up_to_hours: Option<i32>,
+    /// How many answers.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub count: i64,
+}
+
+/// The upper bounds of [`RequestStats::response_times`]' buckets, in hours.
+pub const RESPONSE_BUCKETS: [i32; 4] = [1, 6, 24, 72];
 
 /// Mentorships by state.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -19,6 +19,7 @@ async fn the_stats_count_the_program(backend: Backend) {
     let empty = s.program_stats(t(0)).await.unwrap();
     assert_eq!((empty.requests.median_response_hours, empty.feedback.average_rating), (None, None));
     assert_eq!(empty.sessions.held_by_week.len(), 12);
+    assert!(empty.requests.response_times.iter().all(|b| b.count == 0));
 
     let ada = mentor(s, "ada", 5).await;
     let cy = mentor(s, "cy", 5).await;
@@ -83,6 +84,9 @@ async fn the_stats_count_the_program(backend: Backend) {
     assert_eq!((r.pending, r.accepted, r.declined, r.expired, r.withdrawn), (0, 2, 1, 1, 1));
     let median = r.median_response_hours.unwrap();
     assert!((median - 2.0).abs() < 0.01, "answers after 1, 2 and 4 hours: {median}");
+    let buckets: Vec<(Option<i32>, i64)> =
+        r.response_times.iter().map(|b| (b.up_to_hours, b.count)).collect();
+    assert_eq!(buckets, [(Some(1), 1), (Some(6), 2), (Some(24), 0), (Some(72), 0), (None, 0)]);
     assert_eq!((got.mentorships.active, got.mentorships.ended), (1, 1));
     assert_eq!((got.sessions.held_30d, got.sessions.cancelled_30d), (1, 1));
     let weeks: i64 = got.sessions.held_by_week.iter().map(|w| w.count).sum();

@@ -42,7 +42,8 @@ export function createSafety(coordinator: () => boolean, needServer: () => void)
   function stats(): ProgramStats {
     return {
       users: { mentors: 412, mentees: 1180, minors: 214, suspended: suspended.suspended.length },
-      requests: { pending: 37, accepted: 286, declined: 41, expired: 12, withdrawn: 9, median_response_hours: 18.5 },
+      requests: { pending: 37, accepted: 286, declined: 41, expired: 12, withdrawn: 9, median_response_hours: 18.5,
+        response_times: ([[1, 41], [6, 88], [24, 102], [72, 71], [null, 25]] as Array<[number | null, number]>).map(([up_to_hours, count]) => ({ up_to_hours, count })) },
       mentorships: { active: 231, ended: 55 },
       sessions: {
         held_30d: 318, cancelled_30d: 22,

@@ -45,7 +45,7 @@ test('a coordinator sees the program with charts, suspends over a report and rel
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Program/ }).click();
   await page.getByRole('heading', { name: 'Program' }).waitFor();
   await page.getByText('active mentorships').waitFor();
-  await until(async () => (await page.locator('canvas').count()) === 3);
+  await until(async () => (await page.locator('canvas').count()) === 5);
   await page.getByRole('figure').filter({ hasText: 'Sessions held per week' }).waitFor();
   await shot(page, 'program-overview');
 

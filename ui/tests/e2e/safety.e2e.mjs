@@ -99,7 +99,7 @@ test('the coordinator sees it with its context in the Program section and suspen
   await signIn(b, 'coord.rivera');
   await clickButton(b, 'nav[aria-label="Main"]', 'Program');
   await eventually('the program at a glance with its charts', () =>
-    b.execute(() => document.querySelectorAll('canvas').length === 3 && document.body.textContent.includes('active mentorships')),
+    b.execute(() => document.querySelectorAll('canvas').length === 5 && document.body.textContent.includes('active mentorships')),
   );
   shoot('program');
   await clickButton(b, '[role="tablist"][aria-label="Program"]', 'Reports');

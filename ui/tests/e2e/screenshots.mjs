@@ -113,7 +113,7 @@ try {
   // The Program section, as the demo's coordinator sees it: the program at a glance.
   await signInAs('coord.rivera');
   await (await $('button*=Program')).click();
-  await eventually('the charts', () => browser.execute(() => document.querySelectorAll('canvas').length === 3));
+  await eventually('the charts', () => browser.execute(() => document.querySelectorAll('canvas').length === 5));
   await dismissToasts(browser);
   await online(browser, 'program');
   await sleep(800);

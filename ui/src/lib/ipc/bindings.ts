@@ -1527,7 +1527,12 @@ withdrawn: number,
  * The median time from a request to its answer (accepted or declined), in hours; null
  * before any answer.
  */
-median_response_hours: number | null, };
+median_response_hours: number | null, 
+/**
+ * How long answers took: counts within 1, 6, 24 and 72 hours, and later (`up_to_hours`
+ * null), in that order.
+ */
+response_times: Array<ResponseBucket>, };
 
 /**
  * Mentorships by state.
@@ -1588,6 +1593,19 @@ average_rating: number | null,
  * How many said the pairing is not working.
  */
 poor_fit: number, };
+
+/**
+ * Answers that took at most `up_to_hours` (and more than the bucket before).
+ */
+export type ResponseBucket = { 
+/**
+ * The bucket's upper bound; null for the last, open one.
+ */
+up_to_hours: number | null, 
+/**
+ * How many answers.
+ */
+count: number, };
 
 /**
  * `GET /v1/admin/stats`: the program at a glance (PROGRAM.md).

@@ -4,7 +4,8 @@
 macro_rules! sql_stats {
     ($store:ty, $db:ty) => {
         use lodestar_protocol::{
-            FeedbackStats, MentorshipStats, ProgramStats, RequestStats, SessionStats, UserStats, WeekCount,
+            FeedbackStats, MentorshipStats, ProgramStats, RequestStats, ResponseBucket, SessionStats, UserStats,
+            WeekCount, RESPONSE_BUCKETS,
         };
         use $crate::store::sql::Dialect;
 
@@ -35,6 +36,28 @@ macro_rules! sql_stats {
                 .fetch_all(&mut *conn)
                 .await?;
             Ok((!middle.is_empty()).then(|| middle.iter().sum::<f64>() / middle.len() as f64))
+        }
+
+        /// How long answers took, bucketed by [`RESPONSE_BUCKETS`] (the last bucket open).
+        async fn response_times(conn: &mut Conn) -> StoreResult<Vec<ResponseBucket>> {
+            let hours = <$db as Dialect>::hours_between("responded_at", "created_at");
+            let mut case = String::from("CASE");
+            for (i, bound) in RESPONSE_BUCKETS.iter().enumerate() {
+                case.push_str(&format!(" WHEN h <= {bound} THEN {i}"));
+            }
+            case.push_str(&format!(" ELSE {} END", RESPONSE_BUCKETS.len()));
+            let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
+                "SELECT CAST({case} AS BIGINT) AS b, count(*) FROM (SELECT {hours} AS h FROM mentorship_requests \
+                 WHERE status IN ('accepted', 'declined') AND responded_at IS NOT NULL) answered GROUP BY b"
+            ))
+            .fetch_all(conn)
+            .await?;
+            let counts: HashMap<i64, i64> = rows.into_iter().collect();
+            let bounds = RESPONSE_BUCKETS.iter().map(|b| Some(*b)).chain([None]);
+            Ok(bounds
+                .enumerate()
+                .map(|(i, up_to_hours)| ResponseBucket { up_to_hours, count: counts.get(&(i as i64)).copied().unwrap_or(0) })
+                .collect())
         }
 
         /// Sessions held in each of the last [`WEEKS`] weeks, oldest first.
@@ -115,6 +138,7 @@ macro_rules! sql_stats {
                         expired: count(&requests, "expired"),
                         withdrawn: count(&requests, "withdrawn"),
                         median_response_hours: median_response_hours(&mut conn).await?,
+                        response_times: response_times(&mut conn).await?,
                     },
                     mentorships: MentorshipStats { active: count(&mentorships, "active"), ended: count(&mentorships, "ended") },
                     sessions: SessionStats { held_30d, cancelled_30d, held_by_week: held_by_week(&mut conn, now).await? },
