@@ -280,7 +280,51 @@ async fn logout_forgets_the_token_and_on_request_the_replica(backend: Backend) {
     s.server.stop().await;
 }
 
+async fn a_first_message_opens_the_conversation_and_register_checks_before_the_password(
+    backend: Backend,
+) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (ann, ben) = clients(&s, dir.path());
+    tokio::task::spawn_blocking(move || {
+        // A bad username is named before any password is asked for: nothing on stdin.
+        let bad = ann.run(
+            &[
+                "register",
+                "--username",
+                "a",
+                "--email",
+                "ann@example.com",
+                "--date-of-birth",
+                "1991-02-03",
+            ],
+            "",
+        );
+        assert_eq!(bad.code, 1);
+        assert!(
+            bad.stderr.contains("username") && !bad.stderr.contains("password"),
+            "{}",
+            bad.stderr
+        );
+        ann.register("ann");
+        ben.register("ben");
+        // No conversation yet: `send @ben` opens it, as `open` would.
+        let sent = ann.run(&["send", "@ben", "hello, first message"], "").ok();
+        assert!(sent.contains("sent"), "{sent}");
+        ben.run(&["sync"], "").ok();
+        let got = ben.run(&["messages", "@ann"], "").ok();
+        assert!(got.contains("hello, first message"), "{got}");
+        // A name nobody has is still an error naming what is missing.
+        let nobody = ann.run(&["send", "@nobody.here", "hi"], "");
+        assert_eq!(nobody.code, 1, "{}", nobody.stdout);
+    })
+    .await
+    .unwrap();
+    s.server.stop().await;
+}
+
 lodestar_tests::on_both_backends!(
+    a_first_message_opens_the_conversation_and_register_checks_before_the_password,
     logout_forgets_the_token_and_on_request_the_replica,
     sync_watch_stays_live_and_announces_new_messages,
     sync_watch_sends_what_waited_and_counts_the_outbox,

@@ -54,6 +54,20 @@ impl Client {
         found.ok_or(ClientError::NotFound("conversation (open it first, or sync)"))
     }
 
+    /// The conversation a name designates; `@username` with no conversation yet opens it (as
+    /// [`Client::open_direct`] does: online through the directory, offline for anyone the
+    /// replica knows), since writing to someone is how a first message starts.
+    pub async fn resolve_or_open(&self, spec: ConversationSpec) -> ClientResult<Uuid> {
+        let name = match &spec {
+            ConversationSpec::Direct(name) => Some(name.clone()),
+            _ => None,
+        };
+        match (self.resolve(spec).await, name) {
+            (Err(ClientError::NotFound(_)), Some(name)) => self.open_direct(&name).await,
+            (found, _) => found,
+        }
+    }
+
     /// Opens (or creates) the direct conversation with a user. Works offline for anyone the
     /// replica knows; the server learns of it at the next push.
     pub async fn open_direct(&self, username: &str) -> ClientResult<Uuid> {

@@ -129,6 +129,21 @@ pub struct NewUser {
     pub profile: ProfileValues,
 }
 
+/// Checks a registration's username, email and date of birth alone: what a form (or the CLI,
+/// before it asks for the password) can say is wrong before the password is typed.
+pub fn register_identity(
+    username_value: &str,
+    email_value: &str,
+    date_of_birth_value: &str,
+    today: NaiveDate,
+) -> Result<(), FieldErrors> {
+    let mut e = FieldErrors::default();
+    e.check("username", username(username_value));
+    e.check("email", email(email_value));
+    e.check("date_of_birth", date_of_birth(date_of_birth_value, today));
+    e.finish(|| ())
+}
+
 /// Validates `POST /v1/auth/register` as of `today`.
 pub fn register(req: &RegisterRequest, today: NaiveDate) -> Result<NewUser, FieldErrors> {
     let mut e = FieldErrors::default();

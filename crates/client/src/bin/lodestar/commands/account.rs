@@ -50,6 +50,15 @@ pub async fn run(
     match command {
         Command::Register { username, email, date_of_birth } => {
             let server = sign_in_server(client, target.server, target.allow_insecure_http)?;
+            // Said before the password is asked for, not after it was typed.
+            let today = chrono::Utc::now().date_naive();
+            lodestar_protocol::validate::register_identity(
+                &username,
+                &email,
+                &date_of_birth,
+                today,
+            )
+            .map_err(ClientError::Invalid)?;
             let password = read_password()?;
             let req = RegisterRequest {
                 username,

@@ -49,7 +49,7 @@ pub async fn run(command: Command, client: &Client, out: &Out) -> Result<(), Cli
             out.done(&id.to_string(), json!({"conversation_id": id}));
         }
         Command::Send { conversation, text, media } => {
-            let id = client.resolve(parse_conversation_spec(&conversation)).await?;
+            let id = client.resolve_or_open(parse_conversation_spec(&conversation)).await?;
             let (message, delivered) = client.send(id, text.as_deref(), media.as_deref()).await?;
             sent(out, &message, delivered);
         }
