@@ -175,8 +175,8 @@ crate::commands! {
     fn unsuspend_user(app, user_id: Uuid) -> () { app.set_suspended(user_id, None).await }
     /// The suspended members.
     fn suspended_users(app) -> SuspensionList { app.suspended_users().await }
-    /// The trail of what coordinators did.
-    fn audit_trail(app) -> AuditList { app.audit_trail().await }
+    /// The trail of what coordinators did, newest first; `before` (an `audit_id`) pages back.
+    fn audit_trail(app, before: Option<i64>) -> AuditList { app.audit_trail(before).await }
     /// The messages held for review.
     fn held_messages(app) -> HeldList { app.held_messages().await }
     /// Releases (`true`) or rejects a held message.

@@ -98,7 +98,13 @@ export function createSafety(coordinator: () => boolean, needServer: () => void)
         return null;
       }
       case 'suspended_users': coordinatorOnly(); return suspended;
-      case 'audit_trail': coordinatorOnly(); return { ...trail, users };
+      case 'audit_trail': {
+        coordinatorOnly();
+        // Pages of two, so the browser test sees "Show older" work.
+        const before = a.before as number | null;
+        const older = trail.entries.filter((e) => before === null || e.audit_id < before);
+        return { entries: older.slice(0, 2), users, has_more: older.length > 2 };
+      }
       case 'held_messages': {
         coordinatorOnly();
         const list: HeldList = { messages: held, recipients: { 'hm-1': 'u-hedy' }, users };

@@ -67,9 +67,15 @@ test('a coordinator sees the program with charts, suspends over a report and rel
 
   await page.getByRole('tab', { name: /Suspended/ }).click();
   await page.getByRole('cell', { name: 'Asked a mentee where she lives' }).waitFor();
+  await page.getByRole('tab', { name: /Suspended/ }).click();
+  await page.getByRole('button', { name: 'Lift suspension' }).click();
+  await page.getByText('Nobody is suspended.').waitFor();
   await page.getByRole('tab', { name: /Trail/ }).click();
+  await page.getByText(/ada lifted the suspension of dennis/).waitFor();
   await page.getByText(/ada released a held message of radia/).waitFor();
+  await page.getByRole('button', { name: 'Show older' }).click();
   await page.getByText(/ada suspended dennis/).waitFor();
+  expect(await page.getByRole('button', { name: 'Show older' }).count()).toBe(0);
   expect(errors).toEqual([]);
 });
 

@@ -82,9 +82,13 @@ impl Api {
         self.json::<_, ()>(Method::GET, "/v1/admin/suspended", None).await
     }
 
-    /// `GET /v1/admin/audit`: the newest page.
-    pub async fn audit(&self) -> ClientResult<AuditList> {
-        self.json::<_, ()>(Method::GET, "/v1/admin/audit?limit=200", None).await
+    /// `GET /v1/admin/audit`: the newest page, or the page before `before`.
+    pub async fn audit(&self, before: Option<i64>) -> ClientResult<AuditList> {
+        let path = match before {
+            Some(b) => format!("/v1/admin/audit?limit=200&before={b}"),
+            None => "/v1/admin/audit?limit=200".to_owned(),
+        };
+        self.json::<_, ()>(Method::GET, &path, None).await
     }
 
     /// `GET /v1/admin/held`.

@@ -115,9 +115,9 @@ impl App {
         self.client.read().await.parts()?.0.suspended().await
     }
 
-    /// The trail of what coordinators did (coordinators).
-    pub async fn audit_trail(&self) -> ClientResult<AuditList> {
-        self.client.read().await.parts()?.0.audit().await
+    /// The trail of what coordinators did, newest first; `before` pages back (coordinators).
+    pub async fn audit_trail(&self, before: Option<i64>) -> ClientResult<AuditList> {
+        self.client.read().await.parts()?.0.audit(before).await
     }
 
     /// The messages held for review (coordinators).

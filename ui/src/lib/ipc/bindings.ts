@@ -1809,8 +1809,8 @@ export const commands = {
   unsuspendUser: (userId: string) => invoke<null>("unsuspend_user", { userId }),
   /** The suspended members. */
   suspendedUsers: () => invoke<SuspensionList>("suspended_users"),
-  /** The trail of what coordinators did. */
-  auditTrail: () => invoke<AuditList>("audit_trail"),
+  /** The trail of what coordinators did, newest first; `before` (an `audit_id`) pages back. */
+  auditTrail: (before: number | null) => invoke<AuditList>("audit_trail", { before }),
   /** The messages held for review. */
   heldMessages: () => invoke<HeldList>("held_messages"),
   /** Releases (`true`) or rejects a held message. */
