@@ -6,6 +6,7 @@
 //! malformed, answers 500" is checked by every test, not by one.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+pub mod json_lists;
 pub mod proxy;
 pub mod socket_watch;
 

@@ -10,15 +10,11 @@ mod cli_support;
 
 use cli_support::clients;
 use lodestar_protocol::ReportStatus;
+use lodestar_tests::json_lists::texts;
 use lodestar_tests::{Backend, TestServer};
 
 fn titles(conversations: &serde_json::Value) -> Vec<String> {
-    conversations["conversations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["title"].as_str().unwrap().to_owned())
-        .collect()
+    texts(&conversations["conversations"], "title")
 }
 
 async fn safety_from_the_command_line(backend: Backend) {

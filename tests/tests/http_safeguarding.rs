@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use lodestar_tests::json_lists::texts;
 use lodestar_tests::{Backend, Events, TestServer, User};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -85,12 +86,7 @@ async fn contact_details_wait_for_a_coordinator(backend: Backend) {
 
     // The coordinator's queue, then a release: it arrives live, at its release.
     let queue = api.get("/v1/admin/held", &cora.token).await.expect(200);
-    let ids: Vec<&str> = queue["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["message_id"].as_str().unwrap())
-        .collect();
+    let ids = texts(&queue["messages"], "message_id");
     assert_eq!(ids.len(), 2, "{queue}");
     assert_eq!(queue["recipients"][&held_id], json!(mia.id));
     assert_eq!(api.get("/v1/admin/held", &mia.token).await.status.as_u16(), 403);
@@ -121,12 +117,7 @@ async fn contact_details_wait_for_a_coordinator(backend: Backend) {
     let last = mia_later.iter().rev().find(|c| c.to_string().contains(&link_id)).unwrap();
     assert_eq!(last["data"]["status"], "rejected", "its sender sees it rejected");
     let trail = api.get("/v1/admin/audit", &cora.token).await.expect(200);
-    let actions: Vec<&str> = trail["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let actions = texts(&trail["entries"], "action");
     assert_eq!(actions, ["message_rejected", "message_released"]);
 
     // Adults among themselves are never held; an ended mentorship ends the contact.

@@ -9,13 +9,14 @@
 
 use std::time::Duration;
 
+use lodestar_tests::json_lists::texts;
 use lodestar_tests::socket_watch::closed_within;
 use lodestar_tests::{open_events, Backend, TestServer, User, PASSWORD};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-fn names(list: &Value, key: &str) -> Vec<String> {
-    list[key].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap().into()).collect()
+fn names(answer: &Value, key: &str) -> Vec<String> {
+    texts(&answer[key], "username")
 }
 
 async fn login(s: &TestServer, who: &User) -> lodestar_tests::Answer {
@@ -220,12 +221,7 @@ async fn a_report_leads_to_a_suspension_that_signs_the_member_out(backend: Backe
 
     // The trail: the suspension (with the report) and the lift, newest first.
     let trail = api.get("/v1/admin/audit", &cora.token).await.expect(200);
-    let actions: Vec<&str> = trail["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let actions = texts(&trail["entries"], "action");
     assert_eq!(actions, ["unsuspended", "suspended"], "{trail}");
     assert_eq!(trail["entries"][1]["report_id"], json!(id));
     assert_eq!(trail["entries"][1]["actor_id"], json!(cora.id));

@@ -41,7 +41,7 @@ impl App {
             reason: form.reason.clone(),
             details: form.details.clone().filter(|d| !d.trim().is_empty()),
         };
-        validate::report(&request)?;
+        // Checked against the rules by `queue_report`, before anything is queued.
         let client = self.client.read().await;
         client.replica()?.queue_report(request, Utc::now()).await?;
         drop(client);

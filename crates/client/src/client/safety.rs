@@ -38,11 +38,6 @@ impl Client {
     /// (or shown) at once; sent now if the server answers, queued otherwise.
     pub async fn set_block(&self, username: &str, blocked: bool) -> ClientResult<Delivery> {
         let user = self.user_named(username).await?;
-        self.set_block_of(user, blocked).await
-    }
-
-    /// [`Client::set_block`] by id (the app names people by id).
-    pub async fn set_block_of(&self, user: Uuid, blocked: bool) -> ClientResult<Delivery> {
         let a = self.active()?;
         a.replica.queue_block(a.info.user_id, user, blocked, Utc::now()).await?;
         self.deliver(Subject { kind: "block", id: user }).await
@@ -72,15 +67,6 @@ impl Client {
     /// answers. Answers the report's id and how it went.
     pub async fn report(&self, report: NewReport) -> ClientResult<(Uuid, Delivery)> {
         let user_id = self.user_named(&report.username).await?;
-        self.report_of(user_id, report).await
-    }
-
-    /// [`Client::report`] of a person named by id.
-    pub async fn report_of(
-        &self,
-        user_id: Uuid,
-        report: NewReport,
-    ) -> ClientResult<(Uuid, Delivery)> {
         let a = self.active()?;
         let request = ReportRequest {
             report_id: Uuid::new_v4(),

@@ -196,14 +196,12 @@ impl Worker {
                     backoff = MIN_BACKOFF;
                     MIN_BACKOFF
                 }
-                Err(e) if ended_by_server(&e).is_some() => {
+                Err(e) => {
                     if let Some(state) = ended_by_server(&e) {
                         tracing::info!(error = %e, "the server ended this session");
                         self.emit(Event::Sync(state));
+                        return;
                     }
-                    return;
-                }
-                Err(e) => {
                     let wait = backoff + jitter(backoff / 2);
                     tracing::info!(error = %e, retry_in_ms = wait.as_millis() as u64, "sync paused");
                     self.emit(Event::Sync(SyncState::Offline {

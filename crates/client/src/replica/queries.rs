@@ -97,32 +97,48 @@ pub struct MessageItem {
     pub status: MessageStatus,
 }
 
-type MessageRow = (
-    Uuid,
-    Uuid,
-    Option<Uuid>,
-    Option<String>,
-    Option<String>,
-    DateTime<Utc>,
-    Option<i64>,
-    String,
-    Option<String>,
-);
+/// A `messages` row as [`MESSAGE_COLUMNS`] reads it.
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    message_id: Uuid,
+    conversation_id: Uuid,
+    sender_id: Option<Uuid>,
+    content: Option<String>,
+    media_url: Option<String>,
+    sent_at: DateTime<Utc>,
+    /// NULL while it waits in the outbox.
+    seq: Option<i64>,
+    status: String,
+    held_reason: Option<String>,
+}
 
-fn message(row: MessageRow) -> Message {
-    let (message_id, conversation_id, sender_id, content, media_url, sent_at, seq, status, held) =
-        row;
-    Message {
-        message_id,
-        conversation_id,
-        sender_id,
-        content,
-        media_url,
-        sent_at,
-        seq: seq.unwrap_or(0),
-        status: DeliveryStatus::parse(&status).unwrap_or_default(),
-        held_reason: held,
+impl From<MessageRow> for Message {
+    fn from(r: MessageRow) -> Self {
+        Message {
+            message_id: r.message_id,
+            conversation_id: r.conversation_id,
+            sender_id: r.sender_id,
+            content: r.content,
+            media_url: r.media_url,
+            sent_at: r.sent_at,
+            seq: r.seq.unwrap_or(0),
+            status: DeliveryStatus::parse(&r.status).unwrap_or_default(),
+            held_reason: r.held_reason,
+        }
     }
+}
+
+/// A message of the conversation view with what its state is read from.
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    #[sqlx(flatten)]
+    message: MessageRow,
+    username: Option<String>,
+    /// The outbox entry's state and error, while it waits or failed.
+    state: Option<String>,
+    last_error: Option<String>,
+    /// How many others have read it.
+    read_by: i64,
 }
 
 const MESSAGE_COLUMNS: &str = "m.message_id, m.conversation_id, m.sender_id, m.content, \
@@ -198,7 +214,7 @@ impl Replica {
                     kind,
                     title,
                     avatar_url,
-                    last_message: last.map(message),
+                    last_message: last.map(Message::from),
                     unread_count,
                     pending_count,
                     failed_count,
@@ -239,29 +255,14 @@ impl Replica {
         // Confirmed messages (newest `limit` before `before`), then the pending ones.
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS}, u.username, o.state, o.last_error, \
-             (SELECT count(*) FROM message_read_status r WHERE r.message_id = m.message_id AND r.user_id <> $4) \
+             (SELECT count(*) FROM message_read_status r WHERE r.message_id = m.message_id AND r.user_id <> $4) AS read_by \
              FROM (SELECT * FROM (SELECT rowid AS rid, * FROM messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) \
                    UNION ALL SELECT rowid AS rid, * FROM messages WHERE conversation_id = $1 AND seq IS NULL AND $5) m \
              LEFT JOIN users u ON u.user_id = m.sender_id \
              LEFT JOIN outbox o ON o.subject = 'message' AND o.subject_id = m.message_id \
              ORDER BY m.seq IS NULL, m.seq, m.rid"
         );
-        type Row = (
-            Uuid,
-            Uuid,
-            Option<Uuid>,
-            Option<String>,
-            Option<String>,
-            DateTime<Utc>,
-            Option<i64>,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            i64,
-        );
-        let rows: Vec<Row> = sqlx::query_as(&sql)
+        let rows: Vec<ItemRow> = sqlx::query_as(&sql)
             .bind(conversation_id)
             .bind(before.unwrap_or(i64::MAX))
             .bind(limit)
@@ -271,51 +272,33 @@ impl Replica {
             .await?;
         Ok(rows
             .into_iter()
-            .map(
-                |(
-                    id,
-                    conv,
-                    sender,
-                    content,
-                    media,
-                    sent_at,
-                    seq,
-                    delivery,
-                    held,
-                    sender_name,
-                    state,
-                    reason,
-                    read_by,
-                )| {
-                    let message =
-                        message((id, conv, sender, content, media, sent_at, seq, delivery, held));
-                    let status = if message.sender_id != Some(me) {
-                        MessageStatus::Received
-                    } else if message.status == DeliveryStatus::Held {
-                        MessageStatus::Held {
-                            reason: message.held_reason.clone().unwrap_or_default(),
+            .map(|row| {
+                let ItemRow { message, username: sender_name, state, last_error: reason, read_by } =
+                    row;
+                let message = Message::from(message);
+                let status = if message.sender_id != Some(me) {
+                    MessageStatus::Received
+                } else if message.status == DeliveryStatus::Held {
+                    MessageStatus::Held { reason: message.held_reason.clone().unwrap_or_default() }
+                } else if message.status == DeliveryStatus::Rejected {
+                    MessageStatus::Rejected
+                } else if message.seq == 0 {
+                    match state.as_deref() {
+                        Some("failed" | "blocked") => {
+                            MessageStatus::Failed { reason: reason.unwrap_or_default() }
                         }
-                    } else if message.status == DeliveryStatus::Rejected {
-                        MessageStatus::Rejected
-                    } else if message.seq == 0 {
-                        match state.as_deref() {
-                            Some("failed" | "blocked") => {
-                                MessageStatus::Failed { reason: reason.unwrap_or_default() }
-                            }
-                            Some("sending") => MessageStatus::Sending,
-                            _ => MessageStatus::Pending,
-                        }
-                    } else if read_by > 0 {
-                        MessageStatus::Read { read_by, of: others }
-                    } else {
-                        MessageStatus::Sent
-                    };
-                    let sender_name = sender_name.or_else(|| {
-                        message.sender_id.is_none().then(|| DELETED_ACCOUNT.to_owned())
-                    });
-                    MessageItem { message, sender_name, status }
-                },
-            )
+                        Some("sending") => MessageStatus::Sending,
+                        _ => MessageStatus::Pending,
+                    }
+                } else if read_by > 0 {
+                    MessageStatus::Read { read_by, of: others }
+                } else {
+                    MessageStatus::Sent
+                };
+                let sender_name = sender_name
+                    .or_else(|| message.sender_id.is_none().then(|| DELETED_ACCOUNT.to_owned()));
+                MessageItem { message, sender_name, status }
+            })
             .collect())
     }
 }
