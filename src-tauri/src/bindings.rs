@@ -2,7 +2,7 @@
 //! fails when the UI's copy is stale; `make bindings` rewrites it.
 
 use crate::commands::FieldErrors;
-use crate::events::{names, Changed, ConversationRef};
+use crate::events::{names, Changed, ConversationRef, TypingNotice};
 use crate::ipc::{camel, ts_name, Declarations};
 use lodestar_client::app::views::{
     AppError, DirectoryPage, DirectoryQuery, FeedbackEdit, GoalEdit, GoalView, GroupView,
@@ -13,7 +13,8 @@ use lodestar_client::app::views::{
 use lodestar_client::client::Blocked;
 use lodestar_client::engine::{SyncState, Topic};
 use lodestar_client::replica::{
-    ConversationItem, Draft, MessageItem, MessageStatus, OutboxState, SearchHit,
+    ConversationItem, Draft, MessageItem, MessageStatus, OutboxState, ReactionCount, ReplyPreview,
+    SearchHit,
 };
 use lodestar_client::transport::Transport;
 use lodestar_protocol::validate::{FieldLimit, LimitUnit, FIELD_LIMITS};
@@ -34,6 +35,7 @@ pub fn typescript() -> Result<String, String> {
     d.add::<Match>().add::<ErrorCode>().add::<FieldLimit>().add::<LimitUnit>();
     // replica and engine
     d.add::<ConversationItem>().add::<MessageStatus>().add::<MessageItem>().add::<SearchHit>();
+    d.add::<ReplyPreview>().add::<ReactionCount>().add::<TypingNotice>();
     d.add::<Draft>().add::<OutboxState>().add::<OutboxView>();
     d.add::<SyncState>().add::<Topic>().add::<Transport>();
     // the app's views
@@ -54,10 +56,11 @@ pub fn typescript() -> Result<String, String> {
     d.add::<MentorshipStats>().add::<WeekCount>().add::<SessionStats>().add::<FeedbackStats>();
     d.add::<ResponseBucket>().add::<ProgramStats>();
 
-    let events: [(&str, String); 3] = [
+    let events: [(&str, String); 4] = [
         (names::SYNC, ts_name::<SyncState>()),
         (names::CHANGED, ts_name::<Changed>()),
         (names::OPEN, ts_name::<ConversationRef>()),
+        (names::TYPING, ts_name::<TypingNotice>()),
     ];
     d.mention::<SyncState>("events");
 

@@ -61,8 +61,17 @@ crate::commands! {
     fn messages(app, conversation_id: Uuid, limit: u32) -> Vec<MessageItem> { app.messages(conversation_id, limit).await }
     /// Messages before `before_seq`, oldest first (replica, then server).
     fn older_messages(app, conversation_id: Uuid, before_seq: i64, limit: u32) -> Vec<MessageItem> { app.older_messages(conversation_id, before_seq, limit).await }
-    /// Queues a message; it shows at once as pending, and works offline.
-    fn send(app, conversation_id: Uuid, content: Option<String>, media_url: Option<String>) -> MessageItem { app.send(conversation_id, content.as_deref(), media_url.as_deref()).await }
+    /// Queues a message (a reply when `reply_to` names the message it answers); it shows at
+    /// once as pending, and works offline.
+    fn send(app, conversation_id: Uuid, content: Option<String>, media_url: Option<String>, reply_to: Option<Uuid>) -> MessageItem { app.send(conversation_id, content.as_deref(), media_url.as_deref(), reply_to).await }
+    /// New text for one of the user's messages (within 24 hours; works offline).
+    fn edit_message(app, message_id: Uuid, content: String) -> () { app.edit_message(message_id, &content).await }
+    /// Deletes a message, leaving "This message was deleted" (works offline).
+    fn delete_message(app, message_id: Uuid) -> () { app.delete_message(message_id).await }
+    /// Adds (`on`) or takes back the user's emoji on a message (works offline).
+    fn react(app, message_id: Uuid, emoji: String, on: bool) -> () { app.react(message_id, &emoji, on).await }
+    /// The user is typing in a conversation (the others are told, throttled).
+    fn typing(app, conversation_id: Uuid) -> () { app.typing(conversation_id).await; Ok(()) }
     /// Marks a conversation read.
     fn mark_read(app, conversation_id: Uuid) -> u32 { app.mark_read(conversation_id).await.map(|n| u32::try_from(n).unwrap_or(u32::MAX)) }
     /// A conversation's saved draft.

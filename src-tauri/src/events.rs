@@ -25,6 +25,18 @@ pub struct Changed {
     pub id: Option<Uuid>,
 }
 
+/// Payload of `typing`: someone is typing in a conversation (shown for 5 s, or until their
+/// message arrives).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct TypingNotice {
+    /// Where.
+    pub conversation_id: Uuid,
+    /// Who.
+    pub user_id: Uuid,
+    /// Their username, when known.
+    pub username: Option<String>,
+}
+
 /// The window's event names.
 pub mod names {
     /// Online, offline or syncing (`SyncState`).
@@ -33,6 +45,8 @@ pub mod names {
     pub const CHANGED: &str = "changed";
     /// A notification was clicked: show this conversation (`ConversationRef`).
     pub const OPEN: &str = "open-conversation";
+    /// Someone is typing (`TypingNotice`).
+    pub const TYPING: &str = "typing";
 }
 
 /// Forwards every engine event to the window until the app ends.
@@ -63,6 +77,8 @@ pub fn forward<R: Runtime>(handle: AppHandle<R>) {
                         }
                         handle.emit(names::CHANGED, Changed { topic, id })
                     }
+                    Event::Typing { conversation_id, user_id, username } => handle
+                        .emit(names::TYPING, TypingNotice { conversation_id, user_id, username }),
                     Event::Notify(n) => {
                         if handle.state::<App>().notifications_enabled() {
                             crate::notify::show(&handle, &n);

@@ -19,7 +19,7 @@ async fn offline_messages_are_delivered_once_in_order(backend: Backend) {
 
     // Offline: three messages queue and show at once, pending.
     for text in ["one", "two", "three"] {
-        replica.queue_message(ann.id, conv, Some(text), None, Utc::now()).await.unwrap();
+        replica.queue_message(ann.id, conv, Some(text), None, None, Utc::now()).await.unwrap();
     }
     let shown = replica.messages(ann.id, conv, None, 50).await.unwrap();
     assert_eq!(shown.len(), 3);
@@ -71,7 +71,7 @@ async fn a_pull_that_sees_the_message_first_retires_its_outbox_entry(backend: Ba
     let conv = s.api.direct(&ann, &ben).await;
     let (api, replica) = signed_in_replica(&s, &ann, dir.path()).await;
     let queued =
-        replica.queue_message(ann.id, conv, Some("acked late"), None, Utc::now()).await.unwrap();
+        replica.queue_message(ann.id, conv, Some("acked late"), None, None, Utc::now()).await.unwrap();
     // The server got it, but the answer was lost (a crash before the ack).
     let payload = serde_json::json!({"message_id": queued.message_id, "conversation_id": conv,
         "content": "acked late", "sent_at": queued.sent_at});
@@ -94,10 +94,10 @@ async fn a_refused_message_is_kept_as_failed_with_the_reason(backend: Backend) {
     let (api, replica) = signed_in_replica(&s, &ann, dir.path()).await;
     let stranger_conv = Uuid::new_v4();
     replica
-        .queue_message(ann.id, stranger_conv, Some("into the void"), None, Utc::now())
+        .queue_message(ann.id, stranger_conv, Some("into the void"), None, None, Utc::now())
         .await
         .unwrap();
-    replica.queue_message(ann.id, conv, Some("still goes"), None, Utc::now()).await.unwrap();
+    replica.queue_message(ann.id, conv, Some("still goes"), None, None, Utc::now()).await.unwrap();
     let report = push(&api, &replica).await.unwrap();
     assert_eq!((report.sent, report.failed), (1, 1));
     let outbox = replica.outbox().await.unwrap();
@@ -114,8 +114,8 @@ async fn a_refused_message_is_kept_as_failed_with_the_reason(backend: Backend) {
     );
     // Invalid input never reaches the queue.
     let long = "x".repeat(10_001);
-    assert!(replica.queue_message(ann.id, conv, Some(&long), None, Utc::now()).await.is_err());
-    assert!(replica.queue_message(ann.id, conv, Some("   "), None, Utc::now()).await.is_err());
+    assert!(replica.queue_message(ann.id, conv, Some(&long), None, None, Utc::now()).await.is_err());
+    assert!(replica.queue_message(ann.id, conv, Some("   "), None, None, Utc::now()).await.is_err());
     assert_eq!(replica.outbox().await.unwrap().len(), 1);
     s.server.stop().await;
 }
@@ -168,7 +168,7 @@ async fn drafts_and_search_survive_a_restart(backend: Backend) {
     replica.set_draft(other, &elsewhere, Utc::now()).await.unwrap();
     assert_eq!(replica.draft(conv).await.unwrap(), Some(draft.clone()));
     replica
-        .queue_message(ann.id, conv, Some("queued about borrowing books"), None, Utc::now())
+        .queue_message(ann.id, conv, Some("queued about borrowing books"), None, None, Utc::now())
         .await
         .unwrap();
     drop(replica);
@@ -298,6 +298,7 @@ async fn a_long_first_sync_reports_progress_toward_a_total(backend: Backend) {
             conversation_id: conv,
             body,
             sent_at: Utc::now(),
+            reply_to: None,
         };
         store.send_message(ben.id, m).await.unwrap();
     }
@@ -339,11 +340,14 @@ async fn search_is_fast_on_a_large_replica() {
             seq: i as i64 + 1,
             status: Default::default(),
             held_reason: None,
+            reply_to: None,
+            edited_at: None,
+            deleted_at: None,
         })
         .collect();
     replica.store_messages(&messages).await.unwrap();
     replica
-        .queue_message(me, conv, Some("a queued question about zeppelins"), None, Utc::now())
+        .queue_message(me, conv, Some("a queued question about zeppelins"), None, None, Utc::now())
         .await
         .unwrap();
     // Warm the cache once, then time the searches a user would type.
@@ -388,6 +392,9 @@ async fn a_long_prefix_finds_whole_words_newest_first() {
             seq: i as i64 + 1,
             status: Default::default(),
             held_reason: None,
+            reply_to: None,
+            edited_at: None,
+            deleted_at: None,
         })
         .collect();
     replica.store_messages(&messages).await.unwrap();

@@ -117,7 +117,7 @@ async fn a_message_goes_out_pending_then_sent_then_read() {
     assert_eq!(list.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(), ["ben"]);
 
     let mut events = ann.subscribe();
-    let item = ann.send(conv, Some("  hello ben "), None).await.unwrap();
+    let item = ann.send(conv, Some("  hello ben "), None, None).await.unwrap();
     assert_eq!(item.status, MessageStatus::Pending, "answered before any network");
     assert_eq!(item.message.seq, 0);
     assert_eq!(item.message.content.as_deref(), Some("hello ben"));
@@ -213,7 +213,7 @@ async fn drafts_mutes_and_settings_survive_reopening_the_app() {
     assert!(!app.settings().await.unwrap().notifications);
     assert!(!app.notifications_enabled());
     // Sending clears the draft; an empty draft clears it too.
-    app.send(conv, Some("the whole thought"), None).await.unwrap();
+    app.send(conv, Some("the whole thought"), None, None).await.unwrap();
     assert_eq!(app.draft(conv).await.unwrap(), None);
     let hits = app.search("whole").await.unwrap();
     assert_eq!(hits.len(), 1, "{hits:?}");
@@ -248,7 +248,7 @@ async fn messages_sent_offline_wait_in_the_outbox_and_go_once() {
     })
     .await;
 
-    let item = app.send(conv, Some("written while the server was down"), None).await.unwrap();
+    let item = app.send(conv, Some("written while the server was down"), None, None).await.unwrap();
     assert_eq!(item.status, MessageStatus::Pending);
     let id = item.message.message_id;
     let status = shown(&app, conv, id).await.unwrap().status;
@@ -277,7 +277,7 @@ async fn messages_sent_offline_wait_in_the_outbox_and_go_once() {
     assert!(sent.message.seq > 0);
     assert!(app.outbox().await.unwrap().is_empty());
     assert_eq!(app.conversations().await.unwrap()[0].pending_count, 0);
-    let after = app.send(conv, Some("and one more"), None).await.unwrap();
+    let after = app.send(conv, Some("and one more"), None, None).await.unwrap();
     let second = after.message.message_id;
     eventually("the second one sent", || async {
         shown(&app, conv, second).await.filter(|m| m.status == MessageStatus::Sent)
@@ -304,8 +304,9 @@ async fn a_refused_message_is_shown_failed_until_discarded() {
     online(&app).await;
     // A conversation the server does not know (as after being removed from it): refused.
     let void = Uuid::new_v4();
-    let refused = app.send(void, Some("into the void"), None).await.unwrap().message.message_id;
-    let fine = app.send(conv, Some("still goes"), None).await.unwrap().message.message_id;
+    let refused =
+        app.send(void, Some("into the void"), None, None).await.unwrap().message.message_id;
+    let fine = app.send(conv, Some("still goes"), None, None).await.unwrap().message.message_id;
     let failed = eventually("a failed entry", || async {
         app.outbox().await.unwrap().into_iter().find(|e| e.state == OutboxState::Failed)
     })

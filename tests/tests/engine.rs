@@ -60,7 +60,7 @@ async fn the_engine_delivers_live_and_notifies_by_the_rules(backend: Backend) {
     wait_for(&mut ann_events, "online", |e| *e == Event::Sync(SyncState::Online)).await;
     let started = Instant::now();
     ann_replica
-        .queue_message(ann.id, conv, Some("are you free on Thursday?"), None, Utc::now())
+        .queue_message(ann.id, conv, Some("are you free on Thursday?"), None, None, Utc::now())
         .await
         .unwrap();
     ann_engine.kick();
@@ -79,7 +79,7 @@ async fn the_engine_delivers_live_and_notifies_by_the_rules(backend: Backend) {
     // The open and focused conversation gets no notification, but its messages still change.
     ben_engine.set_focus(Some(conv));
     ann_replica
-        .queue_message(ann.id, conv, Some("no need to ping me"), None, Utc::now())
+        .queue_message(ann.id, conv, Some("no need to ping me"), None, None, Utc::now())
         .await
         .unwrap();
     ann_engine.kick();
@@ -87,14 +87,14 @@ async fn the_engine_delivers_live_and_notifies_by_the_rules(backend: Backend) {
     // Muted elsewhere: still nothing. Unfocused and unmuted again: notified.
     ben_engine.set_focus(None);
     ben_replica.set_muted(conv, true).await.unwrap();
-    ann_replica.queue_message(ann.id, conv, Some("muted one"), None, Utc::now()).await.unwrap();
+    ann_replica.queue_message(ann.id, conv, Some("muted one"), None, None, Utc::now()).await.unwrap();
     ann_engine.kick();
     wait_for(&mut events, "messages changed", |e| {
         matches!(e, Event::Changed { topic: Topic::Messages, .. })
     })
     .await;
     ben_replica.set_muted(conv, false).await.unwrap();
-    ann_replica.queue_message(ann.id, conv, Some("loud one"), None, Utc::now()).await.unwrap();
+    ann_replica.queue_message(ann.id, conv, Some("loud one"), None, None, Utc::now()).await.unwrap();
     ann_engine.kick();
     let Event::Notify(n) = wait_for(&mut events, "notify", |e| matches!(e, Event::Notify(_))).await
     else {
@@ -118,7 +118,7 @@ async fn the_engine_goes_offline_and_comes_back_by_itself(backend: Backend) {
     let (db, addr) = s.stop().await;
     wait_for(&mut events, "offline", |e| matches!(e, Event::Sync(SyncState::Offline { .. }))).await;
     replica
-        .queue_message(ann.id, conv, Some("written while the server was down"), None, Utc::now())
+        .queue_message(ann.id, conv, Some("written while the server was down"), None, None, Utc::now())
         .await
         .unwrap();
     engine.kick();

@@ -138,6 +138,7 @@ async fn a_message_the_database_refuses_fails_alone(backend: Backend) {
         conversation_id: conv,
         body: MessageBody { content: Some(content.to_owned()), media_url: None },
         sent_at: chrono::Utc::now(),
+        reply_to: None,
     };
     let mut sends = Vec::new();
     for i in 0..40 {
@@ -188,6 +189,7 @@ async fn a_sync_page_is_bounded_in_bytes(backend: Backend) {
                         conversation_id: conv,
                         body: MessageBody { content: Some(longest.clone()), media_url: None },
                         sent_at: chrono::Utc::now(),
+                        reply_to: None,
                     },
                 )
             })

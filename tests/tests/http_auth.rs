@@ -536,7 +536,7 @@ async fn health_answers_ok(backend: Backend) {
 }
 
 /// Every route of API.md, as (method, path).
-const ROUTES: [(&str, &str); 63] = [
+const ROUTES: [(&str, &str); 67] = [
     ("get", "/v1/health"),
     ("get", "/v1/openapi.json"),
     ("post", "/v1/auth/register"),
@@ -562,6 +562,10 @@ const ROUTES: [(&str, &str); 63] = [
     ("post", "/v1/messages"),
     ("post", "/v1/read"),
     ("get", "/v1/messages/{id}/reads"),
+    ("patch", "/v1/messages/{id}"),
+    ("delete", "/v1/messages/{id}"),
+    ("put", "/v1/messages/{id}/reactions/{emoji}"),
+    ("delete", "/v1/messages/{id}/reactions/{emoji}"),
     ("get", "/v1/sync"),
     ("get", "/v1/events"),
     ("post", "/v1/mentorship-requests"),

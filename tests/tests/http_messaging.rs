@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 const CONVERSATION_KEYS: [&str; 5] =
     ["conversation_id", "type", "group_id", "created_at", "participants"];
-const MESSAGE_KEYS: [&str; 8] = [
+const MESSAGE_KEYS: [&str; 11] = [
     "message_id",
     "conversation_id",
     "sender_id",
@@ -21,6 +21,9 @@ const MESSAGE_KEYS: [&str; 8] = [
     "sent_at",
     "seq",
     "status",
+    "reply_to",
+    "edited_at",
+    "deleted_at",
 ];
 
 fn keys(v: &Value) -> BTreeSet<&str> {

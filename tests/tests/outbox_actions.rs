@@ -47,7 +47,7 @@ async fn messages_wait_for_their_conversation_even_across_a_crash(backend: Backe
     let conv = replica.open_direct_locally(ann.id, ben.id, Utc::now()).await.unwrap();
     assert_eq!(conv, direct_conversation_id(ann.id, ben.id));
     for text in ["first", "second"] {
-        replica.queue_message(ann.id, conv, Some(text), None, Utc::now()).await.unwrap();
+        replica.queue_message(ann.id, conv, Some(text), None, None, Utc::now()).await.unwrap();
     }
     let queued = replica.outbox().await.unwrap();
     assert_eq!(queued.len(), 3);
@@ -95,9 +95,9 @@ async fn a_refused_parent_blocks_its_children_until_retried_or_discarded(backend
     // Someone the server does not know (an account deleted since, say).
     let ghost = Uuid::new_v4();
     let conv = replica.open_direct_locally(ann.id, ghost, Utc::now()).await.unwrap();
-    replica.queue_message(ann.id, conv, Some("hello?"), None, Utc::now()).await.unwrap();
+    replica.queue_message(ann.id, conv, Some("hello?"), None, None, Utc::now()).await.unwrap();
     replica
-        .queue_message(ann.id, known, Some("unrelated, still goes"), None, Utc::now())
+        .queue_message(ann.id, known, Some("unrelated, still goes"), None, None, Utc::now())
         .await
         .unwrap();
     let report = push(&api, &replica).await.unwrap();
@@ -119,7 +119,7 @@ async fn a_refused_parent_blocks_its_children_until_retried_or_discarded(backend
     let listed = replica.conversations(ann.id).await.unwrap();
     assert_eq!(listed.iter().find(|c| c.conversation_id == conv).unwrap().failed_count, 1);
     // A message written now cannot go either.
-    replica.queue_message(ann.id, conv, Some("anyone?"), None, Utc::now()).await.unwrap();
+    replica.queue_message(ann.id, conv, Some("anyone?"), None, None, Utc::now()).await.unwrap();
     let later = replica.outbox().await.unwrap();
     assert_eq!((later[2].state, later[2].depends_on), (OutboxState::Blocked, Some(parent.id)));
     // A blocked entry is not the one to retry.
@@ -209,7 +209,7 @@ async fn an_entry_of_a_newer_version_is_kept_and_reported(backend: Backend) {
     let ben = s.api.register("ben").await;
     let conv = s.api.direct(&ann, &ben).await;
     let (api, replica) = signed_in_replica(&s, &ann, dir.path()).await;
-    replica.queue_message(ann.id, conv, Some("before"), None, Utc::now()).await.unwrap();
+    replica.queue_message(ann.id, conv, Some("before"), None, None, Utc::now()).await.unwrap();
     let path = dir.path().join("ann.db");
     drop(replica);
     // A newer Lodestar queued an action this version has never heard of.
@@ -220,7 +220,7 @@ async fn an_entry_of_a_newer_version_is_kept_and_reported(backend: Backend) {
     )
     .await;
     let replica = Replica::open(&path).await.unwrap();
-    replica.queue_message(ann.id, conv, Some("after"), None, Utc::now()).await.unwrap();
+    replica.queue_message(ann.id, conv, Some("after"), None, None, Utc::now()).await.unwrap();
 
     let listed = replica.outbox().await.unwrap();
     assert_eq!(listed.len(), 3);

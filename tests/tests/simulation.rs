@@ -628,6 +628,7 @@ impl Sim {
                 conversation_id,
                 Some(&content),
                 media_url.as_deref(),
+                None,
                 Utc::now(),
             )
             .await
@@ -1302,7 +1303,7 @@ async fn two_pushes_at_once_from_one_replica_keep_the_typing_order(backend: Back
         for i in 0..30 {
             let text = format!("m{round}.{i}");
             let m =
-                replica.queue_message(ann.id, conv, Some(&text), None, Utc::now()).await.unwrap();
+                replica.queue_message(ann.id, conv, Some(&text), None, None, Utc::now()).await.unwrap();
             typed.push(m.message_id);
         }
         let mut tasks = Vec::new();
@@ -1347,7 +1348,7 @@ async fn a_pull_during_a_push_on_one_replica_does_not_fail(backend: Backend) {
     for round in 0..10 {
         for i in 0..20 {
             let text = format!("ann {round}.{i}");
-            replica.queue_message(ann.id, conv, Some(&text), None, Utc::now()).await.unwrap();
+            replica.queue_message(ann.id, conv, Some(&text), None, None, Utc::now()).await.unwrap();
             s.api.send(&ben, conv, &format!("ben {round}.{i}")).await;
         }
         let (a, r) = (api.clone(), replica.clone());

@@ -45,6 +45,7 @@ async fn send(s: &dyn Store, sender: Uuid, conv: Uuid, n: usize, tag: &str) -> V
                     conversation_id: conv,
                     body,
                     sent_at: at(),
+                    reply_to: None,
                 },
             )
         })

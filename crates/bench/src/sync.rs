@@ -55,6 +55,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
             conversation_id,
             body: MessageBody { content: Some(text.message(None)), media_url: None },
             sent_at: chrono::Utc::now(),
+            reply_to: None,
         };
         batch.push((sender, m));
         if batch.len() == SEED_BATCH || i + 1 == total {

@@ -372,6 +372,9 @@ pub struct SendMessageRequest {
     /// When the user sent it; the server's clock when absent.
     #[serde(default)]
     pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The message of the same conversation it answers.
+    #[serde(default)]
+    pub reply_to: Option<Uuid>,
 }
 
 /// `POST /v1/read`.

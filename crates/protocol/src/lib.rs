@@ -10,6 +10,7 @@ pub mod error_code;
 pub mod ids;
 #[macro_use]
 pub mod mentorship;
+pub mod messages;
 pub mod model;
 pub mod program;
 pub mod sessions;
@@ -21,6 +22,7 @@ pub use api::*;
 pub use error_code::ErrorCode;
 pub use ids::*;
 pub use mentorship::*;
+pub use messages::*;
 pub use model::*;
 pub use program::*;
 pub use sessions::*;

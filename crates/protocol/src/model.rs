@@ -227,6 +227,15 @@ pub struct Message {
     /// Why it was held: `email`, `phone` or `link`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held_reason: Option<String>,
+    /// The message of the same conversation it answers.
+    #[serde(default)]
+    pub reply_to: Option<Uuid>,
+    /// When its sender last changed its text.
+    #[serde(default)]
+    pub edited_at: Option<DateTime<Utc>>,
+    /// When it was deleted: a tombstone whose `content` and `media_url` are gone.
+    #[serde(default)]
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 status_enum! {

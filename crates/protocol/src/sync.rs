@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 /// What a change is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -36,6 +37,9 @@ pub enum ChangeKind {
     /// `{user_id, created_at}` of someone the user blocked, to the user alone (every device
     /// hides that person's direct conversation); a delete lifts it.
     Block,
+    /// A [`crate::Reaction`], to the members of its message's conversation; a delete (its
+    /// `message_id`, `user_id` and `emoji`) takes it back.
+    Reaction,
 }
 
 impl ChangeKind {
@@ -56,6 +60,7 @@ impl ChangeKind {
             ChangeKind::Session => "session",
             ChangeKind::SessionNotes => "session_notes",
             ChangeKind::Block => "block",
+            ChangeKind::Reaction => "reaction",
         }
     }
 
@@ -76,6 +81,7 @@ impl ChangeKind {
             "session" => ChangeKind::Session,
             "session_notes" => ChangeKind::SessionNotes,
             "block" => ChangeKind::Block,
+            "reaction" => ChangeKind::Reaction,
             _ => return None,
         })
     }
@@ -150,6 +156,25 @@ pub enum EventFrame {
         changes: Vec<Change>,
         /// The cursor after them.
         cursor: String,
+    },
+    /// Someone is typing in a conversation the user takes part in (relayed, never stored).
+    Typing {
+        /// Where.
+        conversation_id: Uuid,
+        /// Who.
+        user_id: Uuid,
+    },
+}
+
+/// A frame a client sends on `/v1/events`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// The user is typing in this conversation; relayed to its other members at most once per
+    /// 3 seconds per person.
+    Typing {
+        /// Where.
+        conversation_id: Uuid,
     },
 }
 

@@ -91,11 +91,16 @@ impl ApiError {
                 | Refusal::Ended
                 | Refusal::Cancelled
                 | Refusal::Resolved
-                | Refusal::NotHeld => ErrorCode::Conflict,
+                | Refusal::NotHeld
+                | Refusal::Deleted
+                | Refusal::Held => ErrorCode::Conflict,
                 Refusal::TooManyPending | Refusal::TooManyReports => ErrorCode::LimitReached,
                 Refusal::MentorUnavailable => ErrorCode::Unavailable,
                 Refusal::NotPending => ErrorCode::NotPending,
-                Refusal::WrongParty | Refusal::OwnProposal => ErrorCode::Forbidden,
+                Refusal::WrongParty
+                | Refusal::OwnProposal
+                | Refusal::NotSender
+                | Refusal::EditWindow => ErrorCode::Forbidden,
                 Refusal::Blocked => ErrorCode::Blocked,
                 Refusal::Safeguarding => ErrorCode::Safeguarding,
             },
@@ -121,6 +126,8 @@ impl ApiError {
             ApiError::Refused(
                 Refusal::WrongParty
                 | Refusal::OwnProposal
+                | Refusal::NotSender
+                | Refusal::EditWindow
                 | Refusal::Blocked
                 | Refusal::Safeguarding,
             ) => StatusCode::FORBIDDEN,

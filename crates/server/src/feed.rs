@@ -164,7 +164,7 @@ pub fn assess(batch: &FeedBatch, me: Uuid, cursor: i64, mine: &HashSet<Uuid>) ->
                     reload = true;
                 }
             }
-            (None, ChangeKind::Message | ChangeKind::Read) => {
+            (None, ChangeKind::Message | ChangeKind::Read | ChangeKind::Reaction) => {
                 if in_mine(c.conversation_id) {
                     pull = true;
                 }

@@ -18,6 +18,7 @@ pub mod safeguarding;
 pub mod serve;
 pub mod sockets;
 pub mod store;
+pub mod typing;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -51,6 +52,8 @@ pub struct AppState {
     pub feed: feed::Feed,
     /// The open event sockets: closed when their token goes, at most a few per user.
     pub sockets: sockets::Sockets,
+    /// "Is typing" notices between this instance's sockets (never stored).
+    pub typing: typing::Typing,
     /// argon2id, bounded.
     pub hasher: PasswordHasher,
     /// Flips to true when the server shuts down, so WebSocket tasks close.
@@ -255,6 +258,7 @@ pub async fn start_with_limits(
         messages: commit::MessageCommitter::spawn(store.clone()),
         feed: feed::Feed::spawn(store.clone()),
         sockets: sockets::Sockets::spawn(store.clone()),
+        typing: typing::Typing::default(),
         hasher,
         shutdown: shutdown_rx.clone(),
         openapi: Arc::new(OnceLock::new()),

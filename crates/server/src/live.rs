@@ -10,12 +10,13 @@ use std::time::Duration;
 
 use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
-use lodestar_protocol::{format_cursor, EventFrame};
+use lodestar_protocol::{format_cursor, ClientFrame, EventFrame};
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
 use crate::feed::{assess, Verdict};
 use crate::sockets::{Closed, Registration};
+use crate::typing::Notice;
 use crate::AppState;
 
 /// How often the server pings an idle socket.
@@ -31,6 +32,7 @@ pub async fn serve(socket: WebSocket, state: AppState, reg: Registration, mut cu
     let (mut tx, mut rx) = socket.split();
     // Subscribed before the first pull, so no batch falls between the two.
     let mut feed = state.feed.subscribe();
+    let mut typing = state.typing.subscribe();
     let mut shutdown = state.shutdown.clone();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
@@ -65,7 +67,19 @@ pub async fn serve(socket: WebSocket, state: AppState, reg: Registration, mut cu
             }
             incoming = rx.next() => match incoming {
                 None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
+                Some(Ok(Message::Text(text))) => heard(&state, user, &mine, &text),
                 Some(Ok(_)) => {}
+            },
+            notice = typing.recv() => match notice {
+                Ok(n) if n.user_id != user && mine.contains(&n.conversation_id) => {
+                    let frame = EventFrame::Typing { conversation_id: n.conversation_id, user_id: n.user_id };
+                    let Ok(text) = serde_json::to_string(&frame) else { continue };
+                    if tx.send(Message::Text(text.into())).await.is_err() {
+                        break;
+                    }
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => break,
             },
             why = async { closed.wait_for(Option::is_some).await.ok().and_then(|why| *why) } => {
                 if let Some(why) = why {
@@ -80,6 +94,18 @@ pub async fn serve(socket: WebSocket, state: AppState, reg: Registration, mut cu
         }
         if let Verdict::Skip(seq) = next {
             cursor = cursor.max(seq);
+        }
+    }
+}
+
+/// A frame from the client: a typing notice in one of its conversations is relayed; anything
+/// else (a typo, another client's dialect) is ignored, as the socket has nothing to answer.
+fn heard(state: &AppState, user: Uuid, mine: &HashSet<Uuid>, text: &str) {
+    if let Ok(ClientFrame::Typing { conversation_id }) = serde_json::from_str(text) {
+        if mine.contains(&conversation_id) {
+            state
+                .typing
+                .relay(Notice { conversation_id, user_id: user }, std::time::Instant::now());
         }
     }
 }

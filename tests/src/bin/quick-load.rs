@@ -104,6 +104,7 @@ async fn first_sync(total: usize) -> anyhow::Result<()> {
             conversation_id: conv,
             body,
             sent_at: chrono::Utc::now(),
+            reply_to: None,
         };
         let sender = if i % 2 == 0 { ann.id } else { ben.id };
         store.send_message(sender, m).await?;

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod mentorships;
+mod message_actions;
 mod own_data;
 mod program;
 mod safety;
@@ -97,6 +98,7 @@ fn text(conversation_id: Uuid, content: &str, at: DateTime<Utc>) -> NewMessage {
         conversation_id,
         body: MessageBody { content: Some(content.to_owned()), media_url: None },
         sent_at: at,
+        reply_to: None,
     }
 }
 
@@ -1080,6 +1082,7 @@ async fn send_message_is_idempotent_by_id(backend: Backend) {
         conversation_id: ab,
         body: MessageBody { content: None, media_url: Some("https://m.example.com/p.jpg".into()) },
         sent_at: t(7),
+        reply_to: None,
     };
     let m2 = created(s.send_message(b, media).await.unwrap());
     assert_eq!(m2.content, None);

@@ -9,6 +9,7 @@ use lodestar_protocol::{
     RegisterRequest, SendMessageRequest, SyncPage, UpdateGroupRequest, UpdateMeRequest,
     UpdateMemberRequest, UsersPage, UsersQuery,
 };
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -109,6 +110,26 @@ impl Api {
     /// `POST /v1/messages`: the server's copy (the same for a retried request).
     pub async fn send_message(&self, req: &SendMessageRequest) -> ClientResult<Message> {
         self.json(Method::POST, "/v1/messages", Some(req)).await
+    }
+
+    /// `PATCH /v1/messages/{id}`: the server's copy, edited.
+    pub async fn edit_message(&self, id: Uuid, content: &str) -> ClientResult<Message> {
+        let req = lodestar_protocol::EditMessageRequest { content: content.to_owned() };
+        self.json(Method::PATCH, &format!("/v1/messages/{id}"), Some(&req)).await
+    }
+
+    /// `DELETE /v1/messages/{id}`.
+    pub async fn delete_message(&self, id: Uuid) -> ClientResult<()> {
+        self.send::<()>(Method::DELETE, &format!("/v1/messages/{id}"), None).await.map(|_| ())
+    }
+
+    /// `PUT` (`on`) or `DELETE /v1/messages/{id}/reactions/{emoji}`.
+    pub async fn react(&self, id: Uuid, emoji: &str, on: bool) -> ClientResult<()> {
+        let method = if on { Method::PUT } else { Method::DELETE };
+        let emoji = utf8_percent_encode(emoji, NON_ALPHANUMERIC);
+        self.send::<()>(method, &format!("/v1/messages/{id}/reactions/{emoji}"), None)
+            .await
+            .map(|_| ())
     }
 
     /// `POST /v1/read`.

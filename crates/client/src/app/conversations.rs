@@ -46,24 +46,40 @@ impl App {
         self.client.read().await.older(conversation_id, before_seq, i64::from(limit)).await
     }
 
-    /// Queues a message (shown at once, pending) and wakes the engine to send it.
+    /// Queues a message (shown at once, pending), a reply when it names the message it
+    /// answers, and wakes the engine to send it.
     pub async fn send(
         &self,
         conversation_id: Uuid,
         content: Option<&str>,
         media_url: Option<&str>,
+        reply_to: Option<Uuid>,
     ) -> ClientResult<MessageItem> {
         let item = {
             let client = self.client.read().await;
             let (_, replica, me, name) = client.parts()?;
             let message = replica
-                .queue_message(me, conversation_id, blank(content), blank(media_url), Utc::now())
+                .queue_message(
+                    me,
+                    conversation_id,
+                    blank(content),
+                    blank(media_url),
+                    reply_to,
+                    Utc::now(),
+                )
                 .await?;
             replica.set_draft(conversation_id, &Draft::default(), Utc::now()).await?;
-            MessageItem {
-                message,
-                sender_name: Some(name.to_owned()),
-                status: MessageStatus::Pending,
+            // Read back, so a reply comes with its quote.
+            let mut items = replica.messages(me, conversation_id, None, 1).await?;
+            match items.pop().filter(|i| i.message.message_id == message.message_id) {
+                Some(item) => item,
+                None => MessageItem {
+                    message,
+                    sender_name: Some(name.to_owned()),
+                    status: MessageStatus::Pending,
+                    reply: None,
+                    reactions: Vec::new(),
+                },
             }
         };
         self.kick().await;

@@ -11,6 +11,7 @@ mod directory;
 mod error;
 mod groups;
 mod mentorship;
+mod message_actions;
 mod outbox;
 mod profile;
 mod safety;

@@ -39,7 +39,7 @@ async fn sending_changes_the_conversation_and_the_list() {
     let (app, _) = ann(dir.path()).await;
     let conv = Uuid::new_v4();
     let mut rx = app.subscribe();
-    app.send(conv, Some("hello"), None).await.unwrap();
+    app.send(conv, Some("hello"), None, None).await.unwrap();
     assert_eq!(sent(&mut rx), [Topic::Messages.one(conv), Topic::Conversations.all()]);
 }
 

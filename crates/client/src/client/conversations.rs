@@ -86,17 +86,19 @@ impl Client {
         Ok(id)
     }
 
-    /// Queues a message and tries to send it at once; answers it and whether the server has it.
+    /// Queues a message (a reply when it names the message it answers) and tries to send it at
+    /// once; answers it and whether the server has it.
     pub async fn send(
         &self,
         conversation_id: Uuid,
         text: Option<&str>,
         media_url: Option<&str>,
+        reply_to: Option<Uuid>,
     ) -> ClientResult<(Message, bool)> {
         let a = self.active()?;
         let queued = a
             .replica
-            .queue_message(a.info.user_id, conversation_id, text, media_url, Utc::now())
+            .queue_message(a.info.user_id, conversation_id, text, media_url, reply_to, Utc::now())
             .await?;
         push(&a.api, &a.replica).await?;
         let delivered =

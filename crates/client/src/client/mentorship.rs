@@ -26,11 +26,18 @@ pub enum Delivery {
 impl Client {
     /// Pushes what was just queued and pulls what it changed; answers how `subject` went.
     pub(super) async fn deliver(&self, subject: Subject) -> ClientResult<Delivery> {
+        self.deliver_all(&[subject]).await
+    }
+
+    /// [`Client::deliver`] for an action that is only done once all of `subjects` are (an edit
+    /// of a message whose send still waits).
+    pub(super) async fn deliver_all(&self, subjects: &[Subject]) -> ClientResult<Delivery> {
         let a = self.active()?;
         if push(&a.api, &a.replica).await?.stopped.is_none() {
             pull(&a.api, &a.replica, |_| {}).await?;
         }
-        let mark = a.replica.mentorship_marks().await?.of(&[(subject.kind, subject.id)]);
+        let keys: Vec<(&str, Uuid)> = subjects.iter().map(|s| (s.kind, s.id)).collect();
+        let mark = a.replica.mentorship_marks().await?.of(&keys);
         Ok(match (mark.failed, mark.pending) {
             (Some(reason), _) => Delivery::Refused(reason),
             (None, true) => Delivery::Queued,

@@ -15,6 +15,7 @@ mod conversations;
 mod directory;
 mod groups;
 pub mod mentorship;
+mod message_actions;
 mod profile;
 mod safety;
 pub mod sessions;

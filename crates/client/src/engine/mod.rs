@@ -16,7 +16,8 @@ mod topic;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
+use lodestar_protocol::{ClientFrame, EventFrame};
 use tokio::sync::{broadcast, watch, Notify};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -52,7 +53,21 @@ pub enum Event {
     },
     /// Raise a desktop notification.
     Notify(Notification),
+    /// Someone is typing in a conversation (relayed by the server; gone after a few seconds
+    /// of silence or when their message arrives).
+    Typing {
+        /// Where.
+        conversation_id: Uuid,
+        /// Who.
+        user_id: Uuid,
+        /// Their username, when the replica knows it.
+        username: Option<String>,
+    },
 }
+
+/// Typing notices the user's own client sends, at most one per this long per conversation
+/// (the server relays at most one per 3 s per person anyway).
+const TYPING_EVERY: Duration = Duration::from_secs(3);
 
 /// The handle of a running engine; dropping it without `stop` leaves the task to end with the
 /// runtime.
@@ -60,6 +75,7 @@ pub struct Engine {
     events: broadcast::Sender<Event>,
     focus: watch::Sender<Option<Uuid>>,
     kick: Arc<Notify>,
+    typing: tokio::sync::mpsc::Sender<Uuid>,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
     reminders: JoinHandle<()>,
@@ -79,6 +95,7 @@ impl Engine {
         let (focus, focus_rx) = watch::channel(None);
         let (stop, stop_rx) = watch::channel(false);
         let kick = Arc::new(Notify::new());
+        let (typing, typing_rx) = tokio::sync::mpsc::channel(8);
         let reminders = tokio::spawn(remind(replica.clone(), me, events.clone(), stop_rx.clone()));
         let worker = Worker {
             api,
@@ -87,12 +104,14 @@ impl Engine {
             events: events.clone(),
             focus: focus_rx,
             kick: kick.clone(),
+            typing: typing_rx,
+            typed: std::collections::HashMap::new(),
             stop: stop_rx,
             events_url,
             token,
         };
         let task = tokio::spawn(worker.run());
-        Engine { events, focus, kick, stop, task, reminders }
+        Engine { events, focus, kick, typing, stop, task, reminders }
     }
 
     /// A receiver of every event from now on.
@@ -103,6 +122,12 @@ impl Engine {
     /// The conversation open in a focused window (`None` when the window loses focus).
     pub fn set_focus(&self, conversation: Option<Uuid>) {
         self.focus.send_replace(conversation);
+    }
+
+    /// The user is typing in a conversation: the others are told while the engine is live
+    /// (dropped otherwise: a typing notice is worth nothing later).
+    pub fn typing(&self, conversation: Uuid) {
+        let _ = self.typing.try_send(conversation);
     }
 
     /// Something was queued: push now rather than at the next poke.
@@ -154,6 +179,9 @@ struct Worker {
     events: broadcast::Sender<Event>,
     focus: watch::Receiver<Option<Uuid>>,
     kick: Arc<Notify>,
+    typing: tokio::sync::mpsc::Receiver<Uuid>,
+    /// When the user's last typing notice went out, per conversation.
+    typed: std::collections::HashMap<Uuid, std::time::Instant>,
     stop: watch::Receiver<bool>,
     events_url: String,
     token: String,
@@ -357,7 +385,16 @@ impl Worker {
         loop {
             tokio::select! {
                 frame = socket.next() => match frame {
-                    Some(Ok(tokio_tungstenite::tungstenite::Message::Text(_))) => self.catch_up().await?,
+                    Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text))) => {
+                        match serde_json::from_str::<EventFrame>(&text) {
+                            Ok(EventFrame::Typing { conversation_id, user_id }) => {
+                                let username = self.replica.username(user_id).await.ok().flatten();
+                                self.emit(Event::Typing { conversation_id, user_id, username });
+                            }
+                            // Changes, or a frame this version does not know: the pull tells.
+                            _ => self.catch_up().await?,
+                        }
+                    }
                     Some(Ok(tokio_tungstenite::tungstenite::Message::Close(Some(frame))))
                         if frame.reason.starts_with("suspended") =>
                     {
@@ -375,6 +412,18 @@ impl Worker {
                     Some(Err(e)) => return Err(ClientError::Offline(e.to_string())),
                 },
                 _ = self.kick.notified() => self.push().await?,
+                Some(conversation_id) = self.typing.recv() => {
+                    let now = std::time::Instant::now();
+                    if self.typed.get(&conversation_id).is_none_or(|t| now.duration_since(*t) >= TYPING_EVERY) {
+                        self.typed.insert(conversation_id, now);
+                        let frame = serde_json::to_string(&ClientFrame::Typing { conversation_id })
+                            .map_err(|e| ClientError::Corrupt(e.to_string()))?;
+                        socket
+                            .send(tokio_tungstenite::tungstenite::Message::Text(frame.into()))
+                            .await
+                            .map_err(|e| ClientError::Offline(e.to_string()))?;
+                    }
+                }
                 _ = self.stop.changed() => return Ok(()),
             }
         }

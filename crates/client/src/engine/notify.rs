@@ -107,6 +107,8 @@ pub fn should_notify(m: &Message, ctx: &NotifyContext) -> bool {
     !ctx.first_sync
         && m.seq > ctx.newest_before
         && m.sender_id.is_some_and(|s| s != ctx.me)
+        // An edit keeps its message's seq, so only new messages pass above; a tombstone never.
+        && m.deleted_at.is_none()
         && ctx.focused != Some(m.conversation_id)
         && !ctx.muted.contains(&m.conversation_id)
 }
@@ -190,6 +192,9 @@ mod tests {
             seq,
             status: Default::default(),
             held_reason: None,
+            reply_to: None,
+            edited_at: None,
+            deleted_at: None,
         }
     }
 

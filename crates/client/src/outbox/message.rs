@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{Action, Lane, OutboxAction, Subject, Summary, Tx};
 use crate::api::Api;
-use crate::error::ClientResult;
+use crate::error::{ClientError, ClientResult};
 use crate::replica::Replica;
 
 impl Action for SendMessageRequest {
@@ -62,9 +62,20 @@ impl Replica {
         conversation_id: Uuid,
         content: Option<&str>,
         media_url: Option<&str>,
+        reply_to: Option<Uuid>,
         now: DateTime<Utc>,
     ) -> ClientResult<Message> {
         let body = validate::message_body(content, media_url)?;
+        if let Some(r) = reply_to {
+            let conversation: Option<Uuid> =
+                sqlx::query_scalar("SELECT conversation_id FROM messages WHERE message_id = $1")
+                    .bind(r)
+                    .fetch_optional(self.pool())
+                    .await?;
+            if conversation != Some(conversation_id) {
+                return Err(ClientError::field("reply_to", "not_in_conversation"));
+            }
+        }
         let message = Message {
             message_id: Uuid::new_v4(),
             conversation_id,
@@ -75,6 +86,9 @@ impl Replica {
             seq: 0,
             status: DeliveryStatus::Delivered,
             held_reason: None,
+            reply_to,
+            edited_at: None,
+            deleted_at: None,
         };
         let request = SendMessageRequest {
             message_id: message.message_id,
@@ -82,11 +96,12 @@ impl Replica {
             content: message.content.clone(),
             media_url: message.media_url.clone(),
             sent_at: Some(message.sent_at),
+            reply_to,
         };
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) \
-             VALUES ($1, $2, $3, $4, $5, $6, NULL)",
+            "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq, reply_to) \
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
         )
         .bind(message.message_id)
         .bind(conversation_id)
@@ -94,6 +109,7 @@ impl Replica {
         .bind(&message.content)
         .bind(&message.media_url)
         .bind(message.sent_at)
+        .bind(reply_to)
         .execute(&mut *tx)
         .await?;
         crate::replica::enqueue(&mut tx, OutboxAction::from(request), now).await?;

@@ -13,6 +13,7 @@
 mod direct;
 mod mentorship;
 mod message;
+mod message_actions;
 mod notes;
 mod plans;
 mod profile;
@@ -32,6 +33,7 @@ use crate::replica::{OutboxEntry, Replica};
 pub(crate) use direct::open_direct_in;
 pub use direct::OpenDirect;
 pub use mentorship::{Answer, AnswerRequest, Answered, AskMentor, EndMentorship};
+pub use message_actions::{Before, DeleteMessage, EditMessage, React};
 pub use notes::EditNotes;
 pub use plans::{GoalPlan, Plan, Save, SaveGoal, SaveTask, TaskPlan};
 pub use profile::EditProfile;
@@ -294,6 +296,12 @@ actions! {
     SetBlock(SetBlock) = "block",
     /// `POST /v1/reports`: someone reported.
     Report(lodestar_protocol::ReportRequest) = "report",
+    /// `PATCH /v1/messages/{id}`: new text for one's message.
+    EditMessage(EditMessage) = "edit",
+    /// `DELETE /v1/messages/{id}`.
+    DeleteMessage(DeleteMessage) = "delete",
+    /// A reaction added or taken back.
+    React(React) = "reaction",
 }
 
 /// Whether this version knows a stored kind.
@@ -316,6 +324,7 @@ mod tests {
             content: content.map(str::to_owned),
             media_url: media_url.map(str::to_owned),
             sent_at: None,
+            reply_to: None,
         })
     }
 

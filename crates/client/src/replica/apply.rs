@@ -98,6 +98,10 @@ impl Replica {
                 if batch.len() >= BATCH {
                     insert_messages(&mut tx, &mut batch, retire, &mut stats).await?;
                 }
+            } else if change.kind == ChangeKind::Reaction {
+                // After the messages before it, which it may name.
+                insert_messages(&mut tx, &mut batch, retire, &mut stats).await?;
+                super::reactions::apply_reaction(&mut tx, change, &mut stats).await?;
             } else {
                 insert_messages(&mut tx, &mut batch, retire, &mut stats).await?;
                 apply_mentorship(&mut tx, change, &mut stats).await?;
@@ -125,8 +129,54 @@ pub(super) enum Retire {
     Nothing,
 }
 
-/// Messages per multi-row statement (7 bound values each, far under SQLite's limit).
+/// Messages per multi-row statement (12 bound values each, far under SQLite's limit).
 const BATCH: usize = 200;
+
+/// The columns a stored message is written with, in the order [`bind_message`] binds them.
+const MESSAGE_INSERT: &str =
+    "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, \
+     sent_at, seq, status, held_reason, reply_to, edited_at, deleted_at) ";
+
+/// The server's copy wins, except the text of a message whose edit or delete made here still
+/// waits in the outbox: the user keeps seeing what they did until the server confirms it.
+const MESSAGE_UPSERT: &str = " ON CONFLICT (message_id) DO UPDATE SET conversation_id = excluded.conversation_id, \
+     sender_id = excluded.sender_id, sent_at = excluded.sent_at, seq = excluded.seq, \
+     status = excluded.status, held_reason = excluded.held_reason, reply_to = excluded.reply_to, \
+     content = CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.subject IN ('edit', 'delete') AND o.subject_id = excluded.message_id) THEN messages.content ELSE excluded.content END, \
+     media_url = CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.subject IN ('edit', 'delete') AND o.subject_id = excluded.message_id) THEN messages.media_url ELSE excluded.media_url END, \
+     edited_at = CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.subject IN ('edit', 'delete') AND o.subject_id = excluded.message_id) THEN messages.edited_at ELSE excluded.edited_at END, \
+     deleted_at = CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.subject IN ('edit', 'delete') AND o.subject_id = excluded.message_id) THEN messages.deleted_at ELSE excluded.deleted_at END";
+
+/// Binds one message's values for [`MESSAGE_INSERT`].
+fn bind_message(mut b: sqlx::query_builder::Separated<'_, '_, Sqlite, &'static str>, m: &Message) {
+    b.push_bind(m.message_id)
+        .push_bind(m.conversation_id)
+        .push_bind(m.sender_id)
+        .push_bind(m.content.clone())
+        .push_bind(m.media_url.clone())
+        .push_bind(m.sent_at)
+        .push_bind(m.seq)
+        .push_bind(m.status.as_str())
+        .push_bind(m.held_reason.clone())
+        .push_bind(m.reply_to)
+        .push_bind(m.edited_at)
+        .push_bind(m.deleted_at);
+}
+
+/// Writes `messages` (the server's copies) in one statement; a tombstone's reactions go.
+async fn write_messages(tx: &mut Tx<'_>, messages: &[Message]) -> ClientResult<()> {
+    let mut qb = sqlx::QueryBuilder::<Sqlite>::new(MESSAGE_INSERT);
+    qb.push_values(messages.iter(), bind_message);
+    qb.push(MESSAGE_UPSERT);
+    qb.build().execute(&mut **tx).await?;
+    for m in messages.iter().filter(|m| m.deleted_at.is_some()) {
+        sqlx::query("DELETE FROM reactions WHERE message_id = $1")
+            .bind(m.message_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
 
 /// Stores a run of messages in one statement, grouped by conversation, and takes the batch.
 async fn insert_messages(
@@ -139,28 +189,7 @@ async fn insert_messages(
         return Ok(());
     }
     batch.sort_by_key(|m| (m.conversation_id, m.seq));
-    let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
-        "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq, \
-         status, held_reason) ",
-    );
-    qb.push_values(batch.iter(), |mut b, m| {
-        b.push_bind(m.message_id)
-            .push_bind(m.conversation_id)
-            .push_bind(m.sender_id)
-            .push_bind(m.content.clone())
-            .push_bind(m.media_url.clone())
-            .push_bind(m.sent_at)
-            .push_bind(m.seq)
-            .push_bind(m.status.as_str())
-            .push_bind(m.held_reason.clone());
-    });
-    qb.push(
-        " ON CONFLICT (message_id) DO UPDATE SET conversation_id = excluded.conversation_id, \
-         sender_id = excluded.sender_id, content = excluded.content, media_url = excluded.media_url, \
-         sent_at = excluded.sent_at, seq = excluded.seq, status = excluded.status, \
-         held_reason = excluded.held_reason",
-    );
-    qb.build().execute(&mut **tx).await?;
+    write_messages(tx, batch).await?;
     if retire == Retire::Outbox {
         let ids: Vec<Uuid> = batch.iter().map(|m| m.message_id).collect();
         super::outbox::retire_subjects(tx, "message", &ids).await?;
@@ -209,8 +238,8 @@ async fn apply_other(tx: &mut Tx<'_>, change: &Change) -> ClientResult<()> {
             sqlx::query(sql).bind(p.conversation_id).bind(p.user_id).execute(&mut **tx).await?;
             Ok(())
         }
-        // Handled by `apply_one`.
-        (ChangeKind::Message, ChangeOp::Upsert) => Ok(()),
+        // Handled by `apply_page` (messages in batches, reactions on their own).
+        (ChangeKind::Message, ChangeOp::Upsert) | (ChangeKind::Reaction, _) => Ok(()),
         // Handled by `apply_mentorship`.
         (
             ChangeKind::MentorshipRequest
@@ -317,24 +346,7 @@ pub(super) async fn upsert_message(
     m: &Message,
     retire: Retire,
 ) -> ClientResult<()> {
-    sqlx::query(
-        "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq, \
-         status, held_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (message_id) DO UPDATE SET \
-         conversation_id = excluded.conversation_id, sender_id = excluded.sender_id, content = excluded.content, \
-         media_url = excluded.media_url, sent_at = excluded.sent_at, seq = excluded.seq, \
-         status = excluded.status, held_reason = excluded.held_reason",
-    )
-    .bind(m.message_id)
-    .bind(m.conversation_id)
-    .bind(m.sender_id)
-    .bind(&m.content)
-    .bind(&m.media_url)
-    .bind(m.sent_at)
-    .bind(m.seq)
-    .bind(m.status.as_str())
-    .bind(&m.held_reason)
-    .execute(&mut **tx)
-    .await?;
+    write_messages(tx, std::slice::from_ref(m)).await?;
     // The server has it: whatever the outbox still says about it is done.
     if retire == Retire::Outbox {
         super::outbox::retire_subjects(tx, "message", &[m.message_id]).await?;

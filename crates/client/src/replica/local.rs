@@ -101,6 +101,20 @@ impl Replica {
         Ok(ids.into_iter().collect())
     }
 
+    /// Up to two ids of stored messages whose hex digits start with `prefix`'s (dashes and case
+    /// ignored): one names a message, two say the prefix is ambiguous.
+    pub async fn message_ids_starting(&self, prefix: &str) -> ClientResult<Vec<Uuid>> {
+        let prefix: String =
+            prefix.chars().filter(|c| *c != '-').collect::<String>().to_ascii_lowercase();
+        let ids: Vec<Uuid> =
+            sqlx::query_scalar("SELECT message_id FROM messages").fetch_all(self.pool()).await?;
+        Ok(ids
+            .into_iter()
+            .filter(|id| id.simple().to_string().starts_with(&prefix))
+            .take(2)
+            .collect())
+    }
+
     /// A user's name, when the replica knows them.
     pub async fn username(&self, user_id: Uuid) -> ClientResult<Option<String>> {
         Ok(sqlx::query_scalar("SELECT username FROM users WHERE user_id = $1")

@@ -11,6 +11,7 @@ mod local;
 pub mod mentorship;
 pub(crate) mod outbox;
 mod queries;
+pub(crate) mod reactions;
 mod records;
 mod search;
 
@@ -28,7 +29,8 @@ pub use apply::ApplyStats;
 pub use groups::GroupRows;
 pub(crate) use outbox::enqueue;
 pub use outbox::{OutboxEntry, OutboxState};
-pub use queries::{held_words, ConversationItem, MessageItem, MessageStatus};
+pub use queries::{held_words, ConversationItem, MessageItem, MessageStatus, ReplyPreview};
+pub use reactions::ReactionCount;
 pub(crate) use records::store_me;
 pub use search::SearchHit;
 

@@ -234,6 +234,24 @@ pub(crate) async fn retire_subjects(
     Ok(())
 }
 
+/// Drops an entry not in flight with everything that waits for it, each taking its visible
+/// effect with it.
+pub(crate) async fn drop_entry(tx: &mut crate::outbox::Tx, entry_id: i64) -> ClientResult<()> {
+    let mut doomed = descendants(tx, entry_id).await?;
+    doomed.push(entry_id);
+    for id in doomed {
+        let row: Option<EntryRow> =
+            sqlx::query_as(&format!("DELETE FROM outbox WHERE id = $1 RETURNING {ENTRY_COLUMNS}"))
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if let Some(action) = row.map(entry).and_then(|e| e.action) {
+            action.discarded(tx).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Every entry that waits, directly or not, for `entry_id`.
 async fn descendants(tx: &mut Tx<'_>, entry_id: i64) -> ClientResult<Vec<i64>> {
     Ok(sqlx::query_scalar(
@@ -348,19 +366,7 @@ impl Replica {
         if !matches!(state.as_deref(), Some("failed" | "blocked")) {
             return Err(ClientError::NotFound("failed outbox entry"));
         }
-        let mut doomed = descendants(&mut tx, entry_id).await?;
-        doomed.push(entry_id);
-        for id in doomed {
-            let row: Option<EntryRow> = sqlx::query_as(&format!(
-                "DELETE FROM outbox WHERE id = $1 RETURNING {ENTRY_COLUMNS}"
-            ))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(action) = row.map(entry).and_then(|e| e.action) {
-                action.discarded(&mut tx).await?;
-            }
-        }
+        drop_entry(&mut tx, entry_id).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -23,6 +23,7 @@ fn message(conversation_id: Uuid) -> OutboxAction {
         content: Some("hi".into()),
         media_url: None,
         sent_at: None,
+        reply_to: None,
     })
 }
 

@@ -95,6 +95,24 @@ pub struct MessageItem {
     pub sender_name: Option<String>,
     /// Its state.
     pub status: MessageStatus,
+    /// The message it answers, quoted.
+    pub reply: Option<ReplyPreview>,
+    /// Everyone's reactions, each emoji once.
+    pub reactions: Vec<super::ReactionCount>,
+}
+
+/// The message a reply answers, as quoted above it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReplyPreview {
+    /// The message answered (to jump to).
+    pub message_id: Uuid,
+    /// Its sender's username, when the replica knows it.
+    pub sender_name: Option<String>,
+    /// The start of its text ("" when it has none, e.g. deleted or not synced yet).
+    pub text: String,
+    /// Whether it was deleted.
+    pub deleted: bool,
 }
 
 /// A `messages` row as [`MESSAGE_COLUMNS`] reads it.
@@ -110,6 +128,9 @@ struct MessageRow {
     seq: Option<i64>,
     status: String,
     held_reason: Option<String>,
+    reply_to: Option<Uuid>,
+    edited_at: Option<DateTime<Utc>>,
+    deleted_at: Option<DateTime<Utc>>,
 }
 
 impl From<MessageRow> for Message {
@@ -124,6 +145,9 @@ impl From<MessageRow> for Message {
             seq: r.seq.unwrap_or(0),
             status: DeliveryStatus::parse(&r.status).unwrap_or_default(),
             held_reason: r.held_reason,
+            reply_to: r.reply_to,
+            edited_at: r.edited_at,
+            deleted_at: r.deleted_at,
         }
     }
 }
@@ -139,10 +163,14 @@ struct ItemRow {
     last_error: Option<String>,
     /// How many others have read it.
     read_by: i64,
+    /// The message it answers: its text, deletion and sender's name.
+    reply_content: Option<String>,
+    reply_deleted: Option<bool>,
+    reply_sender: Option<String>,
 }
 
 const MESSAGE_COLUMNS: &str = "m.message_id, m.conversation_id, m.sender_id, m.content, \
-     m.media_url, m.sent_at, m.seq, m.status, m.held_reason";
+     m.media_url, m.sent_at, m.seq, m.status, m.held_reason, m.reply_to, m.edited_at, m.deleted_at";
 
 /// Everyone in a conversation (`$1`): direct participants or group members.
 const PARTICIPANTS: &str = "SELECT user_id FROM direct_conversation_participants WHERE conversation_id = $1 \
@@ -255,11 +283,13 @@ impl Replica {
         // Confirmed messages (newest `limit` before `before`), then the pending ones.
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS}, u.username, o.state, o.last_error, \
-             (SELECT count(*) FROM message_read_status r WHERE r.message_id = m.message_id AND r.user_id <> $4) AS read_by \
+             (SELECT count(*) FROM message_read_status r WHERE r.message_id = m.message_id AND r.user_id <> $4) AS read_by, \
+             q.content AS reply_content, q.deleted_at IS NOT NULL AS reply_deleted, qu.username AS reply_sender \
              FROM (SELECT * FROM (SELECT rowid AS rid, * FROM messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) \
                    UNION ALL SELECT rowid AS rid, * FROM messages WHERE conversation_id = $1 AND seq IS NULL AND $5) m \
              LEFT JOIN users u ON u.user_id = m.sender_id \
              LEFT JOIN outbox o ON o.subject = 'message' AND o.subject_id = m.message_id \
+             LEFT JOIN messages q ON q.message_id = m.reply_to LEFT JOIN users qu ON qu.user_id = q.sender_id \
              ORDER BY m.seq IS NULL, m.seq, m.rid"
         );
         let rows: Vec<ItemRow> = sqlx::query_as(&sql)
@@ -270,11 +300,21 @@ impl Replica {
             .bind(before.is_none())
             .fetch_all(pool)
             .await?;
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.message.message_id).collect();
+        let mut reactions = self.reactions(me, &ids).await?;
         Ok(rows
             .into_iter()
             .map(|row| {
-                let ItemRow { message, username: sender_name, state, last_error: reason, read_by } =
-                    row;
+                let ItemRow {
+                    message,
+                    username: sender_name,
+                    state,
+                    last_error: reason,
+                    read_by,
+                    reply_content,
+                    reply_deleted,
+                    reply_sender,
+                } = row;
                 let message = Message::from(message);
                 let status = if message.sender_id != Some(me) {
                     MessageStatus::Received
@@ -297,7 +337,17 @@ impl Replica {
                 };
                 let sender_name = sender_name
                     .or_else(|| message.sender_id.is_none().then(|| DELETED_ACCOUNT.to_owned()));
-                MessageItem { message, sender_name, status }
+                let reply = message.reply_to.map(|message_id| ReplyPreview {
+                    message_id,
+                    sender_name: reply_sender,
+                    text: reply_content
+                        .as_deref()
+                        .map(crate::engine::notify::preview_text)
+                        .unwrap_or_default(),
+                    deleted: reply_deleted.unwrap_or(false),
+                });
+                let reactions = reactions.remove(&message.message_id).unwrap_or_default();
+                MessageItem { message, sender_name, status, reply, reactions }
             })
             .collect())
     }

@@ -68,6 +68,7 @@ pub(super) async fn forget_user(tx: &mut Tx<'_>, user: Uuid) -> ClientResult<()>
         "UPDATE messages SET sender_id = NULL WHERE sender_id = $1",
         "DELETE FROM direct_conversation_participants WHERE user_id = $1",
         "DELETE FROM group_members WHERE user_id = $1",
+        "DELETE FROM reactions WHERE user_id = $1",
         "DELETE FROM users WHERE user_id = $1",
     ] {
         sqlx::query(sql).bind(user).execute(&mut **tx).await?;

@@ -33,6 +33,7 @@ pub async fn send(
         conversation_id: req.conversation_id,
         body,
         sent_at: req.sent_at.unwrap_or_else(Utc::now),
+        reply_to: req.reply_to,
     };
     match s.messages.send(caller.user_id, message).await? {
         SendOutcome::Created(m) => Ok((StatusCode::CREATED, Json(m))),

@@ -8,6 +8,7 @@ mod conversations;
 mod groups;
 mod me;
 mod mentorships;
+mod message_actions;
 mod messages;
 mod meta;
 mod own_data;
@@ -82,6 +83,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::send))
         .routes(routes!(messages::read))
         .routes(routes!(messages::reads))
+        .routes(routes!(message_actions::edit, message_actions::delete))
+        .routes(routes!(message_actions::react, message_actions::unreact))
         .routes(routes!(requests::create, requests::list))
         .routes(routes!(blocks::block, blocks::list))
         .routes(routes!(blocks::unblock))

@@ -51,6 +51,7 @@
 mod sql;
 mod account_data;
 pub(crate) mod mentorship_records;
+mod message_actions;
 mod postgres;
 mod program;
 pub(crate) mod records;
@@ -66,6 +67,7 @@ use lodestar_protocol::{Conversation, Message};
 use uuid::Uuid;
 
 pub use account_data::AccountDataStore;
+pub use message_actions::MessageActionStore;
 pub use postgres::PgStore;
 pub use program::ProgramStore;
 pub use safety::{FiledReport, SafetyStore};
@@ -160,6 +162,19 @@ pub enum Refusal {
     /// 409 `limit_reached`: the reporter has as many open reports as allowed.
     #[error("you have 20 open reports; the program's coordinators will look at them first")]
     TooManyReports,
+    /// 403 `forbidden`: only a message's sender changes it (and a group's owners and admins
+    /// delete in it).
+    #[error("only the person who sent this message may do that")]
+    NotSender,
+    /// 403 `forbidden`: a message's text can be changed for 24 hours after it was sent.
+    #[error("a message can be edited for 24 hours after it was sent")]
+    EditWindow,
+    /// 409 `conflict`: the message was deleted.
+    #[error("this message was deleted")]
+    Deleted,
+    /// 409 `conflict`: the message waits for a coordinator (or was rejected by one).
+    #[error("this message is with your program's coordinators; delete it and send a new one")]
+    Held,
 }
 
 impl StoreError {
@@ -224,6 +239,8 @@ pub struct NewMessage {
     /// clock skew; later than that it is stored as the time the store accepts it
     /// (`records::accepted_sent_at`).
     pub sent_at: DateTime<Utc>,
+    /// The message of the same conversation it answers.
+    pub reply_to: Option<Uuid>,
 }
 
 /// Who a logged change is for: its `changes` row without the data (see "Who sees a change").

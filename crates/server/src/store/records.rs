@@ -222,6 +222,10 @@ pub(crate) struct MessageRow {
     /// `delivered`, `held` or `rejected` (migration 0013).
     pub status: String,
     pub held_reason: Option<String>,
+    /// Migration 0014.
+    pub reply_to: Option<Uuid>,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 impl From<MessageRow> for Message {
@@ -237,6 +241,9 @@ impl From<MessageRow> for Message {
             // The column's CHECK allows only the three spellings.
             status: DeliveryStatus::parse(&r.status).unwrap_or(DeliveryStatus::Held),
             held_reason: r.held_reason,
+            reply_to: r.reply_to,
+            edited_at: r.edited_at,
+            deleted_at: r.deleted_at,
         }
     }
 }

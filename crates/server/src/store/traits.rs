@@ -413,6 +413,7 @@ pub trait Store:
     + super::SafetyStore
     + super::StatsStore
     + super::AccountDataStore
+    + super::MessageActionStore
 {
 }
 
@@ -429,5 +430,6 @@ impl<T> Store for T where
         + super::SafetyStore
         + super::StatsStore
         + super::AccountDataStore
+        + super::MessageActionStore
 {
 }

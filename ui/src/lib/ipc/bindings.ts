@@ -225,7 +225,19 @@ status: DeliveryStatus,
 /**
  * Why it was held: `email`, `phone` or `link`.
  */
-held_reason?: string | null, };
+held_reason?: string | null, 
+/**
+ * The message of the same conversation it answers.
+ */
+reply_to: string | null, 
+/**
+ * When its sender last changed its text.
+ */
+edited_at: string | null, 
+/**
+ * When it was deleted: a tombstone whose `content` and `media_url` are gone.
+ */
+deleted_at: string | null, };
 
 /**
  * Whether a message reached its conversation (PROGRAM.md, "Minors").
@@ -361,7 +373,15 @@ sender_name: string | null,
 /**
  * Its state.
  */
-status: MessageStatus, };
+status: MessageStatus, 
+/**
+ * The message it answers, quoted.
+ */
+reply: ReplyPreview | null, 
+/**
+ * Everyone's reactions, each emoji once.
+ */
+reactions: Array<ReactionCount>, };
 
 /**
  * A search result.
@@ -379,6 +399,66 @@ conversation_id: string,
  * The content around the match, the match in `[` `]`.
  */
 snippet: string, };
+
+/**
+ * The message a reply answers, as quoted above it.
+ */
+export type ReplyPreview = { 
+/**
+ * The message answered (to jump to).
+ */
+message_id: string, 
+/**
+ * Its sender's username, when the replica knows it.
+ */
+sender_name: string | null, 
+/**
+ * The start of its text ("" when it has none, e.g. deleted or not synced yet).
+ */
+text: string, 
+/**
+ * Whether it was deleted.
+ */
+deleted: boolean, };
+
+/**
+ * One emoji on a message, as the conversation view shows it.
+ */
+export type ReactionCount = { 
+/**
+ * The emoji.
+ */
+emoji: string, 
+/**
+ * How many people reacted with it.
+ */
+count: number, 
+/**
+ * Whether the user is one of them.
+ */
+mine: boolean, 
+/**
+ * Who, by username (those the replica knows), for the hover text.
+ */
+names: Array<string>, };
+
+/**
+ * Payload of `typing`: someone is typing in a conversation (shown for 5 s, or until their
+ * message arrives).
+ */
+export type TypingNotice = { 
+/**
+ * Where.
+ */
+conversation_id: string, 
+/**
+ * Who.
+ */
+user_id: string, 
+/**
+ * Their username, when known.
+ */
+username: string | null, };
 
 /**
  * A draft: the unsent text of one conversation.
@@ -1679,6 +1759,7 @@ export type EventPayloads = {
   "sync": SyncState;
   "changed": Changed;
   "open-conversation": ConversationRef;
+  "typing": TypingNotice;
 };
 
 /** Every command; each rejects with an `IpcError`. */
@@ -1709,8 +1790,17 @@ export const commands = {
   messages: (conversationId: string, limit: number) => invoke<Array<MessageItem>>("messages", { conversationId, limit }),
   /** Messages before `before_seq`, oldest first (replica, then server). */
   olderMessages: (conversationId: string, beforeSeq: number, limit: number) => invoke<Array<MessageItem>>("older_messages", { conversationId, beforeSeq, limit }),
-  /** Queues a message; it shows at once as pending, and works offline. */
-  send: (conversationId: string, content: string | null, mediaUrl: string | null) => invoke<MessageItem>("send", { conversationId, content, mediaUrl }),
+  /** Queues a message (a reply when `reply_to` names the message it answers); it shows at */
+  /** once as pending, and works offline. */
+  send: (conversationId: string, content: string | null, mediaUrl: string | null, replyTo: string | null) => invoke<MessageItem>("send", { conversationId, content, mediaUrl, replyTo }),
+  /** New text for one of the user's messages (within 24 hours; works offline). */
+  editMessage: (messageId: string, content: string) => invoke<null>("edit_message", { messageId, content }),
+  /** Deletes a message, leaving "This message was deleted" (works offline). */
+  deleteMessage: (messageId: string) => invoke<null>("delete_message", { messageId }),
+  /** Adds (`on`) or takes back the user's emoji on a message (works offline). */
+  react: (messageId: string, emoji: string, on: boolean) => invoke<null>("react", { messageId, emoji, on }),
+  /** The user is typing in a conversation (the others are told, throttled). */
+  typing: (conversationId: string) => invoke<null>("typing", { conversationId }),
   /** Marks a conversation read. */
   markRead: (conversationId: string) => invoke<number>("mark_read", { conversationId }),
   /** A conversation's saved draft. */

@@ -22,9 +22,9 @@ pub struct Mark {
 pub struct Marks(HashMap<(String, Uuid), Mark>);
 
 /// The outbox subjects of this domain (see `outbox::mentorship`), and of safety's blocks and
-/// reports, whose delivery is told the same way.
+/// reports and of messages and what is done to them, whose delivery is told the same way.
 const SUBJECTS: &str = "'request', 'answer', 'mentorship', 'end', 'goal', 'task', 'session', \
-     'session_step', 'feedback', 'notes', 'block', 'report'";
+     'session_step', 'feedback', 'notes', 'block', 'report', 'message', 'edit', 'delete', 'reaction'";
 
 impl Marks {
     /// What the outbox says about any of `subjects` (a request is marked by its creation and by

@@ -20,12 +20,17 @@ macro_rules! sql_messages {
         }
 
         /// Whether `m` from `sender` is the request that stored `stored` (a retry), rather than
-        /// another message reusing its id.
+        /// another message reusing its id. Once edited or deleted, the stored text is no longer
+        /// the sent one: a retry (whose answer was lost, perhaps with an edit folded into it
+        /// since) is known by its sender and conversation.
         fn is_retry(stored: &Message, sender: Uuid, m: &NewMessage) -> bool {
+            let revised = stored.edited_at.is_some() || stored.deleted_at.is_some();
             stored.sender_id == Some(sender)
                 && stored.conversation_id == m.conversation_id
-                && stored.content == m.body.content
-                && stored.media_url == m.body.media_url
+                && (revised
+                    || (stored.content == m.body.content
+                        && stored.media_url == m.body.media_url
+                        && stored.reply_to == m.reply_to))
         }
 
         fn retry_or_conflict(stored: &Message, sender: Uuid, m: &NewMessage) -> SendOutcome {
@@ -122,6 +127,20 @@ macro_rules! sql_messages {
             m.body.content.as_deref().and_then($crate::safeguarding::contact_detail)
         }
 
+        /// The conversation of each message the batch's replies name (none asked when the batch
+        /// has no reply).
+        async fn reply_targets(conn: &mut Conn, batch: &[(Uuid, NewMessage)]) -> StoreResult<HashMap<Uuid, Uuid>> {
+            let named: HashSet<Uuid> = batch.iter().filter_map(|(_, m)| m.reply_to).collect();
+            if named.is_empty() {
+                return Ok(HashMap::new());
+            }
+            let mut qb = QueryBuilder::<$db>::new("SELECT message_id, conversation_id FROM messages WHERE message_id IN (");
+            list(&mut qb, &named);
+            qb.push(")");
+            let rows: Vec<(Uuid, Uuid)> = qb.build_query_as().fetch_all(conn).await?;
+            Ok(rows.into_iter().collect())
+        }
+
         /// Stores `batch` in one transaction. Answers each message's outcome and the last seq
         /// written (none if nothing was), or `None` (and nothing written) when another writer
         /// took one of the ids meanwhile, so the caller reads the batch again.
@@ -158,6 +177,7 @@ macro_rules! sql_messages {
             let facts = direct_facts(&mut *tx, &allowed).await?;
             let blocked = blocked_senders(&mut *tx, &allowed, &facts).await?;
             let guarded = safeguarded(&mut *tx, &facts, Utc::now().date_naive()).await?;
+            let mut replied = reply_targets(&mut *tx, batch).await?;
 
             let mut slots = Vec::with_capacity(batch.len());
             let mut fresh: Vec<(Uuid, &NewMessage)> = Vec::new();
@@ -175,7 +195,11 @@ macro_rules! sql_messages {
                     Slot::Done(Err(StoreError::Refused(Refusal::Blocked)))
                 } else if guarded.get(&m.conversation_id) == Some(&false) {
                     Slot::Done(Err(StoreError::Refused(Refusal::Safeguarding)))
+                } else if m.reply_to.is_some_and(|r| replied.get(&r) != Some(&m.conversation_id)) {
+                    Slot::Done(Err(StoreError::Rule { field: "reply_to", code: "not_in_conversation" }))
                 } else {
+                    // A reply queued offline may answer a message earlier in this batch.
+                    replied.insert(m.message_id, m.conversation_id);
                     claimed.insert(m.message_id, fresh.len());
                     fresh.push((*sender, m));
                     Slot::New(fresh.len() - 1)
@@ -210,11 +234,14 @@ macro_rules! sql_messages {
                             seq,
                             status: if held.is_some() { DeliveryStatus::Held } else { DeliveryStatus::Delivered },
                             held_reason: held.map(|d| d.code().to_owned()),
+                            reply_to: m.reply_to,
+                            edited_at: None,
+                            deleted_at: None,
                         }
                     })
                     .collect();
                 let mut qb = QueryBuilder::<$db>::new(
-                    "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq, status, held_reason) ",
+                    "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq, status, held_reason, reply_to) ",
                 );
                 qb.push_values(&written, |mut b, m| {
                     b.push_bind(m.message_id)
@@ -225,7 +252,8 @@ macro_rules! sql_messages {
                         .push_bind(m.sent_at)
                         .push_bind(m.seq)
                         .push_bind(m.status.as_str())
-                        .push_bind(&m.held_reason);
+                        .push_bind(&m.held_reason)
+                        .push_bind(m.reply_to);
                 });
                 qb.push(" ON CONFLICT (message_id) DO NOTHING RETURNING message_id");
                 let inserted = qb.build_query_scalar::<Uuid>().fetch_all(&mut *tx).await?;

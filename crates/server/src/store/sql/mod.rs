@@ -40,7 +40,7 @@ macro_rules! user_columns {
 /// The columns of `messages` in `MessageRow`'s order.
 macro_rules! message_columns {
     () => {
-        "message_id, conversation_id, sender_id, content, media_url, sent_at, seq, status, held_reason"
+        "message_id, conversation_id, sender_id, content, media_url, sent_at, seq, status, held_reason, reply_to, edited_at, deleted_at"
     };
 }
 
@@ -114,6 +114,8 @@ mod groups;
 #[macro_use]
 mod mentorships;
 #[macro_use]
+mod message_actions;
+#[macro_use]
 mod messages;
 #[macro_use]
 mod profiles;
@@ -154,6 +156,7 @@ macro_rules! impl_store {
         sql_safety!($store, $db);
         sql_stats!($store, $db);
         sql_account_data!($store, $db);
+        sql_message_actions!($store, $db);
     };
 }
 

@@ -31,7 +31,7 @@ macro_rules! sql_sync {
         }
 
         /// Appends to `out` at most `room` changes of the join block of `marker` after position
-        /// `after`: the conversation's message and read changes of the block's span, each at its
+        /// `after`: the conversation's message, read and reaction changes of the block's span, each at its
         /// place in the block, so the member's pages keep the order and the exactly-once of the
         /// log. Answers the position reached (the block's end once it is exhausted). Served only
         /// to the membership this marker opened: one removed since, or back with a newer marker,
@@ -59,7 +59,7 @@ macro_rules! sql_sync {
             }
             let rows = sqlx::query_as::<_, ChangeRow>(
                 "SELECT seq, kind, op, data FROM changes WHERE conversation_id = $1 AND target_user_id IS NULL \
-                 AND kind IN ('message', 'read') AND seq >= $2 AND seq < $3 ORDER BY seq LIMIT $4",
+                 AND kind IN ('message', 'read', 'reaction') AND seq >= $2 AND seq < $3 ORDER BY seq LIMIT $4",
             )
             .bind(join.conversation_id)
             .bind(join.first + (after - marker))

@@ -1,6 +1,8 @@
-//! `conversations`, `open`, `send`, `messages`, `read`, `draft`, `search`: everything about
-//! conversations and their messages, all of it working offline against the replica. A
-//! conversation is named on the command line by its id, `@username` or `#group-name`.
+//! `conversations`, `open`, `send`, `reply`, `edit`, `delete`, `react`, `messages`, `read`,
+//! `draft`, `search`: everything about conversations and their messages, all of it working
+//! offline against the replica. A conversation is named on the command line by its id,
+//! `@username` or `#group-name`; a message by its id or the first characters of it, as
+//! `messages` shows them.
 
 use clap::Subcommand;
 use lodestar_client::client::ConversationSpec;
@@ -10,6 +12,7 @@ use lodestar_protocol::Message;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use super::mentorship::delivered;
 use crate::output::{print_json, Out};
 
 /// The conversation commands.
@@ -25,6 +28,19 @@ pub enum Command {
         text: Option<String>,
         #[arg(long)]
         media: Option<String>,
+    },
+    /// Answer a message of a conversation, quoting it.
+    Reply { conversation: String, message: String, text: String },
+    /// Change the text of one of your messages (within 24 hours).
+    Edit { message: String, text: String },
+    /// Delete a message for everyone (yours, or any in a group you own or administer).
+    Delete { message: String },
+    /// React to a message with one emoji (`--remove` takes it back).
+    React {
+        message: String,
+        emoji: String,
+        #[arg(long)]
+        remove: bool,
     },
     /// Show a conversation's messages.
     Messages {
@@ -50,8 +66,37 @@ pub async fn run(command: Command, client: &Client, out: &Out) -> Result<(), Cli
         }
         Command::Send { conversation, text, media } => {
             let id = client.resolve_or_open(parse_conversation_spec(&conversation)).await?;
-            let (message, delivered) = client.send(id, text.as_deref(), media.as_deref()).await?;
+            let (message, delivered) =
+                client.send(id, text.as_deref(), media.as_deref(), None).await?;
             sent(out, &message, delivered);
+        }
+        Command::Reply { conversation, message, text } => {
+            let id = client.resolve_or_open(parse_conversation_spec(&conversation)).await?;
+            let to = client.message_named(&message).await?;
+            let (message, delivered) = client.send(id, Some(&text), None, Some(to)).await?;
+            sent(out, &message, delivered);
+        }
+        Command::Edit { message, text } => {
+            let id = client.message_named(&message).await?;
+            let delivery = client.edit_message(id, &text).await?;
+            delivered(out, "edit", "edited", json!({"message_id": id, "content": text}), delivery)?;
+        }
+        Command::Delete { message } => {
+            let id = client.message_named(&message).await?;
+            let delivery = client.delete_message(id).await?;
+            delivered(out, "delete", "deleted", json!({"message_id": id}), delivery)?;
+        }
+        Command::React { message, emoji, remove } => {
+            let id = client.message_named(&message).await?;
+            let delivery = client.react(id, &emoji, !remove).await?;
+            let word = if remove { "reaction taken back" } else { "reacted" };
+            delivered(
+                out,
+                "reaction",
+                word,
+                json!({"message_id": id, "emoji": emoji, "on": !remove}),
+                delivery,
+            )?;
         }
         Command::Messages { conversation, limit } => {
             let id = client.resolve(parse_conversation_spec(&conversation)).await?;
@@ -167,7 +212,16 @@ fn messages(out: &Out, items: &[MessageItem], me: Option<Uuid>) {
     if out.json() {
         let items: Vec<Value> = items
             .iter()
-            .map(|m| json!({"message": message_json(&m.message), "sender": m.sender_name, "status": status_word(&m.status)}))
+            .map(|m| {
+                let reactions: Vec<Value> = m
+                    .reactions
+                    .iter()
+                    .map(|r| json!({"emoji": r.emoji, "count": r.count, "mine": r.mine, "names": r.names}))
+                    .collect();
+                json!({"message": message_json(&m.message), "sender": m.sender_name, "status": status_word(&m.status),
+                    "reply": m.reply.as_ref().map(|r| json!({"message_id": r.message_id, "sender": r.sender_name, "text": r.text, "deleted": r.deleted})),
+                    "reactions": reactions})
+            })
             .collect();
         return print_json(&json!({"messages": items}));
     }
@@ -177,11 +231,31 @@ fn messages(out: &Out, items: &[MessageItem], me: Option<Uuid>) {
         } else {
             m.sender_name.clone().unwrap_or_else(|| "(unknown)".to_owned())
         };
-        let text = m.message.content.clone().unwrap_or_default();
+        if let Some(r) = &m.reply {
+            let quoted = if r.deleted { "This message was deleted" } else { &r.text };
+            println!("         ↪ {}: {quoted}", r.sender_name.as_deref().unwrap_or("someone"));
+        }
+        let text = match m.message.deleted_at {
+            Some(_) => "(this message was deleted)".to_owned(),
+            None => m.message.content.clone().unwrap_or_default(),
+        };
         let media = m.message.media_url.as_deref().map(|u| format!(" [{u}]")).unwrap_or_default();
+        let edited = if m.message.edited_at.is_some() { " (edited)" } else { "" };
         let status = status_word(&m.status);
         let status = if status.is_empty() { String::new() } else { format!("  ({status})") };
-        println!("{} {who}: {text}{media}{status}", m.message.sent_at.format("%Y-%m-%d %H:%M"));
+        let reactions: Vec<String> =
+            m.reactions.iter().map(|r| format!("{} {}", r.emoji, r.count)).collect();
+        let reactions = if reactions.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", reactions.join(" "))
+        };
+        // The id's start names the message to `reply`, `edit`, `delete` and `react`.
+        let short = &m.message.message_id.simple().to_string()[..8];
+        println!(
+            "{short} {} {who}: {text}{media}{edited}{status}{reactions}",
+            m.message.sent_at.format("%Y-%m-%d %H:%M")
+        );
     }
 }
 

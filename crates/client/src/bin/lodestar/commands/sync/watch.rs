@@ -52,6 +52,10 @@ fn show(out: &Out, event: &Event) {
             &format!("{}: {}", n.sender, n.preview),
             json!({"notify": {"conversation_id": n.conversation_id, "message_id": n.message_id, "sender": n.sender, "preview": n.preview}}),
         ),
+        Event::Typing { conversation_id, user_id, username } => out.done(
+            &format!("{} is typing…", username.as_deref().unwrap_or("someone")),
+            json!({"typing": {"conversation_id": conversation_id, "user_id": user_id, "username": username}}),
+        ),
         // The list and the messages are not printed; the outbox is, with its counts (above).
         Event::Changed { .. } => {}
     }

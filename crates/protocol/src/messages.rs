@@ -1,0 +1,42 @@
+//! What a message gains beyond its text (API.md, "Richer messages"): edits and reactions.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// How long after sending its sender may change a message's text.
+pub const EDIT_WINDOW_HOURS: i64 = 24;
+
+/// `PATCH /v1/messages/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditMessageRequest {
+    /// The new text, up to 10,000 characters.
+    pub content: String,
+}
+
+/// One person's emoji on a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Reaction {
+    /// The message.
+    pub message_id: Uuid,
+    /// Who reacted.
+    pub user_id: Uuid,
+    /// One emoji.
+    pub emoji: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The key of a reaction taken back (a `reaction` change's `delete` data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReactionKey {
+    /// The message.
+    pub message_id: Uuid,
+    /// Who had reacted.
+    pub user_id: Uuid,
+    /// The emoji.
+    pub emoji: String,
+}
