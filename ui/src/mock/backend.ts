@@ -5,6 +5,7 @@ import type {
 } from '../lib/ipc/bindings';
 import { ME, PASSWORD, seedConversations, userById, userByName, users } from './data';
 import { groupCommand } from './groups';
+import { createMessages } from './messages';
 import { createMentorship } from './mentorship';
 import { createSafety } from './safety';
 import { ConvStore } from './store';
@@ -50,14 +51,17 @@ export function createBackend(opts: MockOptions) {
   const conv = (id: unknown) => convs.get(String(id)) ?? fail('not_found', 'no such conversation');
   const offlineNow = () => sync.state === 'offline';
   const needServer = () => offlineNow() && fail('offline', "can't reach the server");
+  const messages = createMessages(convs, changed, () => nextSeq++);
 
   /** Delivers a queued message the way the core would: pending → sent, with events. */
   function deliver(convId: string, item: MessageItem, entryId: number) {
     setTimeout(() => {
       if (offlineNow()) return;
       const store = convs.get(convId);
-      if (!store) return;
-      store.replace({ ...item, message: { ...item.message, seq: nextSeq++ }, status: { state: 'sent' } });
+      // As it is now: it may have been edited (or deleted: then never sent) while queued.
+      const now = store?.find(item.message.message_id);
+      if (!store || !now) return;
+      if (!now.message.deleted_at) store.replace({ ...now, message: { ...now.message, seq: nextSeq++ }, status: { state: 'sent' } });
       outbox = outbox.filter((e) => e.id !== entryId);
       changed(convId);
       outboxChanged();
@@ -129,13 +133,20 @@ export function createBackend(opts: MockOptions) {
         const media = (a.mediaUrl as string | null) ?? null;
         if (!content && !media) fail('validation_failed', 'empty', { content: 'required' });
         if (content && content.length > 10_000) fail('validation_failed', 'too long', { content: 'too_long' });
+        const replyTo = (a.replyTo as string | null | undefined) ?? null;
+        if (replyTo && !store.find(replyTo)) fail('not_found', 'the message answered is not in this conversation');
         const id = `local-${crypto.randomUUID()}`;
-        const item: MessageItem = {
-          message: { message_id: id, conversation_id: store.seed.id, sender_id: ME, content, media_url: media, sent_at: new Date().toISOString(), seq: 0, status: "delivered" },
+        store.seed.messages.push({
+          message: {
+            message_id: id, conversation_id: store.seed.id, sender_id: ME, content, media_url: media, sent_at: new Date().toISOString(), seq: 0, status: "delivered",
+            reply_to: replyTo, edited_at: null, deleted_at: null,
+          },
           sender_name: 'ada',
           status: { state: 'pending' },
-        };
-        store.seed.messages.push(item);
+          reply: null,
+          reactions: [],
+        });
+        const item: MessageItem = store.at(store.count - 1);
         const entry: OutboxEntry = { id: nextOutbox++, kind: 'message', title: 'Message', depends_on: null, conversation_id: store.seed.id, message_id: id, summary: (content ?? media ?? '').slice(0, 80), state: 'pending', attempts: 0, last_error: null };
         outbox.push(entry);
         drafts.delete(store.seed.id);
@@ -224,10 +235,12 @@ export function createBackend(opts: MockOptions) {
         if (m !== undefined) return m;
         const sf = safety.handle(cmd, a);
         if (sf !== undefined) return sf;
+        const ms = messages.handle(cmd, a);
+        if (ms !== undefined) return ms;
         return fail('not_found', `mock has no command ${cmd}`);
       }
     }
   }
 
-  return { handle, calls };
+  return { handle, calls, simulate: messages.simulate };
 }

@@ -51,10 +51,22 @@ let seq = 1;
 function msg(conv: string, sender: string, content: string, msAgo: number, status: MessageItem['status'] = { state: 'received' }, media: string | null = null): MessageItem {
   const s = seq++;
   return {
-    message: { message_id: `${conv}-m${s}`, conversation_id: conv, sender_id: sender, content, media_url: media, sent_at: iso(msAgo), seq: s, status: "delivered" },
+    message: {
+      message_id: `${conv}-m${s}`, conversation_id: conv, sender_id: sender, content, media_url: media, sent_at: iso(msAgo), seq: s, status: "delivered",
+      reply_to: null, edited_at: null, deleted_at: null,
+    },
     sender_name: userById(sender)?.username ?? null,
     status: sender === ME ? status : { state: 'received' },
+    // Filled in when read (ConvStore.present), from the message it answers.
+    reply: null,
+    reactions: [],
   };
+}
+
+/** Makes `item` a reply to `to` (same conversation). */
+function answering(item: MessageItem, to: MessageItem): MessageItem {
+  item.message.reply_to = to.message.message_id;
+  return item;
 }
 
 export function seedConversations(): ConvSeed[] {
@@ -67,6 +79,12 @@ export function seedConversations(): ConvSeed[] {
     msg('c-grace', 'u-grace', 'Nice. Next: a Pratt parser.', 40 * MIN),
     msg('c-grace', 'u-grace', 'Ping me when you have questions.', 35 * MIN),
   ];
+  answering(grace[5], grace[4]);
+  grace[4].reactions = [{ emoji: '🎉', count: 1, mine: false, names: ['grace'] }];
+  // The newest of alan's conversation answers one a few hundred messages back (older pages).
+  const alanLast = msg('c-alan', 'u-alan', 'Coming back to this one: shall we pick it up on Thursday?', 80 * MIN);
+  alanLast.message.seq = ARCHIVE_SEQ_BASE + ARCHIVE_SIZE;
+  answering(alanLast, archiveMessage(ARCHIVE_SIZE - 300));
   const circle: MessageItem[] = [
     msg('c-circle', 'u-linus', 'Reading group this Thursday: chapter 4.', 2 * DAY),
     msg('c-circle', 'u-margaret', 'I will bring the test harness examples.', 2 * DAY - 5 * MIN),
@@ -81,7 +99,7 @@ export function seedConversations(): ConvSeed[] {
     { id: 'c-grace', kind: 'DIRECT', title: 'grace', members: [ME, 'u-grace'], muted: false, unread: 2, messages: grace },
     { id: 'c-circle', kind: 'GROUP', title: 'Rust study circle', members: [ME, 'u-grace', 'u-linus', 'u-margaret'], muted: false, unread: 1, messages: circle, groupId: 'g-circle', roles: { [ME]: 'owner', 'u-grace': 'admin', 'u-linus': 'member', 'u-margaret': 'member' } },
     { id: 'c-linus', kind: 'DIRECT', title: 'linus', members: [ME, 'u-linus'], muted: true, nextSession: new Date(Date.now() + 2 * 86_400_000).toISOString(), unread: 0, messages: linus },
-    { id: 'c-alan', kind: 'DIRECT', title: 'alan', members: [ME, 'u-alan'], muted: false, unread: 0, messages: [], generated: ARCHIVE_SIZE },
+    { id: 'c-alan', kind: 'DIRECT', title: 'alan', members: [ME, 'u-alan'], muted: false, unread: 0, messages: [alanLast], generated: ARCHIVE_SIZE },
   ];
 }
 
@@ -97,9 +115,12 @@ export function archiveMessage(i: number): MessageItem {
     message: {
       message_id: `c-alan-a${i}`, conversation_id: 'c-alan', sender_id: sender, content, media_url: null,
       sent_at: iso(90 * MIN + (ARCHIVE_SIZE - 1 - i) * 5 * MIN), seq: ARCHIVE_SEQ_BASE + i, status: 'delivered',
+      reply_to: null, edited_at: null, deleted_at: null,
     },
     sender_name: mine ? 'ada' : 'alan',
     status: mine ? { state: 'read', read_by: 1, of: 1 } : { state: 'received' },
+    reply: null,
+    reactions: [],
   };
 }
 

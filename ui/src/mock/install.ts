@@ -14,6 +14,7 @@ const backend = createBackend({
 mockWindows('main');
 mockIPC((cmd, args) => backend.handle(cmd, (args ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
 
-// Tests read the call log (e.g. ui_ready exactly once, drafts saved).
-(window as unknown as { __lodestarMock: unknown }).__lodestarMock = { calls: backend.calls, sentinel: MOCK_SENTINEL };
+// Tests read the call log (e.g. ui_ready exactly once, drafts saved) and play the other side
+// (`simulate.typing`, `simulate.receive`).
+(window as unknown as { __lodestarMock: unknown }).__lodestarMock = { calls: backend.calls, sentinel: MOCK_SENTINEL, simulate: backend.simulate };
 console.info(MOCK_SENTINEL);

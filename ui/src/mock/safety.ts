@@ -14,7 +14,10 @@ const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
 const HOUR = 3_600_000;
 
 function message(id: string, sender: string, content: string, agoMs: number, extra: Partial<Message> = {}): Message {
-  return { message_id: id, conversation_id: 'c-report', sender_id: sender, content, media_url: null, sent_at: iso(-agoMs), seq: 1, status: 'delivered', ...extra };
+  return {
+    message_id: id, conversation_id: 'c-report', sender_id: sender, content, media_url: null, sent_at: iso(-agoMs), seq: 1, status: 'delivered',
+    reply_to: null, edited_at: null, deleted_at: null, ...extra,
+  };
 }
 
 export function createSafety(coordinator: () => boolean, needServer: () => void) {

@@ -5,12 +5,15 @@ export const ME = 'u-me';
 export function message(p: Partial<Message> = {}): Message {
   return {
     message_id: 'm1', conversation_id: 'c1', sender_id: 'u-other', content: 'hello', media_url: null,
-    sent_at: new Date().toISOString(), seq: 1, status: 'delivered', ...p,
+    sent_at: new Date().toISOString(), seq: 1, status: 'delivered', reply_to: null, edited_at: null, deleted_at: null,
+    ...p,
   };
 }
 
-export function item(status: MessageStatus, p: Partial<Message> = {}, sender_name = 'grace'): MessageItem {
-  return { message: message(p), sender_name, status };
+export function item(
+  status: MessageStatus, p: Partial<Message> = {}, sender_name = 'grace', extra: Partial<Pick<MessageItem, 'reply' | 'reactions'>> = {},
+): MessageItem {
+  return { message: message(p), sender_name, status, reply: null, reactions: [], ...extra };
 }
 
 export function conversation(p: Partial<ConversationItem> & { conversation_id: string }): ConversationItem {

@@ -13,9 +13,13 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-/** Opens the mock build; `query` selects the fake backend's starting state. */
-export async function open(browser: Browser, query = ''): Promise<{ page: Page; errors: string[] }> {
+/**
+ * Opens the mock build; `query` selects the fake backend's starting state. With `clock`, the
+ * page's timers are Playwright's (time flows, and `page.clock.fastForward` skips ahead).
+ */
+export async function open(browser: Browser, query = '', opts: { clock?: boolean } = {}): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  if (opts.clock) await page.clock.install();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => {
@@ -45,6 +49,23 @@ export async function until(fn: () => Promise<boolean>, ms = 5000) {
     await new Promise((r) => setTimeout(r, 50));
   }
   expect(await fn(), 'condition not met in time').toBe(true);
+}
+
+/** The arguments of every call of one command the fake backend got. */
+export async function mockArgs(page: Page, cmd: string): Promise<Array<Record<string, unknown>>> {
+  return page.evaluate(
+    (c) => (window as unknown as { __lodestarMock: { calls: Array<{ cmd: string; args: Record<string, unknown> }> } }).__lodestarMock.calls
+      .filter((x) => x.cmd === c).map((x) => x.args),
+    cmd,
+  );
+}
+
+/** Plays the other side through the fake backend's `simulate` (see src/mock/messages.ts). */
+export async function simulate(page: Page, what: 'typing' | 'receive' | 'react', ...args: unknown[]): Promise<unknown> {
+  return page.evaluate(
+    ([w, a]) => (window as unknown as { __lodestarMock: { simulate: Record<string, (...x: unknown[]) => unknown> } }).__lodestarMock.simulate[w as string](...(a as unknown[])),
+    [what, args] as const,
+  );
 }
 
 export async function mockCalls(page: Page, cmd: string): Promise<number> {

@@ -1,5 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import { expect, test } from 'vitest';
+import { tick } from 'svelte';
+import { expect, test, vi } from 'vitest';
 import { argsOf, fakeCore } from '../../test/ipc';
 import { item } from '../../test/fixtures';
 import Composer from './Composer.svelte';
@@ -19,7 +20,7 @@ test('Enter sends and clears; Shift+Enter does not send', async () => {
   expect(argsOf(calls, 'send')).toHaveLength(0);
 
   await fireEvent.keyDown(box, { key: 'Enter' });
-  await waitFor(() => expect(argsOf(calls, 'send')).toEqual([{ conversationId: 'c1', content: 'hi there', mediaUrl: null }]));
+  await waitFor(() => expect(argsOf(calls, 'send')).toEqual([{ conversationId: 'c1', content: 'hi there', mediaUrl: null, replyTo: null }]));
   await waitFor(() => expect(box.value).toBe(''));
   expect(sent).toEqual([queued]);
 });
@@ -60,4 +61,87 @@ test('media URL and length are validated inline', async () => {
   await fireEvent.input(url, { target: { value: '' } });
   await fireEvent.input(screen.getByLabelText('Message'), { target: { value: 'x'.repeat(10_001) } });
   expect(screen.getByText(/At most 10,000 characters/)).toBeInTheDocument();
+});
+
+test('a reply shows its banner, is sent with replyTo, and Escape or × cancels it', async () => {
+  const calls = fakeCore({ draft: () => null, send: () => queued });
+  const view = render(Composer, { conversationId: 'c1', myUserId: 'u-me' });
+  const original = item({ state: 'received' }, { message_id: 'm7', content: 'Shall we meet on Thursday?\nSecond line' }, 'maya');
+  view.component.reply(original);
+  await tick();
+  expect(screen.getByRole('status')).toHaveTextContent('Replying to maya: Shall we meet on Thursday?');
+  const box = screen.getByLabelText('Message');
+  await fireEvent.keyDown(box, { key: 'Escape' });
+  expect(screen.queryByText(/Replying to/)).toBeNull();
+
+  view.component.reply(original);
+  await tick();
+  await fireEvent.click(screen.getByRole('button', { name: 'Cancel reply' }));
+  expect(screen.queryByText(/Replying to/)).toBeNull();
+
+  view.component.reply(original);
+  await tick();
+  await fireEvent.input(box, { target: { value: 'Yes!' } });
+  await fireEvent.keyDown(box, { key: 'Enter' });
+  await waitFor(() => expect(argsOf(calls, 'send')).toEqual([{ conversationId: 'c1', content: 'Yes!', mediaUrl: null, replyTo: 'm7' }]));
+  await waitFor(() => expect(screen.queryByText(/Replying to/)).toBeNull());
+});
+
+test('ArrowUp in an empty box edits the last message; Enter saves, and the draft comes back', async () => {
+  const mine = item({ state: 'sent' }, { message_id: 'm9', sender_id: 'u-me', content: 'teh plan' }, 'me');
+  const calls = fakeCore({ draft: () => null, edit_message: () => null });
+  const edits: unknown[] = [];
+  render(Composer, { conversationId: 'c1', lastEditable: () => mine, onedited: (id: string, c: string) => edits.push([id, c]) });
+  const box = screen.getByLabelText('Message') as HTMLTextAreaElement;
+  await fireEvent.keyDown(box, { key: 'ArrowUp' });
+  expect(screen.getByRole('status')).toHaveTextContent('Editing message');
+  expect(box.value).toBe('teh plan');
+
+  // Escape gives the (empty) draft back without saving.
+  await fireEvent.keyDown(box, { key: 'Escape' });
+  expect(box.value).toBe('');
+  expect(screen.queryByText('Editing message')).toBeNull();
+
+  await fireEvent.input(box, { target: { value: 'half a draft' } });
+  // Not empty: ArrowUp moves the caret as usual.
+  expect(await fireEvent.keyDown(box, { key: 'ArrowUp' })).toBe(true);
+  await fireEvent.input(box, { target: { value: '' } });
+  await fireEvent.keyDown(box, { key: 'ArrowUp' });
+  await fireEvent.input(box, { target: { value: 'the plan' } });
+  await fireEvent.keyDown(box, { key: 'Enter' });
+  await waitFor(() => expect(argsOf(calls, 'edit_message')).toEqual([{ messageId: 'm9', content: 'the plan' }]));
+  expect(argsOf(calls, 'send')).toEqual([]);
+  await waitFor(() => expect(edits).toEqual([['m9', 'the plan']]));
+  expect(box.value).toBe('');
+  expect(screen.queryByText('Editing message')).toBeNull();
+});
+
+test('a refused edit explains why and stays open', async () => {
+  const mine = item({ state: 'sent' }, { message_id: 'm9', sender_id: 'u-me', content: 'old' }, 'me');
+  fakeCore({ draft: () => null, edit_message: () => { throw { code: 'forbidden', message: 'too late', fields: {} }; } });
+  const view = render(Composer, { conversationId: 'c1' });
+  view.component.edit(mine);
+  await tick();
+  const box = screen.getByLabelText('Message') as HTMLTextAreaElement;
+  await fireEvent.input(box, { target: { value: 'new' } });
+  await fireEvent.keyDown(box, { key: 'Enter' });
+  expect(await screen.findByRole('alert')).toHaveTextContent('A message can be edited for 24 hours after it was sent');
+  expect(screen.getByText('Editing message')).toBeInTheDocument();
+});
+
+test('typing tells the core at most once every 3 seconds', async () => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  try {
+    const calls = fakeCore({ draft: () => null });
+    render(Composer, { conversationId: 'c1' });
+    const box = screen.getByLabelText('Message');
+    await fireEvent.input(box, { target: { value: 'h' } });
+    await fireEvent.input(box, { target: { value: 'he' } });
+    expect(argsOf(calls, 'typing')).toEqual([{ conversationId: 'c1' }]);
+    vi.setSystemTime(Date.now() + 3_000);
+    await fireEvent.input(box, { target: { value: 'hel' } });
+    expect(argsOf(calls, 'typing')).toHaveLength(2);
+  } finally {
+    vi.useRealTimers();
+  }
 });

@@ -54,3 +54,103 @@ test('image media renders a lazy image with alt text; other links stay links', (
   render(MessageRow, { item: item({ state: 'received' }, { message_id: 'm2', content: null, media_url: 'https://x.org/doc.pdf' }), prev: null, own: false, group: false });
   expect(screen.getByRole('link', { name: 'https://x.org/doc.pdf' })).toBeInTheDocument();
 });
+
+test('a reply quotes its message and jumps to it; a deleted one says so', async () => {
+  const onquote = vi.fn();
+  render(MessageRow, {
+    item: item({ state: 'received' }, { message_id: 'm2', content: 'sure', reply_to: 'm1' }, 'grace', {
+      reply: { message_id: 'm1', sender_name: 'ada', text: 'Can we meet?', deleted: false },
+    }),
+    prev: null, own: false, group: false, onquote,
+  });
+  await fireEvent.click(screen.getByRole('button', { name: /In reply to ada Can we meet\?/ }));
+  expect(onquote).toHaveBeenCalledWith('m1');
+  render(MessageRow, {
+    item: item({ state: 'received' }, { message_id: 'm3', reply_to: 'm0' }, 'grace', {
+      reply: { message_id: 'm0', sender_name: 'ada', text: '', deleted: true },
+    }),
+    prev: null, own: false, group: false,
+  });
+  expect(screen.getByRole('button', { name: /In reply to ada This message was deleted/ })).toBeInTheDocument();
+});
+
+test('own messages offer Reply, React, Edit and Delete; an edited one says so with when', async () => {
+  const onedit = vi.fn();
+  const ondelete = vi.fn();
+  const onreply = vi.fn();
+  const editedAt = new Date().toISOString();
+  const mine = item({ state: 'sent' }, { sender_id: ME, content: 'my words', edited_at: editedAt }, 'me');
+  render(MessageRow, { item: mine, prev: null, own: true, group: false, onedit, ondelete, onreply, onreact: vi.fn() });
+  expect(screen.getByText('(edited)')).toHaveAttribute('title', expect.stringMatching(/^Edited Today at \d\d:\d\d$/));
+  await fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+  await fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+  await fireEvent.click(screen.getByRole('button', { name: 'Reply' }));
+  expect(onedit).toHaveBeenCalledWith(mine);
+  expect(ondelete).toHaveBeenCalledWith(mine);
+  expect(onreply).toHaveBeenCalledWith(mine);
+  expect(screen.getByRole('button', { name: 'React' })).toHaveAttribute('aria-haspopup', 'menu');
+});
+
+test('others’ messages cannot be edited, nor deleted unless the user moderates the group', () => {
+  const theirs = item({ state: 'received' }, { content: 'hey' });
+  const props = { prev: null, own: false, group: true, onedit: vi.fn(), ondelete: vi.fn(), onreply: vi.fn() };
+  const first = render(MessageRow, { item: theirs, ...props });
+  expect(screen.queryByRole('button', { name: 'Edit' })).toBeNull();
+  expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+  first.unmount();
+  render(MessageRow, { item: theirs, ...props, canModerate: true });
+  expect(screen.getByRole('button', { name: 'Delete' })).toBeInTheDocument();
+  expect(screen.queryByRole('button', { name: 'Edit' })).toBeNull();
+});
+
+test('a deleted message is a tombstone with no actions', () => {
+  const gone = item({ state: 'received' }, { content: null, deleted_at: new Date().toISOString() }, 'grace', {
+    reactions: [{ emoji: '👍', count: 1, mine: false, names: ['ben'] }],
+  });
+  render(MessageRow, { item: gone, prev: null, own: false, group: false, onreply: vi.fn(), onreact: vi.fn(), onreport: vi.fn(), onblock: vi.fn() });
+  expect(screen.getByText('This message was deleted')).toBeInTheDocument();
+  expect(screen.queryAllByRole('button')).toEqual([]);
+});
+
+test('reaction chips show counts and who; a chip toggles the user’s own', async () => {
+  const onreact = vi.fn();
+  const it = item({ state: 'received' }, {}, 'grace', {
+    reactions: [
+      { emoji: '👍', count: 2, mine: true, names: ['ada', 'ben'] },
+      { emoji: '🎉', count: 1, mine: false, names: ['ben'] },
+    ],
+  });
+  render(MessageRow, { item: it, prev: null, own: false, group: false, onreact });
+  const thumbs = screen.getByRole('button', { name: '👍 2' });
+  expect(thumbs).toHaveAttribute('aria-pressed', 'true');
+  expect(thumbs).toHaveAttribute('title', 'ada, ben');
+  expect(screen.getByRole('button', { name: '🎉 1' })).toHaveAttribute('aria-pressed', 'false');
+  await fireEvent.click(thumbs);
+  await fireEvent.click(screen.getByRole('button', { name: '🎉 1' }));
+  expect(onreact.mock.calls.map(([, e, on]) => [e, on])).toEqual([['👍', false], ['🎉', true]]);
+});
+
+test('the emoji picker opens from React, moves with arrows, picks with Enter and closes on Escape', async () => {
+  const onreact = vi.fn();
+  const it = item({ state: 'received' }, {}, 'grace', { reactions: [{ emoji: '❤️', count: 1, mine: true, names: ['ada'] }] });
+  render(MessageRow, { item: it, prev: null, own: false, group: false, onreact });
+  const open = screen.getByRole('button', { name: 'React' });
+  await fireEvent.click(open);
+  const menu = screen.getByRole('menu', { name: 'React with' });
+  const first = screen.getByRole('menuitemcheckbox', { name: '👍' });
+  expect(first).toHaveFocus();
+  expect(screen.getByRole('menuitemcheckbox', { name: '❤️' })).toHaveAttribute('aria-checked', 'true');
+  await fireEvent.keyDown(menu, { key: 'ArrowRight' });
+  expect(screen.getByRole('menuitemcheckbox', { name: '❤️' })).toHaveFocus();
+  // Picking one the user already put there takes it back.
+  await fireEvent.click(screen.getByRole('menuitemcheckbox', { name: '❤️' }));
+  expect(onreact).toHaveBeenLastCalledWith(it, '❤️', false);
+  expect(screen.queryByRole('menu')).toBeNull();
+  expect(open).toHaveFocus();
+
+  await fireEvent.click(open);
+  await fireEvent.keyDown(screen.getByRole('menu'), { key: 'Escape' });
+  expect(screen.queryByRole('menu')).toBeNull();
+  expect(open).toHaveFocus();
+  expect(onreact).toHaveBeenCalledTimes(1);
+});

@@ -49,6 +49,11 @@ export class Timeline {
     this.items = [...this.items, item];
   }
 
+  /** Shows a change the core has taken (an edit, a delete, a reaction: see revise.ts). */
+  revise(change: (items: readonly MessageItem[]) => MessageItem[]) {
+    this.items = change(this.items);
+  }
+
   /** Loads one page of older history; returns how many messages were added. */
   async loadOlder(limit = OLDER_PAGE): Promise<number> {
     if (this.loadingOlder || this.reachedStart) return 0;

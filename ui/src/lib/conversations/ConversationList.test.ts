@@ -3,6 +3,7 @@ import { expect, test } from 'vitest';
 import { conversation, message, ME } from '../../test/fixtures';
 import { argsOf, fakeCore } from '../../test/ipc';
 import { nav } from '../app/nav.svelte';
+import { typing } from '../conversation/typing.svelte';
 import ConversationList from './ConversationList.svelte';
 
 const hour = 3_600_000;
@@ -57,4 +58,18 @@ test('empty state points a newcomer to the directory', async () => {
   render(ConversationList, { myUserId: ME });
   await fireEvent.click(await screen.findByRole('button', { name: 'Find a mentor' }));
   expect(nav.view).toBe('directory');
+});
+
+test('a deleted last message says so; someone typing replaces the preview', async () => {
+  const gone = conversation({ conversation_id: 'gone', title: 'Gone', last_message: message({ content: null, deleted_at: at(0) }) });
+  fakeCore({ conversations: () => [...rows, gone] });
+  render(ConversationList, { myUserId: ME });
+  const row = await screen.findByRole('option', { name: /Gone/ });
+  expect(within(row).getByText('This message was deleted')).toBeInTheDocument();
+  typing.notice({ conversation_id: 'new', user_id: 'u-maya', username: 'maya' });
+  const newest = screen.getByRole('option', { name: /Newest/ });
+  await waitFor(() => expect(within(newest).getByText('maya is typing…')).toBeInTheDocument());
+  expect(within(newest).queryByText('fresh news')).toBeNull();
+  typing.clear();
+  await waitFor(() => expect(within(newest).getByText('fresh news')).toBeInTheDocument());
 });

@@ -1,3 +1,4 @@
+import { typing } from '../conversation/typing.svelte';
 import { commands, type ConversationItem } from '../ipc';
 import { collapsing } from '../ipc/topics';
 import { sortConversations } from './sort';
@@ -18,6 +19,8 @@ class Conversations {
     try {
       this.items = await commands.conversations();
       this.error = null;
+      // A typer's message arriving ends their "is typing…".
+      typing.seen(this.items);
     } catch (e) {
       this.error = String((e as { message?: string })?.message ?? e);
     }

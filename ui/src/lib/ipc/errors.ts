@@ -61,6 +61,8 @@ export function fieldErrorText(field: string, code: string): string {
       return 'That time does not exist there: the clocks change then';
     case 'not_held':
       return 'Feedback opens once the session has been held';
+    case 'not_an_emoji':
+      return 'One emoji';
     default:
       return 'Not valid';
   }
