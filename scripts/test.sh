@@ -149,7 +149,7 @@ run_step ui-test ui_test
 run_tests() {
 	# The CLI tests run the real `lodestar` binary, which `cargo test` alone does not build.
 	cargo build --workspace --bins &&
-		bash scripts/with-postgres.sh cargo test --workspace 2>&1 | tee -a "$test_log"
+		bash scripts/with-postgres.sh bash scripts/with-s3.sh cargo test --workspace 2>&1 | tee -a "$test_log"
 }
 run_step test run_tests
 run_step fuzz bash scripts/fuzz.sh

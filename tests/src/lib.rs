@@ -31,7 +31,11 @@ pub enum Backend {
 /// A fresh, empty database: its URL, and what keeps it alive.
 pub struct Database {
     pub url: String,
+    /// Where its servers keep attachments (`--media-store`): a private temporary folder unless
+    /// a test names a bucket (`s3://…`).
+    pub media: String,
     _dir: Option<tempfile::TempDir>,
+    _media_dir: tempfile::TempDir,
 }
 
 /// The PostgreSQL server the tests use. PostgreSQL tests never skip: without it they fail.
@@ -59,7 +63,7 @@ impl Database {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("lodestar.db").display());
-                Database { url, _dir: Some(dir) }
+                Database::with_media(url, Some(dir))
             }
             Backend::Postgres => {
                 use sqlx::Connection;
@@ -72,9 +76,15 @@ impl Database {
                     .await
                     .expect("create database");
                 conn.close().await.ok();
-                Database { url: with_database(&admin, &name), _dir: None }
+                Database::with_media(with_database(&admin, &name), None)
             }
         }
+    }
+
+    fn with_media(url: String, dir: Option<tempfile::TempDir>) -> Database {
+        let media_dir = tempfile::tempdir().expect("temp dir");
+        let media = media_dir.path().display().to_string();
+        Database { url, media, _dir: dir, _media_dir: media_dir }
     }
 }
 
@@ -113,6 +123,7 @@ impl TestServer {
             database_url: db.url.clone(),
             demo,
             trust_proxy,
+            media_store: Some(db.media.clone()),
         };
         let server = lodestar_server::start(config).await.expect("server starts");
         let api = Api::new(server.url());
@@ -144,6 +155,7 @@ impl TestServer {
                 database_url: db.url.clone(),
                 demo: false,
                 trust_proxy: false,
+                media_store: Some(db.media.clone()),
             };
             match lodestar_server::start(config).await {
                 Ok(server) => {

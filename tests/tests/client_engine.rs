@@ -70,8 +70,10 @@ async fn a_pull_that_sees_the_message_first_retires_its_outbox_entry(backend: Ba
     let ben = s.api.register("ben").await;
     let conv = s.api.direct(&ann, &ben).await;
     let (api, replica) = signed_in_replica(&s, &ann, dir.path()).await;
-    let queued =
-        replica.queue_message(ann.id, conv, Some("acked late"), None, None, Utc::now()).await.unwrap();
+    let queued = replica
+        .queue_message(ann.id, conv, Some("acked late"), None, None, Utc::now())
+        .await
+        .unwrap();
     // The server got it, but the answer was lost (a crash before the ack).
     let payload = serde_json::json!({"message_id": queued.message_id, "conversation_id": conv,
         "content": "acked late", "sent_at": queued.sent_at});
@@ -114,8 +116,14 @@ async fn a_refused_message_is_kept_as_failed_with_the_reason(backend: Backend) {
     );
     // Invalid input never reaches the queue.
     let long = "x".repeat(10_001);
-    assert!(replica.queue_message(ann.id, conv, Some(&long), None, None, Utc::now()).await.is_err());
-    assert!(replica.queue_message(ann.id, conv, Some("   "), None, None, Utc::now()).await.is_err());
+    assert!(replica
+        .queue_message(ann.id, conv, Some(&long), None, None, Utc::now())
+        .await
+        .is_err());
+    assert!(replica
+        .queue_message(ann.id, conv, Some("   "), None, None, Utc::now())
+        .await
+        .is_err());
     assert_eq!(replica.outbox().await.unwrap().len(), 1);
     s.server.stop().await;
 }

@@ -87,14 +87,20 @@ async fn the_engine_delivers_live_and_notifies_by_the_rules(backend: Backend) {
     // Muted elsewhere: still nothing. Unfocused and unmuted again: notified.
     ben_engine.set_focus(None);
     ben_replica.set_muted(conv, true).await.unwrap();
-    ann_replica.queue_message(ann.id, conv, Some("muted one"), None, None, Utc::now()).await.unwrap();
+    ann_replica
+        .queue_message(ann.id, conv, Some("muted one"), None, None, Utc::now())
+        .await
+        .unwrap();
     ann_engine.kick();
     wait_for(&mut events, "messages changed", |e| {
         matches!(e, Event::Changed { topic: Topic::Messages, .. })
     })
     .await;
     ben_replica.set_muted(conv, false).await.unwrap();
-    ann_replica.queue_message(ann.id, conv, Some("loud one"), None, None, Utc::now()).await.unwrap();
+    ann_replica
+        .queue_message(ann.id, conv, Some("loud one"), None, None, Utc::now())
+        .await
+        .unwrap();
     ann_engine.kick();
     let Event::Notify(n) = wait_for(&mut events, "notify", |e| matches!(e, Event::Notify(_))).await
     else {
@@ -118,7 +124,14 @@ async fn the_engine_goes_offline_and_comes_back_by_itself(backend: Backend) {
     let (db, addr) = s.stop().await;
     wait_for(&mut events, "offline", |e| matches!(e, Event::Sync(SyncState::Offline { .. }))).await;
     replica
-        .queue_message(ann.id, conv, Some("written while the server was down"), None, None, Utc::now())
+        .queue_message(
+            ann.id,
+            conv,
+            Some("written while the server was down"),
+            None,
+            None,
+            Utc::now(),
+        )
         .await
         .unwrap();
     engine.kick();

@@ -115,7 +115,8 @@ async fn a_server_killed_in_the_middle_of_a_push_loses_and_repeats_nothing(backe
     let mut queued = Vec::new();
     for i in 1..=30 {
         let text = format!("message {i:02}");
-        let m = replica.queue_message(ann.id, conv, Some(&text), None, None, Utc::now()).await.unwrap();
+        let m =
+            replica.queue_message(ann.id, conv, Some(&text), None, None, Utc::now()).await.unwrap();
         queued.push(m.message_id);
     }
     let report = push(&api, &replica).await.unwrap();

@@ -536,7 +536,7 @@ async fn health_answers_ok(backend: Backend) {
 }
 
 /// Every route of API.md, as (method, path).
-const ROUTES: [(&str, &str); 67] = [
+const ROUTES: [(&str, &str); 70] = [
     ("get", "/v1/health"),
     ("get", "/v1/openapi.json"),
     ("post", "/v1/auth/register"),
@@ -566,6 +566,9 @@ const ROUTES: [(&str, &str); 67] = [
     ("delete", "/v1/messages/{id}"),
     ("put", "/v1/messages/{id}/reactions/{emoji}"),
     ("delete", "/v1/messages/{id}/reactions/{emoji}"),
+    ("post", "/v1/media"),
+    ("get", "/v1/media/{id}"),
+    ("get", "/v1/media/{id}/thumbnail"),
     ("get", "/v1/sync"),
     ("get", "/v1/events"),
     ("post", "/v1/mentorship-requests"),

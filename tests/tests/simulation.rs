@@ -1302,8 +1302,10 @@ async fn two_pushes_at_once_from_one_replica_keep_the_typing_order(backend: Back
     for round in 0..5 {
         for i in 0..30 {
             let text = format!("m{round}.{i}");
-            let m =
-                replica.queue_message(ann.id, conv, Some(&text), None, None, Utc::now()).await.unwrap();
+            let m = replica
+                .queue_message(ann.id, conv, Some(&text), None, None, Utc::now())
+                .await
+                .unwrap();
             typed.push(m.message_id);
         }
         let mut tasks = Vec::new();

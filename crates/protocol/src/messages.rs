@@ -40,3 +40,24 @@ pub struct ReactionKey {
     /// The emoji.
     pub emoji: String,
 }
+
+/// `POST /v1/media`'s answer: the stored attachment, named in a message's `media_url` by `url`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MediaInfo {
+    /// Its id.
+    pub media_id: Uuid,
+    /// `/v1/media/{media_id}`.
+    pub url: String,
+    /// What it is, read from its bytes.
+    pub content_type: String,
+    /// Bytes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: i64,
+    /// Hex SHA-256 of the bytes.
+    pub sha256: String,
+    /// Pixels, for images.
+    pub width: Option<i32>,
+    /// Pixels, for images.
+    pub height: Option<i32>,
+}

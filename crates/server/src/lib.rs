@@ -13,6 +13,7 @@ pub mod extract;
 pub mod feed;
 pub mod live;
 pub mod matching;
+pub mod media;
 pub mod routes;
 pub mod safeguarding;
 pub mod serve;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub sockets: sockets::Sockets,
     /// "Is typing" notices between this instance's sockets (never stored).
     pub typing: typing::Typing,
+    /// Where attachments are kept.
+    pub media: media::Media,
     /// argon2id, bounded.
     pub hasher: PasswordHasher,
     /// Flips to true when the server shuts down, so WebSocket tasks close.
@@ -75,6 +78,8 @@ pub struct Config {
     pub demo: bool,
     /// Behind a load balancer: take client addresses from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// Where attachments are kept (see [`media::Media::open`]); `None`: beside the database.
+    pub media_store: Option<String>,
 }
 
 /// Why a server could not start.
@@ -133,6 +138,10 @@ async fn limit_body(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
+    // An upload streams to storage, bounded by its own limit there.
+    if req.method() == axum::http::Method::POST && req.uri().path() == "/v1/media" {
+        return next.run(req).await;
+    }
     let declared = req
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
@@ -227,7 +236,10 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     if config.demo {
         demo::seed(store.as_ref(), &hasher).await?;
     }
-    start_with(config.listen, store, hasher, config.trust_proxy).await
+    let media = media::Media::open(config.media_store.as_deref(), &config.database_url)
+        .map_err(StartError::Setup)?;
+    serve_all(config.listen, store, hasher, config.trust_proxy, serve::Limits::default(), media)
+        .await
 }
 
 /// Serves an already opened store, with the default [`serve::Limits`].
@@ -248,6 +260,22 @@ pub async fn start_with_limits(
     trust_proxy: bool,
     limits: serve::Limits,
 ) -> Result<RunningServer, StartError> {
+    // Embedded servers (tests, benchmarks) keep their attachments in a private folder of
+    // their own, gone with the process's temporary files.
+    let dir = std::env::temp_dir().join(format!("lodestar-media-{}", uuid::Uuid::new_v4()));
+    let media = media::Media::local(&dir).map_err(StartError::Setup)?;
+    serve_all(listen, store, hasher, trust_proxy, limits, media).await
+}
+
+/// Serves an opened store and media storage.
+async fn serve_all(
+    listen: String,
+    store: Arc<dyn Store>,
+    hasher: PasswordHasher,
+    trust_proxy: bool,
+    limits: serve::Limits,
+    media: media::Media,
+) -> Result<RunningServer, StartError> {
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .map_err(|source| StartError::Bind { addr: listen.clone(), source })?;
@@ -259,12 +287,15 @@ pub async fn start_with_limits(
         feed: feed::Feed::spawn(store.clone()),
         sockets: sockets::Sockets::spawn(store.clone()),
         typing: typing::Typing::default(),
+        media: media.clone(),
         hasher,
         shutdown: shutdown_rx.clone(),
         openapi: Arc::new(OnceLock::new()),
         trust_proxy,
     };
     expiry::spawn(store.clone(), shutdown_rx.clone());
+    media::sweep::spawn(store.clone(), media.clone(), shutdown_rx.clone());
+    tracing::info!(place = %media.place, "attachments kept here");
     let app = serve::limit(app(state), limits);
     let task = tokio::spawn(serve::run(listener, app, limits, shutdown_rx));
     tracing::info!(%addr, backend = store.backend(), "lodestar-server listening");

@@ -23,6 +23,11 @@ struct Args {
     /// `X-Forwarded-For` entry. Only set this when a proxy you run always sets that header.
     #[arg(long, env = "LODESTAR_TRUST_PROXY")]
     trust_proxy: bool,
+    /// Where attachments are kept: a folder, or `s3://BUCKET` (endpoint and credentials from
+    /// the usual AWS_* environment variables). Default: `media/` beside a SQLite database, in
+    /// the working folder for PostgreSQL.
+    #[arg(long, env = "LODESTAR_MEDIA_STORE")]
+    media_store: Option<String>,
     /// Instead of serving: a change to the program on the database, then exit.
     #[command(subcommand)]
     command: Option<Command>,
@@ -116,6 +121,7 @@ async fn main() -> anyhow::Result<()> {
         database_url,
         demo: args.demo,
         trust_proxy: args.trust_proxy,
+        media_store: args.media_store,
     };
     let server = lodestar_server::start(config).await.context("lodestar-server could not start")?;
     println!("Lodestar server listening on {}", server.url());

@@ -55,6 +55,9 @@ pub fn limit(router: Router, limits: Limits) -> Router {
             let Ok(_permit) = permits.try_acquire_owned() else {
                 return ApiError::Unavailable { retry_after: 1 }.into_response();
             };
+            // Attachments move up to 25 MiB: they get ten times as long.
+            let deadline =
+                if req.uri().path().starts_with("/v1/media") { deadline * 10 } else { deadline };
             match tokio::time::timeout(deadline, next.run(req)).await {
                 Ok(response) => response,
                 Err(_) => ApiError::Timeout.into_response(),

@@ -308,7 +308,7 @@ pub fn message_body(
         Some(c) if !c.trim().is_empty() => e.check("content", rules::content(c)),
         _ => None,
     };
-    let media_url = optional(&mut e, "media_url", media_url, url);
+    let media_url = optional(&mut e, "media_url", media_url, super::rules::media_url);
     if content.is_none() && media_url.is_none() && e.is_empty() {
         e.add("content", "required");
     }

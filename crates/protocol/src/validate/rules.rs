@@ -184,6 +184,25 @@ pub fn url(s: &str) -> Rule<String> {
     }
 }
 
+/// A message's media: an `http`/`https` URL, or an attachment on the program's server
+/// (`/v1/media/{id}`, as `POST /v1/media` answers it).
+pub fn media_url(s: &str) -> Rule<String> {
+    let s = s.trim();
+    match s.strip_prefix("/v1/media/") {
+        Some(id) => uuid::Uuid::parse_str(id)
+            .ok()
+            .filter(|u| u.hyphenated().to_string() == id)
+            .map(|_| s.to_owned())
+            .ok_or("invalid"),
+        None => url(s),
+    }
+}
+
+/// The attachment a message's media names, if it is one on the program's server.
+pub fn attachment_id(media_url: &str) -> Option<uuid::Uuid> {
+    media_url.strip_prefix("/v1/media/").and_then(|id| uuid::Uuid::parse_str(id).ok())
+}
+
 /// A bio: up to 2,000 characters.
 pub fn bio(s: &str) -> Rule<String> {
     let s = lines(s);

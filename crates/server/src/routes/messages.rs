@@ -28,6 +28,12 @@ pub async fn send(
     Body(req): Body<SendMessageRequest>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     let body = validate::message(&req)?;
+    // An attachment is sent on by those who may read it: nobody shares media by guessing ids.
+    if let Some(id) = body.media_url.as_deref().and_then(validate::attachment_id) {
+        if s.store.readable_media(caller.user_id, id).await?.is_none() {
+            return Err(ApiError::field("media_url", "not_found"));
+        }
+    }
     let message = NewMessage {
         message_id: req.message_id,
         conversation_id: req.conversation_id,

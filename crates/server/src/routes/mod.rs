@@ -7,6 +7,7 @@ mod blocks;
 mod conversations;
 mod groups;
 mod me;
+mod media;
 mod mentorships;
 mod message_actions;
 mod messages;
@@ -42,7 +43,7 @@ pub use sync::PAGE_BYTES;
 #[openapi(
     info(title = "Lodestar", description = "The Lodestar wire contract, version 1 (API.md)."),
     modifiers(&BearerAuth),
-    components(schemas(lodestar_protocol::ErrorBody, lodestar_protocol::Change, lodestar_protocol::EventFrame))
+    components(schemas(lodestar_protocol::ErrorBody, lodestar_protocol::Change, lodestar_protocol::EventFrame, lodestar_protocol::ClientFrame))
 )]
 struct ApiDoc;
 
@@ -85,6 +86,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::reads))
         .routes(routes!(message_actions::edit, message_actions::delete))
         .routes(routes!(message_actions::react, message_actions::unreact))
+        .routes(routes!(media::upload))
+        .routes(routes!(media::download))
+        .routes(routes!(media::thumbnail))
         .routes(routes!(requests::create, requests::list))
         .routes(routes!(blocks::block, blocks::list))
         .routes(routes!(blocks::unblock))

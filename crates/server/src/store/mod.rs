@@ -50,6 +50,7 @@
 #[macro_use]
 mod sql;
 mod account_data;
+mod media;
 pub(crate) mod mentorship_records;
 mod message_actions;
 mod postgres;
@@ -67,6 +68,7 @@ use lodestar_protocol::{Conversation, Message};
 use uuid::Uuid;
 
 pub use account_data::AccountDataStore;
+pub use media::{media_url, MediaRecord, MediaStore};
 pub use message_actions::MessageActionStore;
 pub use postgres::PgStore;
 pub use program::ProgramStore;

@@ -414,6 +414,7 @@ pub trait Store:
     + super::StatsStore
     + super::AccountDataStore
     + super::MessageActionStore
+    + super::MediaStore
 {
 }
 
@@ -431,5 +432,6 @@ impl<T> Store for T where
         + super::StatsStore
         + super::AccountDataStore
         + super::MessageActionStore
+        + super::MediaStore
 {
 }

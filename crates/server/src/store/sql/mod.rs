@@ -114,6 +114,8 @@ mod groups;
 #[macro_use]
 mod mentorships;
 #[macro_use]
+mod media;
+#[macro_use]
 mod message_actions;
 #[macro_use]
 mod messages;
@@ -157,6 +159,7 @@ macro_rules! impl_store {
         sql_stats!($store, $db);
         sql_account_data!($store, $db);
         sql_message_actions!($store, $db);
+        sql_media!($store, $db);
     };
 }
 
