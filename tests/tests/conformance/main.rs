@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod media;
 mod mentorships;
 mod message_actions;
 mod own_data;
