@@ -13,8 +13,8 @@ use lodestar_client::app::views::{
 use lodestar_client::client::Blocked;
 use lodestar_client::engine::{SyncState, Topic};
 use lodestar_client::replica::{
-    ConversationItem, Draft, MessageItem, MessageStatus, OutboxState, ReactionCount, ReplyPreview,
-    SearchHit,
+    AttachmentView, ConversationItem, Draft, MessageItem, MessageStatus, OutboxState,
+    ReactionCount, ReplyPreview, SearchHit,
 };
 use lodestar_client::transport::Transport;
 use lodestar_protocol::validate::{FieldLimit, LimitUnit, FIELD_LIMITS};
@@ -35,7 +35,7 @@ pub fn typescript() -> Result<String, String> {
     d.add::<Match>().add::<ErrorCode>().add::<FieldLimit>().add::<LimitUnit>();
     // replica and engine
     d.add::<ConversationItem>().add::<MessageStatus>().add::<MessageItem>().add::<SearchHit>();
-    d.add::<ReplyPreview>().add::<ReactionCount>().add::<TypingNotice>();
+    d.add::<ReplyPreview>().add::<ReactionCount>().add::<TypingNotice>().add::<AttachmentView>();
     d.add::<Draft>().add::<OutboxState>().add::<OutboxView>();
     d.add::<SyncState>().add::<Topic>().add::<Transport>();
     // the app's views

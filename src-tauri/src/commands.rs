@@ -70,6 +70,13 @@ crate::commands! {
     fn delete_message(app, message_id: Uuid) -> () { app.delete_message(message_id).await }
     /// Adds (`on`) or takes back the user's emoji on a message (works offline).
     fn react(app, message_id: Uuid, emoji: String, on: bool) -> () { app.react(message_id, &emoji, on).await }
+    /// Attaches a file by its path (a drop) to a new message with optional text: copied, shown
+    /// at once, uploaded and sent by the engine (works offline).
+    fn attach_file(app, conversation_id: Uuid, path: String, content: Option<String>) -> () { app.attach(conversation_id, std::path::Path::new(&path), content.as_deref()).await }
+    /// Attaches a file the window read (chosen or pasted), its bytes in base64.
+    fn attach_bytes(app, conversation_id: Uuid, file_name: String, base64: String) -> () { app.attach_bytes(conversation_id, &file_name, &base64).await }
+    /// Saves an attachment into the downloads folder; answers where.
+    fn save_attachment(app, media_url: String, file_name: String) -> String { app.save_attachment(&media_url, &file_name).await }
     /// The user is typing in a conversation (the others are told, throttled).
     fn typing(app, conversation_id: Uuid) -> () { app.typing(conversation_id).await; Ok(()) }
     /// Marks a conversation read.

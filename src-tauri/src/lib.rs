@@ -9,6 +9,7 @@ mod events;
 mod first_show;
 mod heap;
 mod ipc;
+mod media;
 mod notify;
 mod paths;
 mod tray;
@@ -56,6 +57,7 @@ pub fn run() {
     let built = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(commands::handler())
+        .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::handle)
         .on_page_load(first_show::on_page_load)
         .setup(|app| {
             let dir = paths::data_dir(app.handle())?;

@@ -80,3 +80,20 @@ fn write_new_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     file.write_all(bytes)?;
     file.sync_all()
 }
+
+/// Copies `from` to a new file `to` that only its owner may read (0600 on Unix from the moment
+/// it exists); answers the bytes copied.
+pub fn copy_private(from: &Path, to: &Path) -> io::Result<u64> {
+    let mut source = std::fs::File::open(from)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut target = options.open(to)?;
+    let n = io::copy(&mut source, &mut target)?;
+    target.sync_all()?;
+    Ok(n)
+}

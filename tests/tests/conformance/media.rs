@@ -41,7 +41,9 @@ async fn media_is_read_by_its_uploader_and_where_it_was_sent(backend: Backend) {
         sent_at: t(2),
         reply_to: None,
     };
-    let SendOutcome::Created(sent) = s.send_message(ann, m).await.unwrap() else { panic!("not created") };
+    let SendOutcome::Created(sent) = s.send_message(ann, m).await.unwrap() else {
+        panic!("not created")
+    };
     assert_eq!(s.readable_media(ben, id).await.unwrap().map(|r| r.media_id), Some(id));
     assert_eq!(s.readable_media(cat, id).await.unwrap(), None, "not in that conversation");
     assert_eq!(s.unused_media(t(100), 10).await.unwrap(), Vec::<Uuid>::new(), "named by a message");

@@ -1,5 +1,6 @@
 //! The typed HTTP client of the wire contract (API.md); PROGRAM.md's routes in `mentorship.rs`.
 
+mod media;
 mod mentorship;
 mod safety;
 
@@ -52,19 +53,44 @@ impl Api {
         &self.base
     }
 
+    /// A request to `path` on the server, signed in when there is a token.
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let req = self.http.request(method, format!("{}{path}", self.base));
+        match &self.token {
+            Some(token) => req.bearer_auth(token),
+            None => req,
+        }
+    }
+
     async fn send<B: Serialize + ?Sized>(
         &self,
         method: Method,
         path: &str,
         body: Option<&B>,
     ) -> ClientResult<(StatusCode, Vec<u8>)> {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(token) = &self.token {
-            req = req.bearer_auth(token);
-        }
+        let mut req = self.request(method, path);
         if let Some(body) = body {
             req = req.json(body);
         }
+        self.answer(req).await
+    }
+
+    /// Sends a raw body (an upload) of `content_type`, allowed `timeout` in all.
+    async fn send_body(
+        &self,
+        method: Method,
+        path: &str,
+        body: reqwest::Body,
+        content_type: &str,
+        timeout: std::time::Duration,
+    ) -> ClientResult<(StatusCode, Vec<u8>)> {
+        let req = self.request(method, path).header(reqwest::header::CONTENT_TYPE, content_type);
+        self.answer(req.body(body).timeout(timeout)).await
+    }
+
+    /// Sends `req`: its status and body when it succeeded; offline for no answer or a 5xx, the
+    /// contract's refusal otherwise.
+    async fn answer(&self, req: reqwest::RequestBuilder) -> ClientResult<(StatusCode, Vec<u8>)> {
         let res = req.send().await.map_err(|e| ClientError::Offline(e.to_string()))?;
         let status = res.status();
         let bytes = res.bytes().await.map_err(|e| ClientError::Offline(e.to_string()))?.to_vec();

@@ -79,6 +79,7 @@ impl App {
                     status: MessageStatus::Pending,
                     reply: None,
                     reactions: Vec::new(),
+                    attachment: None,
                 },
             }
         };

@@ -10,6 +10,7 @@ mod conversations;
 mod directory;
 mod error;
 mod groups;
+mod media;
 mod mentorship;
 mod message_actions;
 mod outbox;
@@ -30,6 +31,7 @@ use crate::client::Client;
 use crate::engine::{Engine, Event, SyncState, Topic};
 use crate::error::ClientResult;
 pub use error::AppError;
+pub use media::MediaRef;
 pub use settings::SettingsFile;
 pub use views::SessionView;
 

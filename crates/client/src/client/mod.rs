@@ -14,6 +14,7 @@ mod account;
 mod conversations;
 mod directory;
 mod groups;
+mod media;
 pub mod mentorship;
 mod message_actions;
 mod profile;

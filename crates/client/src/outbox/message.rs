@@ -20,9 +20,13 @@ impl Action for SendMessageRequest {
         Subject { kind: "message", id: self.message_id }
     }
 
-    /// A conversation opened offline is opened on the server first.
+    /// An attachment is uploaded first (and it waits for its conversation); otherwise a
+    /// conversation opened offline is opened on the server first.
     fn waits_for(&self) -> Option<Subject> {
-        Some(Subject { kind: super::direct::SUBJECT, id: self.conversation_id })
+        match super::upload::pending_upload(self.media_url.as_deref()) {
+            Some(upload) => Some(Subject { kind: super::upload::SUBJECT, id: upload }),
+            None => Some(Subject { kind: super::direct::SUBJECT, id: self.conversation_id }),
+        }
     }
 
     fn summary(&self) -> Summary {
@@ -34,8 +38,17 @@ impl Action for SendMessageRequest {
         Summary { title: "Message".to_owned(), detail }
     }
 
-    async fn send(&self, api: &Api, _: Option<&serde_json::Value>) -> ClientResult<Message> {
-        api.send_message(self).await
+    /// A message naming its upload takes the server's URL from the upload's answer (kept with
+    /// the entry, so a restart in between loses nothing).
+    async fn send(&self, api: &Api, parent: Option<&serde_json::Value>) -> ClientResult<Message> {
+        if super::upload::pending_upload(self.media_url.as_deref()).is_none() {
+            return api.send_message(self).await;
+        }
+        let info: lodestar_protocol::MediaInfo = parent
+            .and_then(|p| serde_json::from_value(p.clone()).ok())
+            .ok_or_else(|| ClientError::Corrupt("a message's upload left no media URL".into()))?;
+        let request = SendMessageRequest { media_url: Some(info.url), ..self.clone() };
+        api.send_message(&request).await
     }
 
     /// The server's copy (its seq, its clamped time) replaces the pending one.

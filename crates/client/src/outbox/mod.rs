@@ -20,6 +20,7 @@ mod profile;
 mod read;
 mod safety;
 mod sessions;
+mod upload;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -41,6 +42,7 @@ pub use read::MarkRead;
 pub(crate) use safety::apply_block;
 pub use safety::SetBlock;
 pub use sessions::{GiveFeedback, SaveSession, SessionPlan, SessionStep, Step};
+pub use upload::{pending_upload, uploaded_bytes, Upload};
 
 /// A write transaction of the replica.
 pub(crate) type Tx = Transaction<'static, Sqlite>;
@@ -302,6 +304,8 @@ actions! {
     DeleteMessage(DeleteMessage) = "delete",
     /// A reaction added or taken back.
     React(React) = "reaction",
+    /// `POST /v1/media`: a file attached here, before the message naming it.
+    Upload(Upload) = "upload",
 }
 
 /// Whether this version knows a stored kind.

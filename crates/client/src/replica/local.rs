@@ -170,3 +170,42 @@ impl Replica {
         })
     }
 }
+
+impl Replica {
+    /// The name of the file an attachment was sent from here, if it was.
+    pub async fn attachment_name(&self, media_url: &str) -> ClientResult<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT file_name FROM attachments WHERE media_url = $1 LIMIT 1")
+            .bind(media_url)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// The media a stored message names, if any.
+    pub async fn message_media_url(&self, message_id: Uuid) -> ClientResult<Option<String>> {
+        Ok(sqlx::query_scalar::<_, Option<String>>(
+            "SELECT media_url FROM messages WHERE message_id = $1",
+        )
+        .bind(message_id)
+        .fetch_optional(self.pool())
+        .await?
+        .flatten())
+    }
+}
+
+impl Replica {
+    /// The private copy of a file attached here, by its upload.
+    pub async fn upload_path(&self, upload_id: Uuid) -> ClientResult<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT path FROM attachments WHERE upload_id = $1")
+            .bind(upload_id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// The private copy of a file attached here, by the media it became.
+    pub async fn attachment_path(&self, media_url: &str) -> ClientResult<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT path FROM attachments WHERE media_url = $1 LIMIT 1")
+            .bind(media_url)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+}

@@ -29,7 +29,9 @@ pub use apply::ApplyStats;
 pub use groups::GroupRows;
 pub(crate) use outbox::enqueue;
 pub use outbox::{OutboxEntry, OutboxState};
-pub use queries::{held_words, ConversationItem, MessageItem, MessageStatus, ReplyPreview};
+pub use queries::{
+    held_words, AttachmentView, ConversationItem, MessageItem, MessageStatus, ReplyPreview,
+};
 pub use reactions::ReactionCount;
 pub(crate) use records::store_me;
 pub use search::SearchHit;
@@ -40,6 +42,8 @@ use crate::error::{ClientError, ClientResult};
 #[derive(Clone)]
 pub struct Replica {
     pool: SqlitePool,
+    /// Where attached files are kept (private, beside the database).
+    files: std::path::PathBuf,
     /// Pushes from this replica run one at a time (see `sync::push`).
     push_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
@@ -79,7 +83,13 @@ impl Replica {
         sqlx::query("UPDATE outbox SET state = 'pending' WHERE state = 'sending'")
             .execute(&pool)
             .await?;
-        Ok(Replica { pool, push_lock: Default::default() })
+        let files = path.parent().unwrap_or_else(|| Path::new(".")).join("attachments");
+        Ok(Replica { pool, files, push_lock: Default::default() })
+    }
+
+    /// The private folder attached files are copied into.
+    pub fn files(&self) -> &Path {
+        &self.files
     }
 
     /// The pool, for queries of the engine's other modules.

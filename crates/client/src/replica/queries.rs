@@ -99,6 +99,24 @@ pub struct MessageItem {
     pub reply: Option<ReplyPreview>,
     /// Everyone's reactions, each emoji once.
     pub reactions: Vec<super::ReactionCount>,
+    /// The file attached from this device, while and after it uploads.
+    pub attachment: Option<AttachmentView>,
+}
+
+/// A file attached from this device, as its message shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AttachmentView {
+    /// The file's name.
+    pub file_name: String,
+    /// Bytes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: i64,
+    /// Bytes the server has taken, while it uploads.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub uploaded: Option<i64>,
+    /// The private copy on this device.
+    pub path: String,
 }
 
 /// The message a reply answers, as quoted above it.
@@ -167,6 +185,11 @@ struct ItemRow {
     reply_content: Option<String>,
     reply_deleted: Option<bool>,
     reply_sender: Option<String>,
+    /// The file attached here, if it was.
+    upload_id: Option<Uuid>,
+    file_name: Option<String>,
+    file_size: Option<i64>,
+    file_path: Option<String>,
 }
 
 const MESSAGE_COLUMNS: &str = "m.message_id, m.conversation_id, m.sender_id, m.content, \
@@ -284,12 +307,14 @@ impl Replica {
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS}, u.username, o.state, o.last_error, \
              (SELECT count(*) FROM message_read_status r WHERE r.message_id = m.message_id AND r.user_id <> $4) AS read_by, \
-             q.content AS reply_content, q.deleted_at IS NOT NULL AS reply_deleted, qu.username AS reply_sender \
+             q.content AS reply_content, q.deleted_at IS NOT NULL AS reply_deleted, qu.username AS reply_sender, \
+             a.upload_id, a.file_name, a.size AS file_size, a.path AS file_path \
              FROM (SELECT * FROM (SELECT rowid AS rid, * FROM messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) \
                    UNION ALL SELECT rowid AS rid, * FROM messages WHERE conversation_id = $1 AND seq IS NULL AND $5) m \
              LEFT JOIN users u ON u.user_id = m.sender_id \
              LEFT JOIN outbox o ON o.subject = 'message' AND o.subject_id = m.message_id \
              LEFT JOIN messages q ON q.message_id = m.reply_to LEFT JOIN users qu ON qu.user_id = q.sender_id \
+             LEFT JOIN attachments a ON a.message_id = m.message_id \
              ORDER BY m.seq IS NULL, m.seq, m.rid"
         );
         let rows: Vec<ItemRow> = sqlx::query_as(&sql)
@@ -314,6 +339,10 @@ impl Replica {
                     reply_content,
                     reply_deleted,
                     reply_sender,
+                    upload_id,
+                    file_name,
+                    file_size,
+                    file_path,
                 } = row;
                 let message = Message::from(message);
                 let status = if message.sender_id != Some(me) {
@@ -347,7 +376,13 @@ impl Replica {
                     deleted: reply_deleted.unwrap_or(false),
                 });
                 let reactions = reactions.remove(&message.message_id).unwrap_or_default();
-                MessageItem { message, sender_name, status, reply, reactions }
+                let attachment = upload_id.zip(file_name).map(|(id, file_name)| AttachmentView {
+                    file_name,
+                    size: file_size.unwrap_or(0),
+                    uploaded: crate::outbox::uploaded_bytes(id).and_then(|n| i64::try_from(n).ok()),
+                    path: file_path.unwrap_or_default(),
+                });
+                MessageItem { message, sender_name, status, reply, reactions, attachment }
             })
             .collect())
     }

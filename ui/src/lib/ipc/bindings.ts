@@ -381,7 +381,11 @@ reply: ReplyPreview | null,
 /**
  * Everyone's reactions, each emoji once.
  */
-reactions: Array<ReactionCount>, };
+reactions: Array<ReactionCount>, 
+/**
+ * The file attached from this device, while and after it uploads.
+ */
+attachment: AttachmentView | null, };
 
 /**
  * A search result.
@@ -459,6 +463,27 @@ user_id: string,
  * Their username, when known.
  */
 username: string | null, };
+
+/**
+ * A file attached from this device, as its message shows it.
+ */
+export type AttachmentView = { 
+/**
+ * The file's name.
+ */
+file_name: string, 
+/**
+ * Bytes.
+ */
+size: number, 
+/**
+ * Bytes the server has taken, while it uploads.
+ */
+uploaded: number | null, 
+/**
+ * The private copy on this device.
+ */
+path: string, };
 
 /**
  * A draft: the unsent text of one conversation.
@@ -1799,6 +1824,13 @@ export const commands = {
   deleteMessage: (messageId: string) => invoke<null>("delete_message", { messageId }),
   /** Adds (`on`) or takes back the user's emoji on a message (works offline). */
   react: (messageId: string, emoji: string, on: boolean) => invoke<null>("react", { messageId, emoji, on }),
+  /** Attaches a file by its path (a drop) to a new message with optional text: copied, shown */
+  /** at once, uploaded and sent by the engine (works offline). */
+  attachFile: (conversationId: string, path: string, content: string | null) => invoke<null>("attach_file", { conversationId, path, content }),
+  /** Attaches a file the window read (chosen or pasted), its bytes in base64. */
+  attachBytes: (conversationId: string, fileName: string, base64: string) => invoke<null>("attach_bytes", { conversationId, fileName, base64 }),
+  /** Saves an attachment into the downloads folder; answers where. */
+  saveAttachment: (mediaUrl: string, fileName: string) => invoke<string>("save_attachment", { mediaUrl, fileName }),
   /** The user is typing in a conversation (the others are told, throttled). */
   typing: (conversationId: string) => invoke<null>("typing", { conversationId }),
   /** Marks a conversation read. */

@@ -24,7 +24,7 @@ pub struct Marks(HashMap<(String, Uuid), Mark>);
 /// The outbox subjects of this domain (see `outbox::mentorship`), and of safety's blocks and
 /// reports and of messages and what is done to them, whose delivery is told the same way.
 const SUBJECTS: &str = "'request', 'answer', 'mentorship', 'end', 'goal', 'task', 'session', \
-     'session_step', 'feedback', 'notes', 'block', 'report', 'message', 'edit', 'delete', 'reaction'";
+     'session_step', 'feedback', 'notes', 'block', 'report', 'message', 'edit', 'delete', 'reaction', 'upload'";
 
 impl Marks {
     /// What the outbox says about any of `subjects` (a request is marked by its creation and by

@@ -22,12 +22,22 @@ pub enum Command {
     Conversations,
     /// Open (or create) the direct conversation with a user; prints its id.
     Open { username: String },
-    /// Send a message (queued locally first; sent when online).
+    /// Send a message (queued locally first; sent when online); `--file` attaches a file
+    /// (up to 25 MiB), uploaded before the message.
     Send {
         conversation: String,
         text: Option<String>,
         #[arg(long)]
         media: Option<String>,
+        #[arg(long, conflicts_with = "media")]
+        file: Option<std::path::PathBuf>,
+    },
+    /// Save an attachment (named by its media id or URL, or by its message) into a file.
+    Download {
+        media: String,
+        /// A file to create, or a folder to put it in (default: here, under its name).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
     },
     /// Answer a message of a conversation, quoting it.
     Reply { conversation: String, message: String, text: String },
@@ -64,11 +74,27 @@ pub async fn run(command: Command, client: &Client, out: &Out) -> Result<(), Cli
             let id = client.open_direct(&username).await?;
             out.done(&id.to_string(), json!({"conversation_id": id}));
         }
-        Command::Send { conversation, text, media } => {
+        Command::Send { conversation, text, media, file } => {
             let id = client.resolve_or_open(parse_conversation_spec(&conversation)).await?;
-            let (message, delivered) =
-                client.send(id, text.as_deref(), media.as_deref(), None).await?;
-            sent(out, &message, delivered);
+            match file {
+                Some(path) => {
+                    let (message, delivery) = client.send_file(id, &path, text.as_deref()).await?;
+                    let said = format!("sent ({})", message.message_id);
+                    delivered(out, "message", &said, message_json(&message), delivery)?;
+                }
+                None => {
+                    let (message, delivered) =
+                        client.send(id, text.as_deref(), media.as_deref(), None).await?;
+                    sent(out, &message, delivered);
+                }
+            }
+        }
+        Command::Download { media, out: to } => {
+            let got = client.download(&media, to.as_deref()).await?;
+            out.done(
+                &format!("saved {} ({} bytes, {})", got.path.display(), got.size, got.content_type),
+                json!({"path": got.path, "size": got.size, "content_type": got.content_type}),
+            );
         }
         Command::Reply { conversation, message, text } => {
             let id = client.resolve_or_open(parse_conversation_spec(&conversation)).await?;

@@ -1,0 +1,110 @@
+//! Attachments through the desktop app's core (`lodestar_client::app::App`, its engine live on
+//! a real server): a picture attached offline (as the window hands it over: base64 bytes) is
+//! shown at once from its private copy, survives the app closing, and once the server is back is
+//! uploaded and sent exactly once; the other person's app shows it (the bytes identical) and its
+//! thumbnail through the same core the window's `lodestar-media:` scheme uses.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod desktop_app_support;
+
+use std::io::Cursor;
+
+use base64::Engine;
+use desktop_app_support::*;
+use lodestar_client::app::MediaRef;
+use lodestar_client::engine::SyncState;
+use lodestar_client::replica::MessageStatus;
+use lodestar_tests::{Backend, TestServer};
+use uuid::Uuid;
+
+fn png() -> Vec<u8> {
+    let img =
+        image::RgbImage::from_fn(800, 600, |x, y| image::Rgb([(x / 4) as u8, (y / 3) as u8, 90]));
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn media_id(url: &str) -> Uuid {
+    url.strip_prefix("/v1/media/").and_then(|id| id.parse().ok()).unwrap_or_else(|| panic!("{url}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_picture_attached_offline_survives_a_restart_and_arrives_once() {
+    let s = TestServer::spawn(Backend::Sqlite).await;
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let ben = signed_up(&s, dir_b.path(), form("ben")).await;
+    let ann = signed_up(&s, dir_a.path(), form("ann")).await;
+    let conv = ann.open_direct("ben").await.unwrap();
+    online(&ann).await;
+    let (db, addr) = s.stop().await;
+    eventually("offline", || async {
+        matches!(ann.sync_state(), SyncState::Offline { .. }).then_some(())
+    })
+    .await;
+
+    let picture = png();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&picture);
+    ann.attach_bytes(conv, "../../hike.png", &b64).await.unwrap();
+    let shown = ann.messages(conv, 50).await.unwrap().pop().unwrap();
+    assert_eq!(shown.status, MessageStatus::Pending);
+    let attachment = shown.attachment.clone().expect("shown with its file at once");
+    assert_eq!(
+        (attachment.file_name.as_str(), attachment.size),
+        ("hike.png", picture.len() as i64),
+        "only the name's last part"
+    );
+    assert!(
+        attachment.path.starts_with(&dir_a.path().display().to_string()),
+        "a copy inside the data folder"
+    );
+    let upload = lodestar_client::outbox::pending_upload(shown.message.media_url.as_deref())
+        .expect("waits for its upload");
+    let (local, kind) = ann.media(MediaRef::Upload(upload)).await.unwrap();
+    assert_eq!(
+        (local, kind.as_str()),
+        (picture.clone(), "image/png"),
+        "the window shows the local copy"
+    );
+    let big = base64::engine::general_purpose::STANDARD.encode(vec![b'x'; 25 * 1024 * 1024 + 1]);
+    let refused = ann.attach_bytes(conv, "huge.txt", &big).await.unwrap_err();
+    assert!(refused.to_string().contains("file"), "{refused}");
+    let kinds: Vec<String> = ann.outbox().await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["upload", "message"], "the upload, then the message that names it");
+
+    // The app closes with both waiting; it opens again over the same folder.
+    ann.shutdown().await;
+    drop(ann);
+    let s = TestServer::start_at(db, &addr).await;
+    let ann = open(&s, dir_a.path()).await;
+    let sent = eventually("uploaded and sent after the restart", || async {
+        let item = ann.messages(conv, 50).await.unwrap().pop()?;
+        (item.status == MessageStatus::Sent).then_some(item)
+    })
+    .await;
+    let url = sent.message.media_url.clone().unwrap();
+    let id = media_id(&url);
+    assert!(ann.outbox().await.unwrap().is_empty());
+
+    let received = eventually("ben has it", || async {
+        let page = ben.messages(conv, 50).await.unwrap();
+        page.into_iter().find(|m| m.message.media_url.as_deref() == Some(url.as_str()))
+    })
+    .await;
+    assert_eq!(ben.messages(conv, 50).await.unwrap().len(), 1, "exactly once");
+    assert!(received.attachment.is_none(), "not attached from ben's device");
+    let (bytes, _) = ben.media(MediaRef::Media(id)).await.unwrap();
+    assert_eq!(bytes, picture, "identical bytes");
+    let (thumb, kind) = ben.media(MediaRef::Thumbnail(id)).await.unwrap();
+    assert_eq!(kind, "image/jpeg");
+    let small = image::load_from_memory(&thumb).unwrap();
+    assert_eq!((small.width(), small.height()), (320, 240));
+    // Cached: the second look needs no server.
+    let s_addr = s.server.addr;
+    s.server.stop().await;
+    let (again, _) = ben.media(MediaRef::Thumbnail(id)).await.unwrap();
+    assert_eq!(again, thumb, "from the cache, offline (the server at {s_addr} is gone)");
+    ann.shutdown().await;
+    ben.shutdown().await;
+}
