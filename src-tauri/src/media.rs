@@ -3,7 +3,8 @@
 //! attachment and thumbnail is fetched by the core (with the token, cached privately) and
 //! handed to the page here; the page never asks a host by itself.
 //! `lodestar-media://localhost/ID`, `…/ID/thumbnail`, `…/upload/ID` (a file attached here,
-//! before its upload); on Windows the same paths under `http://lodestar-media.localhost`.
+//! before its upload), `…/linked?url=…` (an image a message or profile links to, fetched by the
+//! program's server); on Windows the same paths under `http://lodestar-media.localhost`.
 
 use lodestar_client::app::{App, MediaRef};
 use tauri::http::{header, Response, StatusCode};
@@ -20,8 +21,9 @@ pub fn handle<R: Runtime>(
 ) {
     let app = ctx.app_handle().clone();
     let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(str::to_owned);
     tauri::async_runtime::spawn(async move {
-        let answer = match MediaRef::parse(&path) {
+        let answer = match MediaRef::parse(&path, query.as_deref()) {
             None => Err((StatusCode::NOT_FOUND, "no such media".to_owned())),
             Some(media) => app.state::<App>().media(media).await.map_err(|e| {
                 let status = if e.to_string().contains("no such") {

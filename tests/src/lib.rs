@@ -6,6 +6,7 @@
 //! malformed, answers 500" is checked by every test, not by one.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+pub mod image_host;
 pub mod json_lists;
 pub mod proxy;
 pub mod socket_watch;
@@ -34,6 +35,8 @@ pub struct Database {
     /// Where its servers keep attachments (`--media-store`): a private temporary folder unless
     /// a test names a bucket (`s3://…`).
     pub media: String,
+    /// Whether its servers' image proxy may reach loopback (a test's own image host).
+    pub fetch_private_links: bool,
     _dir: Option<tempfile::TempDir>,
     _media_dir: tempfile::TempDir,
 }
@@ -84,7 +87,7 @@ impl Database {
     fn with_media(url: String, dir: Option<tempfile::TempDir>) -> Database {
         let media_dir = tempfile::tempdir().expect("temp dir");
         let media = media_dir.path().display().to_string();
-        Database { url, media, _dir: dir, _media_dir: media_dir }
+        Database { url, media, fetch_private_links: false, _dir: dir, _media_dir: media_dir }
     }
 }
 
@@ -124,6 +127,7 @@ impl TestServer {
             demo,
             trust_proxy,
             media_store: Some(db.media.clone()),
+            fetch_private_links: db.fetch_private_links,
         };
         let server = lodestar_server::start(config).await.expect("server starts");
         let api = Api::new(server.url());
@@ -156,6 +160,7 @@ impl TestServer {
                 demo: false,
                 trust_proxy: false,
                 media_store: Some(db.media.clone()),
+                fetch_private_links: db.fetch_private_links,
             };
             match lodestar_server::start(config).await {
                 Ok(server) => {

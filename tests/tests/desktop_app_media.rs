@@ -108,3 +108,27 @@ async fn a_picture_attached_offline_survives_a_restart_and_arrives_once() {
     ann.shutdown().await;
     ben.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_linked_picture_comes_through_the_server_once() {
+    let (host, hits) = lodestar_tests::image_host::image_host().await;
+    let mut db = lodestar_tests::Database::fresh(Backend::Sqlite).await;
+    db.fetch_private_links = true;
+    let s = TestServer::spawn_on(std::sync::Arc::new(db)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = signed_up(&s, dir.path(), form("ann")).await;
+    let link = format!("{host}/cat.png");
+    let (bytes, kind) = ann.media(MediaRef::Linked(link.clone())).await.unwrap();
+    assert_eq!((bytes, kind.as_str()), (lodestar_tests::image_host::png(), "image/png"));
+    let (again, _) = ann.media(MediaRef::Linked(link)).await.unwrap();
+    assert_eq!(again, lodestar_tests::image_host::png());
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the server fetched it once; the app asked the host nothing"
+    );
+    let refused = ann.media(MediaRef::Linked(format!("{host}/page.html"))).await;
+    assert!(refused.is_err(), "a web page is not an image");
+    ann.shutdown().await;
+    s.server.stop().await;
+}

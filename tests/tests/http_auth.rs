@@ -536,7 +536,7 @@ async fn health_answers_ok(backend: Backend) {
 }
 
 /// Every route of API.md, as (method, path).
-const ROUTES: [(&str, &str); 70] = [
+const ROUTES: [(&str, &str); 71] = [
     ("get", "/v1/health"),
     ("get", "/v1/openapi.json"),
     ("post", "/v1/auth/register"),
@@ -569,6 +569,7 @@ const ROUTES: [(&str, &str); 70] = [
     ("post", "/v1/media"),
     ("get", "/v1/media/{id}"),
     ("get", "/v1/media/{id}/thumbnail"),
+    ("get", "/v1/images"),
     ("get", "/v1/sync"),
     ("get", "/v1/events"),
     ("post", "/v1/mentorship-requests"),

@@ -61,3 +61,11 @@ pub struct MediaInfo {
     /// Pixels, for images.
     pub height: Option<i32>,
 }
+
+/// Query of `GET /v1/images`: an image a message or a profile links to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LinkedImageQuery {
+    /// The `http`/`https` URL of the image.
+    pub url: String,
+}

@@ -57,6 +57,8 @@ pub struct AppState {
     pub typing: typing::Typing,
     /// Where attachments are kept.
     pub media: media::Media,
+    /// Linked images, fetched by the server.
+    pub remote: media::remote::RemoteImages,
     /// argon2id, bounded.
     pub hasher: PasswordHasher,
     /// Flips to true when the server shuts down, so WebSocket tasks close.
@@ -80,6 +82,9 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Where attachments are kept (see [`media::Media::open`]); `None`: beside the database.
     pub media_store: Option<String>,
+    /// Let the image proxy reach private addresses (tests on loopback only: in production a
+    /// linked image must never reach into the server's own network).
+    pub fetch_private_links: bool,
 }
 
 /// Why a server could not start.
@@ -238,8 +243,17 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     }
     let media = media::Media::open(config.media_store.as_deref(), &config.database_url)
         .map_err(StartError::Setup)?;
-    serve_all(config.listen, store, hasher, config.trust_proxy, serve::Limits::default(), media)
-        .await
+    let remote =
+        media::remote::RemoteImages::new(config.fetch_private_links).map_err(StartError::Setup)?;
+    serve_all(
+        config.listen,
+        store,
+        hasher,
+        config.trust_proxy,
+        serve::Limits::default(),
+        (media, remote),
+    )
+    .await
 }
 
 /// Serves an already opened store, with the default [`serve::Limits`].
@@ -264,7 +278,8 @@ pub async fn start_with_limits(
     // their own, gone with the process's temporary files.
     let dir = std::env::temp_dir().join(format!("lodestar-media-{}", uuid::Uuid::new_v4()));
     let media = media::Media::local(&dir).map_err(StartError::Setup)?;
-    serve_all(listen, store, hasher, trust_proxy, limits, media).await
+    let remote = media::remote::RemoteImages::new(false).map_err(StartError::Setup)?;
+    serve_all(listen, store, hasher, trust_proxy, limits, (media, remote)).await
 }
 
 /// Serves an opened store and media storage.
@@ -274,7 +289,7 @@ async fn serve_all(
     hasher: PasswordHasher,
     trust_proxy: bool,
     limits: serve::Limits,
-    media: media::Media,
+    (media, remote): (media::Media, media::remote::RemoteImages),
 ) -> Result<RunningServer, StartError> {
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
@@ -288,6 +303,7 @@ async fn serve_all(
         sockets: sockets::Sockets::spawn(store.clone()),
         typing: typing::Typing::default(),
         media: media.clone(),
+        remote,
         hasher,
         shutdown: shutdown_rx.clone(),
         openapi: Arc::new(OnceLock::new()),

@@ -122,6 +122,7 @@ async fn main() -> anyhow::Result<()> {
         demo: args.demo,
         trust_proxy: args.trust_proxy,
         media_store: args.media_store,
+        fetch_private_links: false,
     };
     let server = lodestar_server::start(config).await.context("lodestar-server could not start")?;
     println!("Lodestar server listening on {}", server.url());

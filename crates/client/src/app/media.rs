@@ -1,5 +1,6 @@
-//! Attachments in the window: the bytes of an image or file for the `lodestar-media:` scheme
-//! (fetched with the session's token, kept in a private cache so each is fetched once), and a
+//! Attachments and linked images in the window: the bytes for the `lodestar-media:` scheme
+//! (fetched from the program's server with the session's token — linked images too, which the
+//! server fetches from their host — kept in a private cache so each is fetched once), and a
 //! file saved where the user keeps downloads.
 
 use std::path::PathBuf;
@@ -10,7 +11,7 @@ use super::App;
 use crate::error::{ClientError, ClientResult};
 
 /// What the window asks of the `lodestar-media:` scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MediaRef {
     /// Media on the server, whole.
     Media(Uuid),
@@ -18,16 +19,21 @@ pub enum MediaRef {
     Thumbnail(Uuid),
     /// A file attached here, before (or after) its upload: the private copy.
     Upload(Uuid),
+    /// An image a message or profile links to, fetched by the program's server.
+    Linked(String),
 }
 
 impl MediaRef {
-    /// Reads a scheme path: `/ID`, `/ID/thumbnail`, `/upload/ID`.
-    pub fn parse(path: &str) -> Option<MediaRef> {
+    /// Reads a scheme path and query: `/ID`, `/ID/thumbnail`, `/upload/ID`, `/linked?url=…`.
+    pub fn parse(path: &str, query: Option<&str>) -> Option<MediaRef> {
         let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
         match parts.as_slice() {
-            [id] => Uuid::parse_str(id).ok().map(MediaRef::Media),
+            [id] if *id != "linked" => Uuid::parse_str(id).ok().map(MediaRef::Media),
             [id, "thumbnail"] => Uuid::parse_str(id).ok().map(MediaRef::Thumbnail),
             ["upload", id] => Uuid::parse_str(id).ok().map(MediaRef::Upload),
+            ["linked"] => url::form_urlencoded::parse(query?.as_bytes())
+                .find(|(k, _)| k == "url")
+                .map(|(_, v)| MediaRef::Linked(v.into_owned())),
             _ => None,
         }
     }
@@ -60,6 +66,7 @@ impl App {
                 .map_err(|e| ClientError::Corrupt(format!("cannot read {}: {e}", p.display())))
         };
         let (id, thumbnail) = match media {
+            MediaRef::Linked(url) => return self.linked(api, replica.files(), &url).await,
             MediaRef::Upload(id) => {
                 let path =
                     replica.upload_path(id).await?.ok_or(ClientError::NotFound("attachment"))?;
@@ -97,6 +104,35 @@ impl App {
         std::fs::rename(&part, &cached)
             .map_err(|e| ClientError::Corrupt(format!("cannot keep {}: {e}", cached.display())))?;
         Ok((read(cached)?, kind))
+    }
+
+    /// A linked image, from the cache or through the program's server (never from its host).
+    async fn linked(
+        &self,
+        api: &crate::Api,
+        files: &std::path::Path,
+        url: &str,
+    ) -> ClientResult<(Vec<u8>, String)> {
+        use sha2::Digest;
+        let cache = files.join("cache");
+        let key: String =
+            sha2::Sha256::digest(url.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        let cached = cache.join(format!("linked-{key}"));
+        if let Ok(bytes) = std::fs::read(&cached) {
+            let kind = sniffed(&bytes);
+            return Ok((bytes, kind));
+        }
+        crate::private::private_dir(&cache)
+            .map_err(|e| ClientError::Corrupt(format!("cannot create {}: {e}", cache.display())))?;
+        let query: String =
+            url::form_urlencoded::Serializer::new(String::new()).append_pair("url", url).finish();
+        let part = cache.join(format!(".linked-{key}.{}", Uuid::new_v4().simple()));
+        let (_, kind) = api.download_media(&format!("/v1/images?{query}"), &part).await?;
+        std::fs::rename(&part, &cached)
+            .map_err(|e| ClientError::Corrupt(format!("cannot keep {}: {e}", cached.display())))?;
+        let bytes = std::fs::read(&cached)
+            .map_err(|e| ClientError::Corrupt(format!("cannot read {}: {e}", cached.display())))?;
+        Ok((bytes, kind))
     }
 
     /// Saves an attachment into the user's downloads folder (their home folder when there is
@@ -137,11 +173,18 @@ mod tests {
     #[test]
     fn scheme_paths_name_media_thumbnails_and_uploads() {
         let id = Uuid::new_v4();
-        assert_eq!(MediaRef::parse(&format!("/{id}")), Some(MediaRef::Media(id)));
-        assert_eq!(MediaRef::parse(&format!("/{id}/thumbnail")), Some(MediaRef::Thumbnail(id)));
-        assert_eq!(MediaRef::parse(&format!("/upload/{id}")), Some(MediaRef::Upload(id)));
-        for bad in ["/", "/../etc/passwd", &format!("/{id}/../../x"), "/upload/../x"] {
-            assert_eq!(MediaRef::parse(bad), None, "{bad}");
+        assert_eq!(MediaRef::parse(&format!("/{id}"), None), Some(MediaRef::Media(id)));
+        assert_eq!(
+            MediaRef::parse(&format!("/{id}/thumbnail"), None),
+            Some(MediaRef::Thumbnail(id))
+        );
+        assert_eq!(MediaRef::parse(&format!("/upload/{id}"), None), Some(MediaRef::Upload(id)));
+        assert_eq!(
+            MediaRef::parse("/linked", Some("url=https%3A%2F%2Fexample.com%2Fcat.png%3Fa%3D1")),
+            Some(MediaRef::Linked("https://example.com/cat.png?a=1".into()))
+        );
+        for bad in ["/", "/../etc/passwd", &format!("/{id}/../../x"), "/upload/../x", "/linked"] {
+            assert_eq!(MediaRef::parse(bad, None), None, "{bad}");
         }
     }
 }

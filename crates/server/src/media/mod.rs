@@ -3,6 +3,7 @@
 //! `object_store`, never held whole in memory; their type read from their bytes; image
 //! thumbnails; and the sweep of media no message names any more.
 
+pub mod remote;
 pub mod sniff;
 pub mod sweep;
 pub mod thumbnail;
@@ -202,6 +203,25 @@ impl Media {
             .map_err(|e| MediaError::NoThumbnail(e.to_string()))??;
         self.objects.put(&Self::thumbnail_path(id), small.clone().into()).await?;
         Ok(small)
+    }
+
+    fn remote_path(key: &str) -> Path {
+        Path::from(format!("remote/{key}"))
+    }
+
+    /// A linked image kept under `key`, if it was fetched before.
+    pub async fn kept_remote(&self, key: &str) -> Result<Option<Bytes>, MediaError> {
+        match self.objects.get(&Self::remote_path(key)).await {
+            Ok(got) => Ok(Some(got.bytes().await?)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Keeps a linked image under `key`.
+    pub async fn keep_remote(&self, key: &str, bytes: Bytes) -> Result<(), MediaError> {
+        self.objects.put(&Self::remote_path(key), bytes.into()).await?;
+        Ok(())
     }
 
     /// Removes media `id` and its thumbnail.

@@ -195,3 +195,36 @@ pub async fn thumbnail(
     );
     Ok(r)
 }
+
+/// An image a message or a profile links to, fetched by the server (once, then kept) so the
+/// reader's app never asks a host the sender chose.
+#[utoipa::path(get, path = "/v1/images", tag = "media", security(("bearer" = [])),
+    params(lodestar_protocol::LinkedImageQuery),
+    responses((status = 200, description = "The image (PNG, JPEG, GIF or WebP)"),
+        (status = 404, body = ErrorBody, description = "No image there (unreachable, not an image, over 10 MiB)"),
+        (status = 422, body = ErrorBody, description = "`url: not_allowed`: not a public http(s) link")))]
+pub async fn linked_image(
+    State(s): State<AppState>,
+    _caller: Caller,
+    crate::extract::QueryOf(q): crate::extract::QueryOf<lodestar_protocol::LinkedImageQuery>,
+) -> ApiResult<Response> {
+    use crate::media::remote::RemoteError;
+    let (bytes, kind) = s.remote.get(&s.media, &q.url).await.map_err(|e| match e {
+        RemoteError::NotAllowed(_) => ApiError::field("url", "not_allowed"),
+        RemoteError::Unavailable(why) => {
+            tracing::debug!(%why, "linked image unavailable");
+            ApiError::NotFound("no image at this link")
+        }
+        RemoteError::Media(e) => e.into(),
+    })?;
+    let mut r = Body::from(bytes).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    Ok(r)
+}

@@ -89,6 +89,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(media::upload))
         .routes(routes!(media::download))
         .routes(routes!(media::thumbnail))
+        .routes(routes!(media::linked_image))
         .routes(routes!(requests::create, requests::list))
         .routes(routes!(blocks::block, blocks::list))
         .routes(routes!(blocks::unblock))
