@@ -105,7 +105,66 @@ async fn the_demo_has_a_coordinator_with_work_waiting(backend: Backend) {
     s.server.stop().await;
 }
 
+async fn the_demo_conversation_has_a_picture_a_reply_an_edit_and_reactions(backend: Backend) {
+    let s = TestServer::spawn_demo(backend).await;
+    let maya = login(&s, "maya.chen").await;
+    let owen = login(&s, "owen.fischer").await;
+    let list = s.api.get("/v1/conversations", &owen).await.expect(200);
+    let conv = list["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["last_message"]["content"].as_str().is_some_and(|t| t.contains("data races")))
+        .unwrap_or_else(|| panic!("{list}"))["conversation_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = s.api.get(&format!("/v1/conversations/{conv}/messages"), &owen).await.expect(200);
+    let messages = page["messages"].as_array().unwrap();
+    let photo = messages
+        .iter()
+        .find(|m| m["media_url"].as_str().is_some_and(|u| u.starts_with("/v1/media/")))
+        .unwrap();
+    let reply = messages.last().unwrap();
+    assert_eq!(reply["reply_to"], photo["message_id"]);
+    assert!(reply["edited_at"].is_string());
+    // The picture is a real image both of them can see, thumbnail and all.
+    let url = photo["media_url"].as_str().unwrap();
+    for token in [&maya, &owen] {
+        let res = s
+            .api
+            .http
+            .get(format!("{}{url}/thumbnail", s.api.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        assert_eq!(res.headers()["content-type"], "image/jpeg");
+    }
+    let (changes, _) = s
+        .api
+        .sync_all(
+            &lodestar_tests::User {
+                id: uuid::Uuid::nil(),
+                username: "owen.fischer".into(),
+                token: owen.clone(),
+            },
+            None,
+            500,
+        )
+        .await;
+    let emojis: Vec<&str> = changes
+        .iter()
+        .filter(|c| c["kind"] == "reaction")
+        .filter_map(|c| c["data"]["emoji"].as_str())
+        .collect();
+    assert_eq!(emojis, ["👍", "🙏"]);
+    s.server.stop().await;
+}
+
 lodestar_tests::on_both_backends!(
     the_demo_shows_the_mentorship_loop,
-    the_demo_has_a_coordinator_with_work_waiting
+    the_demo_has_a_coordinator_with_work_waiting,
+    the_demo_conversation_has_a_picture_a_reply_an_edit_and_reactions
 );

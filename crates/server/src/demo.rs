@@ -7,6 +7,7 @@
 
 mod mentorship;
 mod people;
+mod richer;
 mod safety;
 
 use std::collections::HashMap;
@@ -110,7 +111,11 @@ const GROUP_CHAT: &[(&str, &str)] = &[
 ];
 
 /// Seeds an empty database with the demo program; a database that has users is left as it is.
-pub async fn seed(store: &dyn Store, hasher: &PasswordHasher) -> Result<(), ApiError> {
+pub async fn seed(
+    store: &dyn Store,
+    hasher: &PasswordHasher,
+    media: &crate::media::Media,
+) -> Result<(), ApiError> {
     if !store.is_empty().await? {
         tracing::info!("the database already has users; the demo program is left as it is");
         println!("Demo accounts, where this database has them, use the password {DEMO_PASSWORD}");
@@ -136,6 +141,7 @@ pub async fn seed(store: &dyn Store, hasher: &PasswordHasher) -> Result<(), ApiE
     seed_group(store, &ids, now).await?;
     mentorship::seed(store, &ids, &chats, now).await?;
     safety::seed(store, &ids, now).await?;
+    richer::seed(store, media, &ids, now).await?;
 
     println!("Demo program ready: {} accounts, all with password {DEMO_PASSWORD}", PEOPLE.len());
     println!(

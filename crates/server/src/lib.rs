@@ -238,11 +238,11 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     let store = store::open(&config.database_url).await?;
     let parallel = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let hasher = PasswordHasher::new(parallel)?;
-    if config.demo {
-        demo::seed(store.as_ref(), &hasher).await?;
-    }
     let media = media::Media::open(config.media_store.as_deref(), &config.database_url)
         .map_err(StartError::Setup)?;
+    if config.demo {
+        demo::seed(store.as_ref(), &hasher, &media).await?;
+    }
     let remote =
         media::remote::RemoteImages::new(config.fetch_private_links).map_err(StartError::Setup)?;
     serve_all(
