@@ -21,4 +21,4 @@ export LODESTAR_BIN_DIR="$bin" LODESTAR_APP_BIN="$bin/lodestar-app"
 # Durable PostgreSQL: the server throughput counts messages once they are on disk.
 export LODESTAR_PG_DURABLE=1
 export BENCH_OUT="${BENCH_OUT:-$CARGO_TARGET_DIR/bench-results.json}"
-on_fresh_desktop bash scripts/with-postgres.sh "$bin/lodestar-bench" "$@"
+on_fresh_desktop bash scripts/with-postgres.sh bash scripts/with-s3.sh "$bin/lodestar-bench" "$@"

@@ -11,6 +11,7 @@
 mod app;
 mod limits;
 mod live;
+mod media;
 mod mentorship;
 mod notes;
 mod replica;
@@ -57,6 +58,7 @@ async fn main() -> anyhow::Result<()> {
         ("mentorship", |q| Box::pin(mentorship::run(q))),
         ("notes", |q| Box::pin(notes::run(q))),
         ("stats", |q| Box::pin(stats::run(q))),
+        ("media", |q| Box::pin(media::run(q))),
     ];
     let mut rows = Vec::new();
     for (name, group) in groups {

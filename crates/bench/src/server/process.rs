@@ -43,6 +43,15 @@ fn free_port() -> anyhow::Result<u16> {
 impl ServerProcess {
     /// Starts a server on `database_url`, logging into `log_dir`; answers once `/v1/health` does.
     pub async fn start(database_url: &str, log_dir: &Path) -> anyhow::Result<ServerProcess> {
+        ServerProcess::start_with(database_url, log_dir, &[]).await
+    }
+
+    /// [`ServerProcess::start`] with more arguments (`--media-store …`).
+    pub async fn start_with(
+        database_url: &str,
+        log_dir: &Path,
+        extra: &[String],
+    ) -> anyhow::Result<ServerProcess> {
         let bin = server_binary()?;
         let log = log_dir.join(format!("server-{}.log", uuid::Uuid::new_v4().simple()));
         let mut last_err = String::new();
@@ -51,6 +60,7 @@ impl ServerProcess {
             let out = std::fs::File::create(&log)?;
             let child = tokio::process::Command::new(&bin)
                 .args(["--listen", &format!("127.0.0.1:{port}"), "--database", database_url])
+                .args(extra)
                 .stdin(Stdio::null())
                 .stdout(out.try_clone()?)
                 .stderr(out)
@@ -98,6 +108,11 @@ impl ServerProcess {
     /// Resident memory of the server process, in KiB (`VmRSS`).
     pub fn rss_kib(&self) -> anyhow::Result<u64> {
         proc_status_kib(self.pid, "VmRSS:")
+    }
+
+    /// Peak resident memory of the server process so far, in KiB (`VmHWM`).
+    pub fn peak_kib(&self) -> anyhow::Result<u64> {
+        proc_status_kib(self.pid, "VmHWM:")
     }
 
     /// CPU time the server process has used so far (user + system).
