@@ -5,6 +5,7 @@ import type {
 } from '../lib/ipc/bindings';
 import { ME, PASSWORD, seedConversations, userById, userByName, users } from './data';
 import { groupCommand } from './groups';
+import { createMedia } from './media';
 import { createMessages } from './messages';
 import { createMentorship } from './mentorship';
 import { createSafety } from './safety';
@@ -67,6 +68,24 @@ export function createBackend(opts: MockOptions) {
       outboxChanged();
     }, 900);
   }
+
+  const media = createMedia({
+    convs,
+    changed,
+    offline: offlineNow,
+    nextSeq: () => nextSeq++,
+    queue: (entry) => {
+      const e = { ...entry, id: nextOutbox++ };
+      outbox.push(e);
+      outboxChanged();
+      return e;
+    },
+    unqueue: (id) => {
+      outbox = outbox.filter((e) => e.id !== id);
+      outboxChanged();
+    },
+    deliver,
+  });
 
   function signIn(username: string) {
     session = { signed_in: true, user_id: ME, username, server };
@@ -145,6 +164,7 @@ export function createBackend(opts: MockOptions) {
           status: { state: 'pending' },
           reply: null,
           reactions: [],
+          attachment: null,
         });
         const item: MessageItem = store.at(store.count - 1);
         const entry: OutboxEntry = { id: nextOutbox++, kind: 'message', title: 'Message', depends_on: null, conversation_id: store.seed.id, message_id: id, summary: (content ?? media ?? '').slice(0, 80), state: 'pending', attempts: 0, last_error: null };
@@ -237,10 +257,12 @@ export function createBackend(opts: MockOptions) {
         if (sf !== undefined) return sf;
         const ms = messages.handle(cmd, a);
         if (ms !== undefined) return ms;
+        const md = media.handle(cmd, a);
+        if (md !== undefined) return md;
         return fail('not_found', `mock has no command ${cmd}`);
       }
     }
   }
 
-  return { handle, calls, simulate: messages.simulate };
+  return { handle, calls, simulate: { ...messages.simulate, receiveFile: media.receiveFile } };
 }

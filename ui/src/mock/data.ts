@@ -60,6 +60,7 @@ function msg(conv: string, sender: string, content: string, msAgo: number, statu
     // Filled in when read (ConvStore.present), from the message it answers.
     reply: null,
     reactions: [],
+    attachment: null,
   };
 }
 
@@ -121,6 +122,7 @@ export function archiveMessage(i: number): MessageItem {
     status: mine ? { state: 'read', read_by: 1, of: 1 } : { state: 'received' },
     reply: null,
     reactions: [],
+    attachment: null,
   };
 }
 

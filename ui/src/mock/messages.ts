@@ -105,6 +105,7 @@ export function createMessages(convs: Map<string, ConvStore>, changed: (convId: 
         status: { state: 'received' },
         reply: null,
         reactions: [],
+        attachment: null,
       });
       store.replace(store.seed.messages[store.seed.messages.length - 1]);
       store.seed.unread += 1;

@@ -11,9 +11,9 @@ export function message(p: Partial<Message> = {}): Message {
 }
 
 export function item(
-  status: MessageStatus, p: Partial<Message> = {}, sender_name = 'grace', extra: Partial<Pick<MessageItem, 'reply' | 'reactions'>> = {},
+  status: MessageStatus, p: Partial<Message> = {}, sender_name = 'grace', extra: Partial<Pick<MessageItem, 'reply' | 'reactions' | 'attachment'>> = {},
 ): MessageItem {
-  return { message: message(p), sender_name, status, reply: null, reactions: [], ...extra };
+  return { message: message(p), sender_name, status, reply: null, reactions: [], attachment: null, ...extra };
 }
 
 export function conversation(p: Partial<ConversationItem> & { conversation_id: string }): ConversationItem {

@@ -26,7 +26,13 @@ export default async function setup(project: TestProject) {
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       // The app's real CSP, so a violation fails here before it fails in the shell.
-      'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: http: https:",
+      // Images and media only from the app and the core's `lodestar-media:` scheme (blob: for the
+      // mock's stand-ins): an address a message names is never fetched by the page.
+      'content-security-policy': [
+        "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob: lodestar-media: http://lodestar-media.localhost",
+        "media-src 'self' lodestar-media: http://lodestar-media.localhost",
+      ].join('; '),
     });
     createReadStream(file).pipe(res);
   });

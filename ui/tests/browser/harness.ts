@@ -25,7 +25,8 @@ export async function open(browser: Browser, query = '', opts: { clock?: boolean
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
-  // Media in the seed data points at example.org; answer locally so no test touches the network.
+  // A typed link in the seed data points at example.org: should anything ask, answer locally so
+  // no test touches the network (attachments.test.ts checks that nothing does).
   await page.route('https://example.org/**', (route) =>
     route.fulfill({
       contentType: 'image/svg+xml',
@@ -61,7 +62,7 @@ export async function mockArgs(page: Page, cmd: string): Promise<Array<Record<st
 }
 
 /** Plays the other side through the fake backend's `simulate` (see src/mock/messages.ts). */
-export async function simulate(page: Page, what: 'typing' | 'receive' | 'react', ...args: unknown[]): Promise<unknown> {
+export async function simulate(page: Page, what: 'typing' | 'receive' | 'react' | 'receiveFile', ...args: unknown[]): Promise<unknown> {
   return page.evaluate(
     ([w, a]) => (window as unknown as { __lodestarMock: { simulate: Record<string, (...x: unknown[]) => unknown> } }).__lodestarMock.simulate[w as string](...(a as unknown[])),
     [what, args] as const,

@@ -89,43 +89,9 @@ impl Replica {
                 return Err(ClientError::field("reply_to", "not_in_conversation"));
             }
         }
-        let message = Message {
-            message_id: Uuid::new_v4(),
-            conversation_id,
-            sender_id: Some(me),
-            content: body.content,
-            media_url: body.media_url,
-            sent_at: chrono::SubsecRound::trunc_subsecs(now, 6),
-            seq: 0,
-            status: DeliveryStatus::Delivered,
-            held_reason: None,
-            reply_to,
-            edited_at: None,
-            deleted_at: None,
-        };
-        let request = SendMessageRequest {
-            message_id: message.message_id,
-            conversation_id,
-            content: message.content.clone(),
-            media_url: message.media_url.clone(),
-            sent_at: Some(message.sent_at),
-            reply_to,
-        };
+        let message = pending(me, conversation_id, body.content, body.media_url, reply_to, now);
         let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq, reply_to) \
-             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
-        )
-        .bind(message.message_id)
-        .bind(conversation_id)
-        .bind(me)
-        .bind(&message.content)
-        .bind(&message.media_url)
-        .bind(message.sent_at)
-        .bind(reply_to)
-        .execute(&mut *tx)
-        .await?;
-        crate::replica::enqueue(&mut tx, OutboxAction::from(request), now).await?;
+        show_and_queue(&mut tx, &message, now).await?;
         sqlx::query("DELETE FROM drafts WHERE conversation_id = $1")
             .bind(conversation_id)
             .execute(&mut *tx)
@@ -133,4 +99,60 @@ impl Replica {
         tx.commit().await?;
         Ok(message)
     }
+}
+
+/// A message from `me` as it shows while it waits in the outbox (no seq yet).
+pub(super) fn pending(
+    me: Uuid,
+    conversation_id: Uuid,
+    content: Option<String>,
+    media_url: Option<String>,
+    reply_to: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Message {
+    Message {
+        message_id: Uuid::new_v4(),
+        conversation_id,
+        sender_id: Some(me),
+        content,
+        media_url,
+        sent_at: chrono::SubsecRound::trunc_subsecs(now, 6),
+        seq: 0,
+        status: DeliveryStatus::Delivered,
+        held_reason: None,
+        reply_to,
+        edited_at: None,
+        deleted_at: None,
+    }
+}
+
+/// Shows a pending `message` in its conversation and queues its send, in `tx`.
+pub(super) async fn show_and_queue(
+    tx: &mut Tx,
+    message: &Message,
+    now: DateTime<Utc>,
+) -> ClientResult<()> {
+    sqlx::query(
+        "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq, reply_to) \
+         VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
+    )
+    .bind(message.message_id)
+    .bind(message.conversation_id)
+    .bind(message.sender_id)
+    .bind(&message.content)
+    .bind(&message.media_url)
+    .bind(message.sent_at)
+    .bind(message.reply_to)
+    .execute(&mut **tx)
+    .await?;
+    let request = SendMessageRequest {
+        message_id: message.message_id,
+        conversation_id: message.conversation_id,
+        content: message.content.clone(),
+        media_url: message.media_url.clone(),
+        sent_at: Some(message.sent_at),
+        reply_to: message.reply_to,
+    };
+    crate::replica::enqueue(tx, OutboxAction::from(request), now).await?;
+    Ok(())
 }

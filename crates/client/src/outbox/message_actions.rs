@@ -77,6 +77,14 @@ async fn restore(tx: &mut Tx, message_id: Uuid, before: &Before) -> ClientResult
     Ok(())
 }
 
+/// [`restore`] in a transaction of its own (a refusal, heard outside the push's).
+async fn restore_now(replica: &Replica, message_id: Uuid, before: &Before) -> ClientResult<()> {
+    let mut tx = replica.write().await?;
+    restore(&mut tx, message_id, before).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Writes the server's copy of a revised message (acknowledged: its times are the server's).
 async fn revised(tx: &mut Tx, m: &Message) -> ClientResult<()> {
     sqlx::query(
@@ -129,10 +137,7 @@ impl Action for EditMessage {
     }
 
     async fn refused(&self, _: &Api, replica: &Replica) -> ClientResult<()> {
-        let mut tx = replica.write().await?;
-        restore(&mut tx, self.message_id, &self.before).await?;
-        tx.commit().await?;
-        Ok(())
+        restore_now(replica, self.message_id, &self.before).await
     }
 
     async fn discarded(&self, tx: &mut Tx) -> ClientResult<()> {
@@ -165,10 +170,7 @@ impl Action for DeleteMessage {
     }
 
     async fn refused(&self, _: &Api, replica: &Replica) -> ClientResult<()> {
-        let mut tx = replica.write().await?;
-        restore(&mut tx, self.message_id, &self.before).await?;
-        tx.commit().await?;
-        Ok(())
+        restore_now(replica, self.message_id, &self.before).await
     }
 
     async fn discarded(&self, tx: &mut Tx) -> ClientResult<()> {

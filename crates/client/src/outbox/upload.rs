@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use chrono::{DateTime, Utc};
-use lodestar_protocol::{validate, DeliveryStatus, MediaInfo, Message, SendMessageRequest};
+use lodestar_protocol::{validate, MediaInfo, Message};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -188,20 +188,8 @@ impl Replica {
         content: Option<String>,
         now: DateTime<Utc>,
     ) -> ClientResult<Message> {
-        let message = Message {
-            message_id: Uuid::new_v4(),
-            conversation_id,
-            sender_id: Some(me),
-            content,
-            media_url: Some(format!("{PENDING}{upload_id}")),
-            sent_at: chrono::SubsecRound::trunc_subsecs(now, 6),
-            seq: 0,
-            status: DeliveryStatus::Delivered,
-            held_reason: None,
-            reply_to: None,
-            edited_at: None,
-            deleted_at: None,
-        };
+        let media_url = Some(format!("{PENDING}{upload_id}"));
+        let message = super::message::pending(me, conversation_id, content, media_url, None, now);
         let upload = Upload {
             upload_id,
             conversation_id,
@@ -209,27 +197,7 @@ impl Replica {
             file_name: file_name.clone(),
             size,
         };
-        let request = SendMessageRequest {
-            message_id: message.message_id,
-            conversation_id,
-            content: message.content.clone(),
-            media_url: message.media_url.clone(),
-            sent_at: Some(message.sent_at),
-            reply_to: None,
-        };
         let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO messages (message_id, conversation_id, sender_id, content, media_url, sent_at, seq) \
-             VALUES ($1, $2, $3, $4, $5, $6, NULL)",
-        )
-        .bind(message.message_id)
-        .bind(conversation_id)
-        .bind(me)
-        .bind(&message.content)
-        .bind(&message.media_url)
-        .bind(message.sent_at)
-        .execute(&mut *tx)
-        .await?;
         sqlx::query(
             "INSERT INTO attachments (upload_id, message_id, file_name, path, size) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -240,8 +208,9 @@ impl Replica {
         .bind(i64::try_from(size).unwrap_or(i64::MAX))
         .execute(&mut *tx)
         .await?;
+        // The upload first: the message's send waits for it.
         crate::replica::enqueue(&mut tx, OutboxAction::from(upload), now).await?;
-        crate::replica::enqueue(&mut tx, OutboxAction::from(request), now).await?;
+        super::message::show_and_queue(&mut tx, &message, now).await?;
         tx.commit().await?;
         Ok(message)
     }

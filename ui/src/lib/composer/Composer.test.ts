@@ -145,3 +145,46 @@ test('typing tells the core at most once every 3 seconds', async () => {
     vi.useRealTimers();
   }
 });
+
+test('the paperclip opens the file picker; a chosen file goes to the core and a too-large one is refused at once', async () => {
+  const calls = fakeCore({ draft: () => null });
+  const onattached = vi.fn();
+  render(Composer, { conversationId: 'c1', onattached });
+  const clip = screen.getByRole('button', { name: 'Attach a file' });
+  const input = document.querySelector<HTMLInputElement>('input[type=file]')!;
+  const picked = vi.spyOn(input, 'click').mockImplementation(() => {});
+  await fireEvent.click(clip);
+  expect(picked).toHaveBeenCalled();
+
+  const choose = async (file: File) => {
+    Object.defineProperty(input, 'files', { value: [file], configurable: true });
+    await fireEvent.change(input);
+  };
+  await choose(new File(['plan'], 'plan.txt', { type: 'text/plain' }));
+  await waitFor(() => expect(argsOf(calls, 'attach_bytes')).toEqual([{ conversationId: 'c1', fileName: 'plan.txt', base64: btoa('plan') }]));
+  await waitFor(() => expect(onattached).toHaveBeenCalledTimes(1));
+
+  const big = new File(['x'], 'talk.mp4');
+  Object.defineProperty(big, 'size', { value: 25 * 1024 * 1024 + 1 });
+  await choose(big);
+  expect(await screen.findByRole('alert')).toHaveTextContent('Attachments are limited to 25 MiB');
+  expect(argsOf(calls, 'attach_bytes')).toHaveLength(1);
+  // The refusal does not stop the text from being sent.
+  await fireEvent.input(screen.getByLabelText('Message'), { target: { value: 'the link instead' } });
+  expect(screen.queryByRole('alert')).toBeNull();
+  expect(screen.getByRole('button', { name: 'Send' })).toBeEnabled();
+});
+
+test('a pasted image is attached as pasted-image.png; pasted text stays text', async () => {
+  const calls = fakeCore({ draft: () => null });
+  render(Composer, { conversationId: 'c1' });
+  const box = screen.getByLabelText('Message');
+  const image = new File([new Uint8Array([137, 80, 78, 71])], 'image.png', { type: 'image/png' });
+  const paste = (text: string, files: File[]) =>
+    fireEvent.paste(box, { clipboardData: { getData: (t: string) => (t === 'text/plain' ? text : ''), files } });
+  expect(await paste('A1\tB1', [image])).toBe(true);
+  expect(await paste('', [])).toBe(true);
+  expect(argsOf(calls, 'attach_bytes')).toEqual([]);
+  expect(await paste('', [image])).toBe(false);
+  await waitFor(() => expect(argsOf(calls, 'attach_bytes')).toEqual([{ conversationId: 'c1', fileName: 'pasted-image.png', base64: 'iVBORw==' }]));
+});

@@ -1,7 +1,9 @@
-import { fireEvent, render, screen } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { expect, test, vi } from 'vitest';
 import { item, ME } from '../../test/fixtures';
+import { argsOf, fakeCore } from '../../test/ipc';
 import type { MessageStatus } from '../ipc';
+import { toasts } from '../ui/toasts.svelte';
 import MessageRow from './MessageRow.svelte';
 
 function own(status: MessageStatus, group = false, onretry = vi.fn()) {
@@ -47,12 +49,78 @@ test('others’ messages show the sender in groups, no status, and a day separat
   expect(screen.queryByLabelText('Sent')).toBeNull();
 });
 
-test('image media renders a lazy image with alt text; other links stay links', () => {
+test('a typed http(s) address stays a link, never an image this machine would fetch', () => {
   render(MessageRow, { item: item({ state: 'received' }, { content: null, media_url: 'https://x.org/p.png' }), prev: null, own: false, group: false });
+  expect(screen.getByRole('link', { name: 'https://x.org/p.png' })).toHaveAttribute('href', 'https://x.org/p.png');
+  expect(document.querySelector('img')).toBeNull();
+});
+
+const MEDIA = '0b6c7d2e-1f3a-4b5c-8d9e-0a1b2c3d4e5f';
+
+test('an attachment on the server shows its thumbnail through the core’s scheme, and opens whole', async () => {
+  const onview = vi.fn();
+  render(MessageRow, { item: item({ state: 'received' }, { content: null, media_url: `/v1/media/${MEDIA}` }), prev: null, own: false, group: false, onview });
   const img = screen.getByRole('img', { name: 'Image shared by grace' });
-  expect(img).toHaveAttribute('loading', 'lazy');
-  render(MessageRow, { item: item({ state: 'received' }, { message_id: 'm2', content: null, media_url: 'https://x.org/doc.pdf' }), prev: null, own: false, group: false });
-  expect(screen.getByRole('link', { name: 'https://x.org/doc.pdf' })).toBeInTheDocument();
+  expect(img).toHaveAttribute('src', `lodestar-media://localhost/${MEDIA}/thumbnail`);
+  await fireEvent.click(screen.getByRole('button', { name: 'Image shared by grace' }));
+  expect(onview).toHaveBeenCalledWith({ src: `lodestar-media://localhost/${MEDIA}`, alt: 'Image shared by grace', mediaUrl: `/v1/media/${MEDIA}`, fileName: '' });
+});
+
+test('no thumbnail (not an image): a card with the name, the size when known, and Save', async () => {
+  const calls = fakeCore({ save_attachment: () => '/home/me/Downloads/report.pdf' });
+  render(MessageRow, { item: item({ state: 'received' }, { content: null, media_url: `/v1/media/${MEDIA}` }), prev: null, own: false, group: false });
+  await fireEvent.error(screen.getByRole('img'));
+  const card = screen.getByRole('group', { name: 'File Attachment' });
+  expect(card).toHaveTextContent('Attachment');
+  expect(screen.queryByRole('img', { name: /Image shared/ })).toBeNull();
+  await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+  await waitFor(() => expect(argsOf(calls, 'save_attachment')).toEqual([{ mediaUrl: `/v1/media/${MEDIA}`, fileName: '' }]));
+  await waitFor(() => expect(toasts.items.map((t) => t.text)).toContain('Saved to /home/me/Downloads/report.pdf'));
+
+  // A file sent from here is known by name: no thumbnail asked for one that is not an image.
+  render(MessageRow, {
+    item: item({ state: 'sent' }, { message_id: 'm2', sender_id: ME, content: null, media_url: `/v1/media/${MEDIA}` }, 'me', {
+      attachment: { file_name: 'report.pdf', size: 1_572_864, uploaded: 1_572_864, path: '/x/report.pdf' },
+    }),
+    prev: null, own: true, group: false,
+  });
+  expect(screen.getByRole('group', { name: 'File report.pdf' })).toHaveTextContent(/report\.pdf\s*1\.5 MB/);
+});
+
+test('a file waiting to upload says so; while it uploads the bar says how far', async () => {
+  const attachment = { file_name: 'photo.jpg', size: 1000, uploaded: null, path: '/x/photo.jpg' };
+  const pending = item({ state: 'pending' }, { seq: 0, sender_id: ME, content: null, media_url: `upload:${MEDIA}` }, 'me', { attachment });
+  const view = render(MessageRow, { item: pending, prev: null, own: true, group: false });
+  // An image: its copy on this device, as it will look.
+  expect(screen.getByRole('img', { name: 'Image shared by you' })).toHaveAttribute('src', `lodestar-media://localhost/upload/${MEDIA}`);
+  const bar = screen.getByRole('progressbar', { name: 'Upload of photo.jpg' });
+  expect(bar).toHaveAttribute('aria-valuetext', 'Waiting to upload');
+  expect(bar).not.toHaveAttribute('aria-valuenow');
+  await view.rerender({ item: { ...pending, status: { state: 'sending' }, attachment: { ...attachment, uploaded: 400 } } });
+  expect(bar).toHaveAttribute('aria-valuenow', '40');
+  expect(bar).toHaveAttribute('aria-valuetext', 'Uploading… 40%');
+  expect(screen.getByText('Uploading… 40%')).toBeInTheDocument();
+  // Uploaded: the server's thumbnail, no bar.
+  await view.rerender({ item: { ...pending, message: { ...pending.message, media_url: `/v1/media/${MEDIA}` }, status: { state: 'sent' }, attachment: { ...attachment, uploaded: 1000 } } });
+  expect(screen.queryByRole('progressbar')).toBeNull();
+  expect(screen.getByRole('img', { name: 'Image shared by you' })).toHaveAttribute('src', `lodestar-media://localhost/${MEDIA}/thumbnail`);
+});
+
+test('a pending file that is not an image is a card without Save; a failed one has no bar', () => {
+  const attachment = { file_name: 'notes.txt', size: 20, uploaded: null, path: '/x/notes.txt' };
+  render(MessageRow, {
+    item: item({ state: 'pending' }, { seq: 0, sender_id: ME, content: null, media_url: `upload:${MEDIA}` }, 'me', { attachment }),
+    prev: null, own: true, group: false,
+  });
+  expect(screen.getByRole('group', { name: 'File notes.txt' })).toHaveTextContent('20 B');
+  expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
+  expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuetext', 'Waiting to upload');
+  cleanup();
+  render(MessageRow, {
+    item: item({ state: 'failed', reason: 'file: type_not_allowed' }, { seq: 0, sender_id: ME, content: null, media_url: `upload:${MEDIA}` }, 'me', { attachment }),
+    prev: null, own: true, group: false,
+  });
+  expect(screen.queryByRole('progressbar')).toBeNull();
 });
 
 test('a reply quotes its message and jumps to it; a deleted one says so', async () => {

@@ -69,3 +69,12 @@ test('a refused session names the field and says what to do', () => {
   expect(refusalText({ code: 'validation_failed', message: 'starts_at', fields: { starts_at: 'in_the_past' } })).toBe('starts at: Pick a time in the future');
   expect(refusalText({ code: 'validation_failed', message: 'x', fields: { session_id: 'not_held' } })).toBe('session id: Feedback opens once the session has been held');
 });
+
+test('a refused attachment says why', () => {
+  expect(fieldErrorText('file', 'too_large')).toBe('Attachments are limited to 25 MiB');
+  expect(fieldErrorText('file', 'empty')).toBe('That file is empty');
+  expect(fieldErrorText('file', 'type_not_allowed')).toBe(
+    'This kind of file cannot be attached: images, PDFs, documents, text, audio and video can',
+  );
+  expect(fieldErrorText('file', 'invalid')).toMatch(/^That file could not be read/);
+});

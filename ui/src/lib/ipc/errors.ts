@@ -23,7 +23,11 @@ const INVALID: Record<string, string> = {
   starts_at: 'A date and time, like 2026-12-10 17:00',
   time_zone: 'A time zone like Europe/London',
   fit: 'Good, unsure or poor',
+  file: 'That file could not be read. Try saving it again and attaching the copy',
 };
+
+/** The core's limit on one attachment (lodestar-protocol); the window refuses bigger files before reading them. */
+export const ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -63,6 +67,12 @@ export function fieldErrorText(field: string, code: string): string {
       return 'Feedback opens once the session has been held';
     case 'not_an_emoji':
       return 'One emoji';
+    case 'too_large':
+      return field === 'file' ? `Attachments are limited to ${ATTACHMENT_MAX_BYTES / (1024 * 1024)} MiB` : 'Too large';
+    case 'empty':
+      return field === 'file' ? 'That file is empty' : 'Required';
+    case 'type_not_allowed':
+      return 'This kind of file cannot be attached: images, PDFs, documents, text, audio and video can';
     default:
       return 'Not valid';
   }

@@ -5,7 +5,7 @@ import { listen as tauriListen, type UnlistenFn } from '@tauri-apps/api/event';
 import { ERROR_CODES, type ErrorCode, type EventPayloads, type IpcError } from './bindings';
 
 export * from './bindings';
-export { fieldErrorText, errorText, refusalText, type ErrorContext } from './errors';
+export { ATTACHMENT_MAX_BYTES, fieldErrorText, errorText, refusalText, type ErrorContext } from './errors';
 
 /** Subscribes to a backend event; the wire name is exactly the key of EventPayloads. */
 export function listen<K extends keyof EventPayloads>(
