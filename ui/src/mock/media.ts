@@ -42,7 +42,9 @@ export function createMedia(d: MediaDeps) {
 
   // Every part of a file is its blob: a thumbnail of a file that is not an image then fails to
   // load, as the core's 404 does; no such file, an address that fails too.
-  setMediaSource((id) => {
+  setMediaSource((id, part) => {
+    // A linked picture would come from its host through the server: the mock has no server.
+    if (part === 'linked') return 'data:,';
     const blob = blobs.get(id);
     if (!blob) return 'data:,';
     let url = urls.get(id);

@@ -41,3 +41,10 @@ test('image names and sizes as people read them', () => {
   expect(formatSize(1024 * 1024)).toBe('1 MB');
   expect(formatSize(25 * 1024 * 1024)).toBe('25 MB');
 });
+
+test('a linked picture comes through the core, never from its host', () => {
+  const s = schemeSource('lodestar-media://localhost/');
+  expect(s('https://pics.example.org/me.png?s=1', 'linked')).toBe(
+    'lodestar-media://localhost/linked?url=https%3A%2F%2Fpics.example.org%2Fme.png%3Fs%3D1',
+  );
+});

@@ -37,8 +37,11 @@ export function isImageName(fileName: string | null | undefined): boolean {
   return !!fileName && /\.(png|jpe?g|gif|webp)$/i.test(fileName);
 }
 
-/** Which bytes of an attachment: the whole file, its 320×320 thumbnail, or the copy made here. */
-export type MediaPart = 'full' | 'thumbnail' | 'upload';
+/**
+ * Which bytes: an attachment's whole file, its 320×320 thumbnail, the copy made here, or (with
+ * the link as `id`) an image a profile or message links to, fetched by the program's server.
+ */
+export type MediaPart = 'full' | 'thumbnail' | 'upload' | 'linked';
 
 /** Builds the address of one part; the mock build swaps it for blob: URLs (see `setMediaSource`). */
 export type MediaSource = (id: string, part: MediaPart) => string;
@@ -51,6 +54,7 @@ export function mediaOrigin(userAgent = globalThis.navigator?.userAgent ?? ''): 
 export function schemeSource(origin = mediaOrigin()): MediaSource {
   return (id, part) => {
     const e = encodeURIComponent(id);
+    if (part === 'linked') return `${origin}linked?url=${e}`;
     return part === 'upload' ? `${origin}upload/${e}` : part === 'thumbnail' ? `${origin}${e}/thumbnail` : `${origin}${e}`;
   };
 }
@@ -65,6 +69,11 @@ export function setMediaSource(s: MediaSource | null) {
 /** The address the window loads one part of an attachment from. */
 export function mediaSrc(id: string, part: MediaPart): string {
   return (source ??= schemeSource())(id, part);
+}
+
+/** Where the window loads a linked picture (an avatar) from: never its host, always the core. */
+export function linkedSrc(url: string): string | null {
+  return isHttpUrl(url) ? mediaSrc(url, 'linked') : null;
 }
 
 /** An image opened from its thumbnail (MediaViewer). */
