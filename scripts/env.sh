@@ -18,7 +18,7 @@ SYSTEM_PACKAGES=(
 	build-essential pkg-config libssl-dev curl wget file
 	libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
 	xvfb xauth webkit2gtk-driver dbus dbus-x11 dunst libnotify-bin imagemagick xdotool chromium rpm sqlite3
-	python3 python3-venv
+	python3 python3-venv fonts-noto-color-emoji
 )
 
 lodestar_log() { printf '%s\n' "$*" >&2; }

@@ -62,6 +62,29 @@ try {
   await sleep(800);
   shoot('conversation');
 
+  // Owen and his mentor Maya: the picture he attached, her reply quoting it (edited), reactions.
+  await eventually('the conversation with maya.chen', () =>
+    browser.execute(() => {
+      const row = [...document.querySelectorAll('[role="option"]')].find((r) => r.textContent.includes('maya.chen'));
+      row?.click();
+      return Boolean(row);
+    }),
+  );
+  await eventually('the picture, its reply and the reactions on screen', () =>
+    browser.execute(() => {
+      const img = document.querySelector('[data-message-id] img');
+      return Boolean(img && img.complete && img.naturalWidth > 0) && document.body.textContent.includes('(edited)') && document.querySelectorAll('[aria-label="Reactions"] button').length >= 2;
+    }),
+  );
+  await dismissToasts(browser);
+  // The conversation opens at Owen's first unread message; he scrolls to the newest.
+  await browser.execute(() => {
+    const log = document.querySelector('[role="log"]');
+    log?.scrollTo({ top: log.scrollHeight });
+  });
+  await sleep(500);
+  shoot('richer');
+
   // The mentorship loop, from two demo mentors' windows: Raj's Requests inbox (Chloe asks),
   // and Dev's Mentorship panel beside his conversation with his mentee Kwame.
   const signInAs = async (login) => {
