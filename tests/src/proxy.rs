@@ -46,6 +46,12 @@ pub enum Mode {
         /// Bytes let through before the cut.
         bytes_down: usize,
     },
+    /// Forwards `bytes_up` client-to-server bytes *in all* since the mode was set, then drops
+    /// the connection both ways, as a network that goes away: an upload stops in the middle.
+    CutUpAfter {
+        /// Bytes let through to the server before the cut.
+        bytes_up: usize,
+    },
 }
 
 /// Byte counters, shared with the connection tasks.
@@ -54,6 +60,8 @@ struct Counters {
     down: AtomicU64,
     /// Bytes reserved under the current `CutAfter` budget, over every connection.
     cut_used: AtomicU64,
+    /// Bytes reserved under the current `CutUpAfter` budget, over every connection.
+    up_used: AtomicU64,
     swallowed: AtomicU64,
     accepted: AtomicU64,
 }
@@ -97,6 +105,7 @@ impl FaultProxy {
     /// Switches the mode, for open connections and new ones alike.
     pub fn set_mode(&self, mode: Mode) {
         self.counters.cut_used.store(0, Ordering::SeqCst);
+        self.counters.up_used.store(0, Ordering::SeqCst);
         self.mode.send_replace(mode);
     }
 
@@ -175,16 +184,48 @@ async fn relay(
     let _ = server.set_nodelay(true);
     let (mut client_read, mut client_write) = client.into_split();
     let (mut server_read, mut server_write) = server.into_split();
+    let (cut_up, mut cut_up_heard) = tokio::sync::oneshot::channel::<()>();
+    let up_mode = mode.clone();
+    let up_counters = counters.clone();
     let up = tokio::spawn(async move {
-        let _ = tokio::io::copy(&mut client_read, &mut server_write).await;
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            let n = match client_read.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            let allowed = match *up_mode.borrow() {
+                Mode::CutUpAfter { bytes_up } => {
+                    let before = up_counters.up_used.fetch_add(n as u64, Ordering::SeqCst) as usize;
+                    n.min(bytes_up.saturating_sub(before))
+                }
+                _ => n,
+            };
+            if allowed > 0 && server_write.write_all(&buf[..allowed]).await.is_err() {
+                break;
+            }
+            if allowed < n {
+                // The network went away: neither side hears another byte.
+                let _ = cut_up.send(());
+                return;
+            }
+        }
         let _ = server_write.shutdown().await;
     });
     // Server-to-client bytes let through since this connection adopted the current mode.
     let mut let_through = 0usize;
+    let mut up_ended = false;
     let mut buf = vec![0u8; 16 * 1024];
     loop {
         tokio::select! {
             _ = cut.changed() => break,
+            // The upload side ended: cut (break), or simply done (keep reading the answer).
+            heard = &mut cut_up_heard, if !up_ended => {
+                up_ended = true;
+                if heard.is_ok() {
+                    break;
+                }
+            }
             changed = mode.changed() => {
                 if changed.is_err() {
                     break;
@@ -201,7 +242,7 @@ async fn relay(
                     Ok(n) => n,
                 };
                 let budget = match current {
-                    Mode::Pass => n,
+                    Mode::Pass | Mode::CutUpAfter { .. } => n,
                     Mode::Refuse | Mode::SwallowResponses => 0,
                     Mode::SwallowAfter { bytes_down } => n.min(bytes_down.saturating_sub(let_through)),
                     Mode::CutAfter { bytes_down } => {

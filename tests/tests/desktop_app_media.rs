@@ -132,3 +132,53 @@ async fn a_linked_picture_comes_through_the_server_once() {
     ann.shutdown().await;
     s.server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_cut_by_the_network_starts_again_and_the_message_goes_once() {
+    use lodestar_tests::proxy::{FaultProxy, Mode};
+    let s = TestServer::spawn(Backend::Sqlite).await;
+    let proxy = FaultProxy::start(s.server.addr).await;
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let ben = signed_up(&s, dir_b.path(), form("ben")).await;
+    file_tokens();
+    let ann = lodestar_client::app::App::open(dir_a.path(), Some(proxy.url())).await.unwrap();
+    ann.register(&proxy.url(), &form("ann")).await.unwrap();
+    let conv = ann.open_direct("ben").await.unwrap();
+    online(&ann).await;
+    // 3 MiB that cannot compress: the network goes away after 1 MiB of it.
+    let file = dir_a.path().join("scan.txt");
+    let text: String = (0..3 * 1024 * 1024 / 16).map(|i| format!("{:015x}\n", i * 7919)).collect();
+    std::fs::write(&file, &text).unwrap();
+    proxy.set_mode(Mode::CutUpAfter { bytes_up: 1024 * 1024 });
+    ann.attach(conv, &file, Some("the scan")).await.unwrap();
+    eventually("the upload cut", || async {
+        (proxy.connections() > 1 && matches!(ann.sync_state(), SyncState::Offline { .. }))
+            .then_some(())
+    })
+    .await;
+    assert!(!ann.outbox().await.unwrap().is_empty(), "still waiting, not failed");
+    assert!(ann
+        .outbox()
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.state != lodestar_client::replica::OutboxState::Failed));
+    proxy.set_mode(Mode::Pass);
+    let sent = eventually("sent once the network is back", || async {
+        let item = ann.messages(conv, 50).await.unwrap().pop()?;
+        (item.status == MessageStatus::Sent).then_some(item)
+    })
+    .await;
+    let id = media_id(sent.message.media_url.as_deref().unwrap());
+    let got = eventually("ben has it", || async {
+        let page = ben.messages(conv, 50).await.unwrap();
+        (!page.is_empty()).then_some(page)
+    })
+    .await;
+    assert_eq!(got.len(), 1, "delivered once");
+    let (bytes, _) = ben.media(MediaRef::Media(id)).await.unwrap();
+    assert_eq!(bytes, text.as_bytes(), "the whole file, identical");
+    ann.shutdown().await;
+    ben.shutdown().await;
+    s.server.stop().await;
+}

@@ -155,3 +155,45 @@ async fn typing_reaches_the_other_app_and_is_not_stored() {
     ben.shutdown().await;
     s.server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_deleted_before_it_left_never_reaches_anyone() {
+    let s = TestServer::spawn(Backend::Sqlite).await;
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let ben = signed_up(&s, dir_b.path(), form("ben")).await;
+    let ann = signed_up(&s, dir_a.path(), form("ann")).await;
+    let conv = ann.open_direct("ben").await.unwrap();
+    online(&ann).await;
+    let (db, addr) = s.stop().await;
+    eventually("offline", || async {
+        matches!(ann.sync_state(), SyncState::Offline { .. }).then_some(())
+    })
+    .await;
+    let oops = ann
+        .send(conv, Some("sent to the wrong person"), None, None)
+        .await
+        .unwrap()
+        .message
+        .message_id;
+    let fine = ann.send(conv, Some("hello ben"), None, None).await.unwrap().message.message_id;
+    ann.edit_message(fine, "hello Ben").await.unwrap();
+    ann.delete_message(oops).await.unwrap();
+    assert!(shown(&ann, conv, oops).await.is_none(), "gone at once");
+    let kinds: Vec<String> = ann.outbox().await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["message"], "no delete to send, and the edit became the text");
+    let s = TestServer::start_at(db, &addr).await;
+    let page = eventually("ben has the one message", || async {
+        let page = ben.messages(conv, 50).await.unwrap();
+        (!page.is_empty()).then_some(page)
+    })
+    .await;
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].message.content.as_deref(), Some("hello Ben"));
+    assert_eq!(
+        page[0].message.edited_at, None,
+        "never edited on the server: it left with its final text"
+    );
+    ann.shutdown().await;
+    ben.shutdown().await;
+    s.server.stop().await;
+}
