@@ -49,9 +49,16 @@ test('others’ messages show the sender in groups, no status, and a day separat
   expect(screen.queryByLabelText('Sent')).toBeNull();
 });
 
-test('a typed http(s) address stays a link, never an image this machine would fetch', () => {
+test('a linked picture shows through the program’s server, never from its host, with its link', () => {
   render(MessageRow, { item: item({ state: 'received' }, { content: null, media_url: 'https://x.org/p.png' }), prev: null, own: false, group: false });
   expect(screen.getByRole('link', { name: 'https://x.org/p.png' })).toHaveAttribute('href', 'https://x.org/p.png');
+  const img = document.querySelector('img');
+  expect(img?.getAttribute('src')).toBe('lodestar-media://localhost/linked?url=https%3A%2F%2Fx.org%2Fp.png');
+});
+
+test('a typed address that is not a picture stays a link only', () => {
+  render(MessageRow, { item: item({ state: 'received' }, { content: null, media_url: 'https://x.org/notes' }), prev: null, own: false, group: false });
+  expect(screen.getByRole('link', { name: 'https://x.org/notes' })).toBeTruthy();
   expect(document.querySelector('img')).toBeNull();
 });
 

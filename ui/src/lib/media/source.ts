@@ -32,6 +32,15 @@ export function isHttpUrl(url: string): boolean {
   }
 }
 
+/** A link whose path names a picture (what the window asks the server to fetch and show). */
+export function isImageUrl(url: string): boolean {
+  try {
+    return isHttpUrl(url) && /\.(png|jpe?g|gif|webp)$/i.test(new URL(url).pathname);
+  } catch {
+    return false;
+  }
+}
+
 /** Names a file type the core makes a thumbnail of (and a webview shows). */
 export function isImageName(fileName: string | null | undefined): boolean {
   return !!fileName && /\.(png|jpe?g|gif|webp)$/i.test(fileName);
