@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use futures_util::SinkExt;
 use lodestar_tests::socket_watch::{next, Next};
-use lodestar_tests::{open_events, Backend, Events, TestServer};
+use lodestar_tests::{open_events, Backend, Database, Events, TestServer};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message as Frame;
 use uuid::Uuid;
@@ -241,3 +241,28 @@ lodestar_tests::on_both_backends!(
     edits_deletes_and_reactions_answer_as_the_contract_says,
     typing_is_relayed_to_the_other_members_only_and_never_stored
 );
+
+/// Two instances on one PostgreSQL: ann's socket on one, ben's on the other; her typing reaches
+/// him (through NOTIFY, nothing written).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_crosses_instances_on_postgresql() {
+    let db = std::sync::Arc::new(Database::fresh(Backend::Postgres).await);
+    let one = TestServer::spawn_on(db.clone()).await;
+    let two = TestServer::spawn_on(db.clone()).await;
+    let (ann, ben) = (one.api.register("ann").await, one.api.register("ben").await);
+    let conv = one.api.direct(&ann, &ben).await;
+    let mut anns = open_events(&one.api.base, &ann, None).await.unwrap();
+    let mut bens = open_events(&two.api.base, &ben, None).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = one.store().latest_seq().await.unwrap();
+    let typing = json!({"type": "typing", "conversation_id": conv}).to_string();
+    anns.send(Frame::Text(typing.into())).await.unwrap();
+    let got = frame(&mut bens, Duration::from_secs(3))
+        .await
+        .expect("ben, on the other instance, hears ann");
+    assert_eq!(got, json!({"type": "typing", "conversation_id": conv, "user_id": ann.id}));
+    assert!(frame(&mut anns, Duration::from_millis(300)).await.is_none(), "not echoed back to ann");
+    assert_eq!(one.store().latest_seq().await.unwrap(), before, "nothing stored");
+    one.server.stop().await;
+    two.server.stop().await;
+}

@@ -245,15 +245,17 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     }
     let remote =
         media::remote::RemoteImages::new(config.fetch_private_links).map_err(StartError::Setup)?;
-    serve_all(
-        config.listen,
-        store,
-        hasher,
-        config.trust_proxy,
-        serve::Limits::default(),
-        (media, remote),
-    )
-    .await
+    let parts = Parts { media, remote, typing_from: Some(config.database_url.clone()) };
+    serve_all(config.listen, store, hasher, config.trust_proxy, serve::Limits::default(), parts)
+        .await
+}
+
+/// What a server is made of beside its store: media storage, the image proxy, and (the
+/// database URL) where typing notices go between instances.
+struct Parts {
+    media: media::Media,
+    remote: media::remote::RemoteImages,
+    typing_from: Option<String>,
 }
 
 /// Serves an already opened store, with the default [`serve::Limits`].
@@ -279,7 +281,15 @@ pub async fn start_with_limits(
     let dir = std::env::temp_dir().join(format!("lodestar-media-{}", uuid::Uuid::new_v4()));
     let media = media::Media::local(&dir).map_err(StartError::Setup)?;
     let remote = media::remote::RemoteImages::new(false).map_err(StartError::Setup)?;
-    serve_all(listen, store, hasher, trust_proxy, limits, (media, remote)).await
+    serve_all(
+        listen,
+        store,
+        hasher,
+        trust_proxy,
+        limits,
+        Parts { media, remote, typing_from: None },
+    )
+    .await
 }
 
 /// Serves an opened store and media storage.
@@ -289,19 +299,25 @@ async fn serve_all(
     hasher: PasswordHasher,
     trust_proxy: bool,
     limits: serve::Limits,
-    (media, remote): (media::Media, media::remote::RemoteImages),
+    Parts { media, remote, typing_from }: Parts,
 ) -> Result<RunningServer, StartError> {
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .map_err(|source| StartError::Bind { addr: listen.clone(), source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: listen, source })?;
     let (shutdown, shutdown_rx) = watch::channel(false);
+    let typing = match typing_from {
+        Some(url) => {
+            typing::Typing::connect(&url, shutdown_rx.clone()).await.map_err(StartError::Setup)?
+        }
+        None => typing::Typing::default(),
+    };
     let state = AppState {
         store: store.clone(),
         messages: commit::MessageCommitter::spawn(store.clone()),
         feed: feed::Feed::spawn(store.clone()),
         sockets: sockets::Sockets::spawn(store.clone()),
-        typing: typing::Typing::default(),
+        typing,
         media: media.clone(),
         remote,
         hasher,

@@ -1,6 +1,8 @@
 //! "maya is typing…": a client says so on its event socket, and the instance relays it to the
 //! other members' sockets, at most once per [`EVERY`] per person. Nothing is stored: a typing
-//! notice is worth nothing a few seconds later, so a lost one is never recovered.
+//! notice is worth nothing a few seconds later, so a lost one is never recovered. Instances on
+//! one PostgreSQL pass notices to each other with `NOTIFY` (no table: nothing written), so
+//! people on different instances see each other type.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -15,6 +17,16 @@ pub const EVERY: Duration = Duration::from_secs(3);
 const BACKLOG: usize = 1024;
 /// Past this many remembered people, the ones quiet for [`EVERY`] are forgotten.
 const PRUNE_AT: usize = 10_000;
+/// The PostgreSQL channel instances share notices on.
+const CHANNEL: &str = "lodestar_typing";
+
+/// A notice between instances; `i` is the instance that relayed it (it ignores its own).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Wire {
+    c: Uuid,
+    u: Uuid,
+    i: Uuid,
+}
 
 /// One person typing in one conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,15 +42,69 @@ pub struct Notice {
 pub struct Typing {
     relay: broadcast::Sender<Notice>,
     last: Arc<Mutex<HashMap<Uuid, Instant>>>,
+    /// This instance, to know its own notices when they come back from PostgreSQL.
+    instance: Uuid,
+    /// Where to `NOTIFY` the other instances, on PostgreSQL.
+    others: Option<sqlx::PgPool>,
 }
 
 impl Default for Typing {
     fn default() -> Self {
-        Typing { relay: broadcast::channel(BACKLOG).0, last: Arc::default() }
+        Typing {
+            relay: broadcast::channel(BACKLOG).0,
+            last: Arc::default(),
+            instance: Uuid::new_v4(),
+            others: None,
+        }
     }
 }
 
 impl Typing {
+    /// The relay of an instance on `database_url`: on PostgreSQL it also hears the other
+    /// instances (`LISTEN`) until `shutdown`; on SQLite (one instance) it is this process's.
+    pub async fn connect(
+        database_url: &str,
+        mut shutdown: tokio::sync::watch::Receiver<bool>,
+    ) -> Result<Typing, String> {
+        let mut typing = Typing::default();
+        if !database_url.starts_with("postgres") {
+            return Ok(typing);
+        }
+        let mut listener =
+            sqlx::postgres::PgListener::connect(database_url).await.map_err(|e| e.to_string())?;
+        listener.listen(CHANNEL).await.map_err(|e| e.to_string())?;
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .idle_timeout(Duration::from_secs(30))
+            .connect_lazy(database_url)
+            .map_err(|e| e.to_string())?;
+        let (relay, me) = (typing.relay.clone(), typing.instance);
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    heard = listener.recv() => match heard {
+                        Ok(n) => {
+                            if let Ok(w) = serde_json::from_str::<Wire>(n.payload()) {
+                                if w.i != me {
+                                    let _ = relay.send(Notice { conversation_id: w.c, user_id: w.u });
+                                }
+                            }
+                        }
+                        Err(e) => {
+                            // The listener reconnects on the next call; notices meanwhile are lost,
+                            // which costs a few seconds of "is typing" at most.
+                            tracing::debug!(error = %e, "typing notices from other instances paused");
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                        }
+                    },
+                    _ = shutdown.changed() => return,
+                }
+            }
+        });
+        typing.others = Some(pool);
+        Ok(typing)
+    }
+
     /// Every notice relayed from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Notice> {
         self.relay.subscribe()
@@ -59,6 +125,21 @@ impl Typing {
         }
         // No socket listening is not an error: nobody is there to tell.
         let _ = self.relay.send(notice);
+        if let Some(pool) = self.others.clone() {
+            let wire = Wire { c: notice.conversation_id, u: notice.user_id, i: self.instance };
+            if let Ok(payload) = serde_json::to_string(&wire) {
+                tokio::spawn(async move {
+                    if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                        .bind(CHANNEL)
+                        .bind(payload)
+                        .execute(&pool)
+                        .await
+                    {
+                        tracing::debug!(error = %e, "a typing notice did not reach the other instances");
+                    }
+                });
+            }
+        }
         true
     }
 }

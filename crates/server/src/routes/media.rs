@@ -107,7 +107,7 @@ fn range(headers: &HeaderMap, size: u64) -> Result<Option<std::ops::Range<u64>>,
 #[utoipa::path(get, path = "/v1/media/{id}", tag = "media", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The media")),
     responses((status = 200, description = "The bytes"), (status = 206, description = "The range asked for"),
-        (status = 404, body = ErrorBody), (status = 416, description = "A range outside the file")))]
+        (status = 404, body = ErrorBody), (status = 416, body = ErrorBody, description = "A range outside the file")))]
 pub async fn download(
     State(s): State<AppState>,
     caller: Caller,
@@ -121,7 +121,10 @@ pub async fn download(
         .ok_or(ApiError::NotFound("no such media"))?;
     let size = u64::try_from(m.size).unwrap_or(0);
     let Ok(wanted) = range(&headers, size) else {
-        let mut r = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+        // The contract's error body, with the status `Range` asks for.
+        let mut r =
+            ApiError::BadRequest("the range asked for is outside the file".into()).into_response();
+        *r.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
         if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
             r.headers_mut().insert(header::CONTENT_RANGE, v);
         }
