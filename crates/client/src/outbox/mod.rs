@@ -14,6 +14,7 @@ mod direct;
 mod mentorship;
 mod message;
 mod message_actions;
+mod message_queue;
 mod notes;
 mod plans;
 mod profile;
