@@ -138,3 +138,82 @@ async fn files_go_through_the_outbox_and_come_back_identical(backend: Backend) {
 }
 
 lodestar_tests::on_both_backends!(files_go_through_the_outbox_and_come_back_identical);
+
+/// The CLI is killed (SIGKILL) while its upload's answer is lost on the way back: the copy and
+/// the queue survive; the next sync uploads again and sends the message once; the first
+/// upload, named by nothing, is left for the sweep.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cli_killed_in_the_middle_of_an_upload_sends_its_picture_once() {
+    use lodestar_tests::proxy::{FaultProxy, Mode};
+    let s = TestServer::spawn(Backend::Sqlite).await;
+    let ben = s.api.register("ben").await;
+    let proxy = FaultProxy::start(s.server.addr).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = Cli { data_dir: dir.path().join("ann"), server: proxy.url() };
+    let picture = png();
+    let photo = dir.path().join("photo.png");
+    std::fs::write(&photo, &picture).unwrap();
+    let ann = tokio::task::spawn_blocking(move || {
+        ann.register("ann");
+        ann.run(&["open", "ben"], "").ok();
+        ann
+    })
+    .await
+    .unwrap();
+
+    proxy.set_mode(Mode::SwallowResponses);
+    let mut sending =
+        ann.command(&["send", "@ben", "--file", photo.to_str().unwrap()]).spawn().unwrap();
+    let store = s.store();
+    let far = chrono::Utc::now() + chrono::Duration::days(1);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while store.unused_media(far, 10).await.unwrap().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the upload never reached the server");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(sending.try_wait().unwrap().is_none(), "the CLI still waits for the answer");
+    sending.kill().unwrap();
+    let status = sending.wait().unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status}");
+    }
+
+    proxy.set_mode(Mode::Pass);
+    tokio::task::spawn_blocking(move || {
+        let synced = ann.run(&["--json", "sync"], "").json();
+        assert_eq!(
+            (synced["pushed"].as_u64(), synced["failed"].as_u64()),
+            (Some(2), Some(0)),
+            "uploaded again, then sent: {synced}"
+        );
+    })
+    .await
+    .unwrap();
+    let list = s.api.get("/v1/conversations", &ben.token).await.expect(200);
+    let conv = list["conversations"][0]["conversation_id"].as_str().unwrap().to_owned();
+    let page =
+        s.api.get(&format!("/v1/conversations/{conv}/messages"), &ben.token).await.expect(200);
+    let messages = page["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1, "sent once: {page}");
+    let url = messages[0]["media_url"].as_str().unwrap();
+    let got = s
+        .api
+        .http
+        .get(format!("{}{url}", s.api.base))
+        .bearer_auth(&ben.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(sha(&got), sha(&picture), "identical bytes");
+    assert_eq!(
+        store.unused_media(far, 10).await.unwrap().len(),
+        1,
+        "the first upload, named by nothing, waits for the sweep"
+    );
+    s.server.stop().await;
+}

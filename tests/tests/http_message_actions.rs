@@ -186,6 +186,22 @@ async fn frame(
     }
 }
 
+/// Sends ann's typing notice on `from` until `to` hears it (a socket knows its conversations a
+/// moment after it opens); answers the frame heard.
+async fn typed_until_heard(
+    from: &mut lodestar_tests::EventSocket,
+    to: &mut lodestar_tests::EventSocket,
+    typing: &str,
+) -> serde_json::Value {
+    for _ in 0..20 {
+        from.send(Frame::Text(typing.to_owned().into())).await.unwrap();
+        if let Some(v) = frame(to, Duration::from_millis(400)).await {
+            return v;
+        }
+    }
+    panic!("the typing notice never arrived");
+}
+
 async fn typing_is_relayed_to_the_other_members_only_and_never_stored(backend: Backend) {
     let s = TestServer::spawn(backend).await;
     let api = &s.api;
@@ -201,8 +217,7 @@ async fn typing_is_relayed_to_the_other_members_only_and_never_stored(backend: B
     let before = s.store().latest_seq().await.unwrap();
 
     let typing = json!({"type": "typing", "conversation_id": conv}).to_string();
-    anns.send(Frame::Text(typing.clone().into())).await.unwrap();
-    let got = frame(&mut bens, Duration::from_secs(3)).await.expect("ben hears ann typing");
+    let got = typed_until_heard(&mut anns, &mut bens, &typing).await;
     assert_eq!(got, json!({"type": "typing", "conversation_id": conv, "user_id": ann.id}));
     assert!(
         frame(&mut cats, Duration::from_millis(500)).await.is_none(),
@@ -256,10 +271,7 @@ async fn typing_crosses_instances_on_postgresql() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let before = one.store().latest_seq().await.unwrap();
     let typing = json!({"type": "typing", "conversation_id": conv}).to_string();
-    anns.send(Frame::Text(typing.into())).await.unwrap();
-    let got = frame(&mut bens, Duration::from_secs(3))
-        .await
-        .expect("ben, on the other instance, hears ann");
+    let got = typed_until_heard(&mut anns, &mut bens, &typing).await;
     assert_eq!(got, json!({"type": "typing", "conversation_id": conv, "user_id": ann.id}));
     assert!(frame(&mut anns, Duration::from_millis(300)).await.is_none(), "not echoed back to ann");
     assert_eq!(one.store().latest_seq().await.unwrap(), before, "nothing stored");
