@@ -205,9 +205,11 @@ async fn a_reply_names_a_message_of_its_own_conversation(backend: Backend) {
     // Queued offline and sent together: a reply to the message before it in the same batch.
     let first = NewMessage { reply_to: None, ..reply(ab, Uuid::nil(), "one", t(4)) };
     let second = reply(ab, first.message_id, "two", t(5));
-    let (a, b) = tokio::join!(s.send_message(ann, first), s.send_message(ann, second));
-    assert!(matches!(a.unwrap(), SendOutcome::Created(_)));
-    assert!(matches!(b.unwrap(), SendOutcome::Created(_)));
+    let sent = s.send_messages(&[(ann, first), (ann, second)]).await.unwrap();
+    assert_eq!(sent.len(), 2);
+    for outcome in sent {
+        assert!(matches!(outcome, Ok(SendOutcome::Created(_))), "{outcome:?}");
+    }
 }
 
 async fn an_edit_between_a_minor_and_an_adult_cannot_carry_contact_details(backend: Backend) {
