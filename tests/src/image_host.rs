@@ -7,12 +7,18 @@ use std::sync::Arc;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// A real 40×30 PNG.
-pub fn png() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([x as u8 * 6, y as u8 * 8, 10]));
+/// A real PNG of `w`×`h` pixels (a gradient, so it does not compress to nothing).
+pub fn png_of(w: u32, h: u32) -> Vec<u8> {
+    let img =
+        image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
     let mut out = Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).expect("png");
     out.into_inner()
+}
+
+/// The host's picture: a real 40×30 PNG.
+pub fn png() -> Vec<u8> {
+    png_of(40, 30)
 }
 
 /// Starts the host: `/cat.png` ([`png`]), `/page.html` (a web page claiming to be a PNG),

@@ -19,10 +19,7 @@ fn sha(bytes: &[u8]) -> String {
 
 /// A real PNG.
 fn png() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 200]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
+    lodestar_tests::image_host::png_of(64, 48)
 }
 
 /// The start of the id of the newest message of `conversation` that carries media.

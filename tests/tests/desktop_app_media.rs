@@ -8,8 +8,6 @@
 
 mod desktop_app_support;
 
-use std::io::Cursor;
-
 use base64::Engine;
 use desktop_app_support::*;
 use lodestar_client::app::MediaRef;
@@ -19,11 +17,7 @@ use lodestar_tests::{Backend, TestServer};
 use uuid::Uuid;
 
 fn png() -> Vec<u8> {
-    let img =
-        image::RgbImage::from_fn(800, 600, |x, y| image::Rgb([(x / 4) as u8, (y / 3) as u8, 90]));
-    let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
+    lodestar_tests::image_host::png_of(800, 600)
 }
 
 fn media_id(url: &str) -> Uuid {

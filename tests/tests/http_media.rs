@@ -7,7 +7,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::io::Cursor;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -20,13 +19,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// A real PNG of `w`×`h` pixels.
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img =
-        image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
-    let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
+use lodestar_tests::image_host::png_of as png;
 
 fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()

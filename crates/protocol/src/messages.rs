@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+/// The largest attachment, in bytes (25 MiB): the server's limit, checked by clients before
+/// they queue anything.
+pub const ATTACHMENT_MAX_BYTES: u64 = 25 * 1024 * 1024;
+
 /// How long after sending its sender may change a message's text.
 pub const EDIT_WINDOW_HOURS: i64 = 24;
 

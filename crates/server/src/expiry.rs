@@ -18,18 +18,10 @@ use crate::store::Store;
 pub const EVERY: Duration = Duration::from_secs(60);
 
 /// Starts the timer on the current runtime; it stops when `shutdown` turns true.
-pub fn spawn(store: Arc<dyn Store>, mut shutdown: watch::Receiver<bool>) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                _ = shutdown.changed() => return,
-            }
-            if *shutdown.borrow() {
-                return;
-            }
+pub fn spawn(store: Arc<dyn Store>, shutdown: watch::Receiver<bool>) {
+    crate::every::spawn(EVERY, shutdown, move || {
+        let store = store.clone();
+        async move {
             match store.expire_requests(Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(expired = n, "mentorship requests expired"),

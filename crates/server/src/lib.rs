@@ -8,6 +8,7 @@ pub mod commit;
 pub mod coordinators;
 pub mod demo;
 pub mod error;
+pub mod every;
 pub mod expiry;
 pub mod extract;
 pub mod feed;

@@ -71,6 +71,7 @@ export function createBackend(opts: MockOptions) {
 
   const media = createMedia({
     convs,
+    arrive: messages.arrive,
     changed,
     offline: offlineNow,
     nextSeq: () => nextSeq++,

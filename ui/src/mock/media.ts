@@ -34,6 +34,8 @@ export type MediaDeps = {
   unqueue: (id: number) => void;
   /** Sends a queued message: pending → sent, as `send` does. */
   deliver: (convId: string, item: MessageItem, entryId: number) => void;
+  /** Someone else's message arrives (see `createMessages`); answers its id. */
+  arrive: (convId: string, userId: string, m: { mediaUrl: string }) => string;
 };
 
 export function createMedia(d: MediaDeps) {
@@ -149,24 +151,10 @@ export function createMedia(d: MediaDeps) {
 
   /** Someone else's file arrives (`window.__lodestarMock.simulate.receiveFile`). */
   function receiveFile(conversationId: string, userId: string, fileName: string, text = 'a file') {
-    const store = conv(conversationId);
+    conv(conversationId);
     const id = crypto.randomUUID();
     blobs.set(id, new Blob([text], { type: TYPES[fileName.split('.').pop() ?? ''] ?? 'application/octet-stream' }));
-    store.seed.messages.push({
-      message: {
-        message_id: `${conversationId}-in-${id}`, conversation_id: conversationId, sender_id: userId, content: null, media_url: `/v1/media/${id}`,
-        sent_at: new Date().toISOString(), seq: d.nextSeq(), status: 'delivered', reply_to: null, edited_at: null, deleted_at: null,
-      },
-      sender_name: userById(userId)?.username ?? null,
-      status: { state: 'received' },
-      reply: null,
-      reactions: [],
-      attachment: null,
-    });
-    store.replace(store.seed.messages[store.seed.messages.length - 1]);
-    store.seed.unread += 1;
-    d.changed(conversationId);
-    return `${conversationId}-in-${id}`;
+    return d.arrive(conversationId, userId, { mediaUrl: `/v1/media/${id}` });
   }
 
   return { handle, receiveFile };

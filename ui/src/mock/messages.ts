@@ -85,6 +85,32 @@ export function createMessages(convs: Map<string, ConvStore>, changed: (convId: 
     }
   }
 
+  /** Someone else's message arrives: stored, unread, and said. Answers its id. */
+  function arrive(
+    conversationId: string,
+    userId: string,
+    m: { content?: string | null; mediaUrl?: string | null; replyTo?: string | null },
+  ): string {
+    const store = convs.get(conversationId) ?? fail('not_found', 'no such conversation');
+    const id = `${conversationId}-in-${crypto.randomUUID()}`;
+    store.seed.messages.push({
+      message: {
+        message_id: id, conversation_id: conversationId, sender_id: userId, content: m.content ?? null, media_url: m.mediaUrl ?? null,
+        sent_at: new Date().toISOString(), seq: nextSeq(), status: 'delivered',
+        reply_to: m.replyTo ?? null, edited_at: null, deleted_at: null,
+      },
+      sender_name: userById(userId)?.username ?? null,
+      status: { state: 'received' },
+      reply: null,
+      reactions: [],
+      attachment: null,
+    });
+    store.replace(store.seed.messages[store.seed.messages.length - 1]);
+    store.seed.unread += 1;
+    changed(conversationId);
+    return id;
+  }
+
   /** The other side, for tests and demos (`window.__lodestarMock`). */
   const simulate = {
     /** Someone starts (or keeps) typing in a conversation. */
@@ -93,24 +119,7 @@ export function createMessages(convs: Map<string, ConvStore>, changed: (convId: 
     },
     /** Someone's message arrives. */
     receive(conversationId: string, userId: string, content: string, replyTo: string | null = null) {
-      const store = convs.get(conversationId) ?? fail('not_found', 'no such conversation');
-      const id = `${conversationId}-in-${crypto.randomUUID()}`;
-      store.seed.messages.push({
-        message: {
-          message_id: id, conversation_id: conversationId, sender_id: userId, content, media_url: null,
-          sent_at: new Date().toISOString(), seq: nextSeq(), status: 'delivered',
-          reply_to: replyTo, edited_at: null, deleted_at: null,
-        },
-        sender_name: userById(userId)?.username ?? null,
-        status: { state: 'received' },
-        reply: null,
-        reactions: [],
-        attachment: null,
-      });
-      store.replace(store.seed.messages[store.seed.messages.length - 1]);
-      store.seed.unread += 1;
-      changed(conversationId);
-      return id;
+      return arrive(conversationId, userId, { content, replyTo });
     },
     /** Someone reacts to a message. */
     react(messageId: string, userId: string, emoji: string, on = true) {
@@ -119,5 +128,5 @@ export function createMessages(convs: Map<string, ConvStore>, changed: (convId: 
     },
   };
 
-  return { handle, simulate };
+  return { handle, simulate, arrive };
 }

@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use lodestar_protocol::validate::attachment_url;
 use uuid::Uuid;
 
 use super::App;
@@ -39,20 +40,10 @@ impl MediaRef {
     }
 }
 
-/// A type from the bytes' first few, for the cache (the server read it from the same bytes).
+/// A type read from the bytes by `infer` (as the server read them), for what is served from a
+/// cache or a local copy.
 fn sniffed(bytes: &[u8]) -> String {
-    let kind = if bytes.starts_with(b"\x89PNG") {
-        "image/png"
-    } else if bytes.starts_with(b"\xff\xd8\xff") {
-        "image/jpeg"
-    } else if bytes.starts_with(b"GIF8") {
-        "image/gif"
-    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        "image/webp"
-    } else {
-        "application/octet-stream"
-    };
-    kind.to_owned()
+    infer::get(bytes).map_or("application/octet-stream", |k| k.mime_type()).to_owned()
 }
 
 impl App {
@@ -88,7 +79,7 @@ impl App {
         }
         // Sent from here: the copy is the same bytes.
         if !thumbnail {
-            if let Some(path) = replica.attachment_path(&format!("/v1/media/{id}")).await? {
+            if let Some(path) = replica.attachment_path(&attachment_url(id)).await? {
                 if let Ok(bytes) = std::fs::read(&path) {
                     let kind = sniffed(&bytes);
                     return Ok((bytes, kind));
@@ -97,8 +88,11 @@ impl App {
         }
         crate::private::private_dir(&cache)
             .map_err(|e| ClientError::Corrupt(format!("cannot create {}: {e}", cache.display())))?;
-        let url =
-            if thumbnail { format!("/v1/media/{id}/thumbnail") } else { format!("/v1/media/{id}") };
+        let url = if thumbnail {
+            format!("{}/thumbnail", attachment_url(id))
+        } else {
+            attachment_url(id)
+        };
         let part = cache.join(format!(".{name}.{}", Uuid::new_v4().simple()));
         let (_, kind) = api.download_media(&url, &part).await?;
         std::fs::rename(&part, &cached)

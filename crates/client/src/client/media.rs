@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
+use lodestar_protocol::validate::attachment_url as media_url;
 use lodestar_protocol::Message;
 use uuid::Uuid;
 
@@ -12,11 +13,6 @@ use crate::error::{ClientError, ClientResult};
 use crate::outbox::{pending_upload, Subject};
 
 use super::mentorship::Delivery;
-
-/// The `media_url` a message names attachment `id` by.
-fn media_url(id: Uuid) -> String {
-    format!("/v1/media/{id}")
-}
 
 /// A file saved by [`Client::download`].
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,9 +19,6 @@ use crate::api::Api;
 use crate::error::{ClientError, ClientResult};
 use crate::replica::Replica;
 
-/// The largest attachment the server takes (25 MiB), refused here before anything is queued.
-pub const MAX_BYTES: u64 = 25 * 1024 * 1024;
-
 /// The outbox subject of uploads.
 pub const SUBJECT: &str = "upload";
 
@@ -141,7 +138,8 @@ impl Replica {
         let size = std::fs::metadata(path)
             .map_err(|e| ClientError::Corrupt(format!("cannot read {}: {e}", path.display())))?
             .len();
-        if size > MAX_BYTES {
+        // Refused here before anything is queued, as the server would.
+        if size > lodestar_protocol::ATTACHMENT_MAX_BYTES {
             return Err(ClientError::field("file", "too_large"));
         }
         if size == 0 {

@@ -203,6 +203,11 @@ pub fn attachment_id(media_url: &str) -> Option<uuid::Uuid> {
     media_url.strip_prefix("/v1/media/").and_then(|id| uuid::Uuid::parse_str(id).ok())
 }
 
+/// The `media_url` a message names attachment `id` by (what [`attachment_id`] reads back).
+pub fn attachment_url(id: uuid::Uuid) -> String {
+    format!("/v1/media/{id}")
+}
+
 /// A bio: up to 2,000 characters.
 pub fn bio(s: &str) -> Rule<String> {
     let s = lines(s);

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// The largest attachment, in bytes (25 MiB).
-pub const MAX_BYTES: u64 = 25 * 1024 * 1024;
+pub const MAX_BYTES: u64 = lodestar_protocol::ATTACHMENT_MAX_BYTES;
 /// Parts of a multipart upload: S3's smallest, so at most a couple of these per upload are
 /// in memory at a time.
 const PART: usize = 5 * 1024 * 1024;

@@ -40,17 +40,10 @@ pub async fn sweep_once(store: &dyn Store, media: &Media, cutoff: chrono::DateTi
 }
 
 /// Runs the sweep every [`EVERY`] until shutdown.
-pub fn spawn(store: std::sync::Arc<dyn Store>, media: Media, mut shutdown: watch::Receiver<bool>) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(EVERY);
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                _ = shutdown.changed() => return,
-            }
-            if *shutdown.borrow() {
-                return;
-            }
+pub fn spawn(store: std::sync::Arc<dyn Store>, media: Media, shutdown: watch::Receiver<bool>) {
+    crate::every::spawn(EVERY, shutdown, move || {
+        let (store, media) = (store.clone(), media.clone());
+        async move {
             sweep_once(store.as_ref(), &media, Utc::now() - GRACE).await;
         }
     });

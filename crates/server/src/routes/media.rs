@@ -114,11 +114,7 @@ pub async fn download(
     Id(id): Id,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let m = s
-        .store
-        .readable_media(caller.user_id, id)
-        .await?
-        .ok_or(ApiError::NotFound("no such media"))?;
+    let m = readable(&s, &caller, id).await?;
     let size = u64::try_from(m.size).unwrap_or(0);
     let Ok(wanted) = range(&headers, size) else {
         // The contract's error body, with the status `Range` asks for.
@@ -147,23 +143,33 @@ pub async fn download(
     Ok(r)
 }
 
-/// The headers every media answer carries: its type (never sniffed by the reader), cached
-/// privately for good (the bytes behind an id never change), shown in place or saved.
-fn media_headers(h: &mut HeaderMap, m: &MediaRecord) {
-    if let Ok(v) = HeaderValue::from_str(&m.content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
+/// Media `id` if the caller may read it; the same 404 as for media that does not exist.
+async fn readable(s: &AppState, caller: &Caller, id: Uuid) -> ApiResult<MediaRecord> {
+    s.store.readable_media(caller.user_id, id).await?.ok_or(ApiError::NotFound("no such media"))
+}
+
+/// The headers every answer of bytes a member handed in carries: its type (never sniffed by the
+/// reader), how long it may be kept privately, and a sandbox should it ever be opened as a page.
+fn served(h: &mut HeaderMap, content_type: HeaderValue, cache: &'static str) {
+    h.insert(header::CONTENT_TYPE, content_type);
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=31536000, immutable"),
-    );
-    let disposition = if sniff::inline(&m.content_type) { "inline" } else { "attachment" };
-    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static(disposition));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; sandbox"),
     );
+}
+
+/// Kept for good: the bytes behind a media id never change.
+const FOR_GOOD: &str = "private, max-age=31536000, immutable";
+
+/// An attachment's headers: [`served`], and shown in place or saved.
+fn media_headers(h: &mut HeaderMap, m: &MediaRecord) {
+    let kind = HeaderValue::from_str(&m.content_type)
+        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    served(h, kind, FOR_GOOD);
+    let disposition = if sniff::inline(&m.content_type) { "inline" } else { "attachment" };
+    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static(disposition));
 }
 
 /// A thumbnail of an image attachment, fitting 320×320.
@@ -175,27 +181,15 @@ pub async fn thumbnail(
     caller: Caller,
     Id(id): Id,
 ) -> ApiResult<Response> {
-    let m = s
-        .store
-        .readable_media(caller.user_id, id)
-        .await?
-        .ok_or(ApiError::NotFound("no such media"))?;
+    let m = readable(&s, &caller, id).await?;
     if !m.content_type.starts_with("image/") {
         return Err(ApiError::NotFound("no thumbnail for this media"));
     }
     let bytes = s.media.thumbnail(id).await?;
     let png = bytes.starts_with(b"\x89PNG");
     let mut r = Body::from(bytes).into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(if png { "image/png" } else { "image/jpeg" }),
-    );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=31536000, immutable"),
-    );
+    let kind = HeaderValue::from_static(if png { "image/png" } else { "image/jpeg" });
+    served(r.headers_mut(), kind, FOR_GOOD);
     Ok(r)
 }
 
@@ -221,13 +215,7 @@ pub async fn linked_image(
         RemoteError::Media(e) => e.into(),
     })?;
     let mut r = Body::from(bytes).into_response();
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
+    // A day: the server keeps its copy, but a reader's cache need not hold a stranger's picture.
+    served(r.headers_mut(), HeaderValue::from_static(kind), "private, max-age=86400");
     Ok(r)
 }

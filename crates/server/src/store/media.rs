@@ -40,8 +40,3 @@ pub trait MediaStore: Send + Sync + 'static {
     /// Forgets media `id` (its object is gone).
     async fn delete_media(&self, id: Uuid) -> StoreResult<()>;
 }
-
-/// The `media_url` a message names media `id` by.
-pub fn media_url(id: Uuid) -> String {
-    format!("/v1/media/{id}")
-}

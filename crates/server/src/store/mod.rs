@@ -68,7 +68,8 @@ use lodestar_protocol::{Conversation, Message};
 use uuid::Uuid;
 
 pub use account_data::AccountDataStore;
-pub use media::{media_url, MediaRecord, MediaStore};
+pub use lodestar_protocol::validate::attachment_url as media_url;
+pub use media::{MediaRecord, MediaStore};
 pub use message_actions::MessageActionStore;
 pub use postgres::PgStore;
 pub use program::ProgramStore;
