@@ -18,7 +18,7 @@ SYSTEM_PACKAGES=(
 	build-essential pkg-config libssl-dev curl wget file
 	libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
 	xvfb xauth webkit2gtk-driver dbus dbus-x11 dunst libnotify-bin imagemagick xdotool chromium rpm sqlite3
-	python3 python3-venv fonts-noto-color-emoji
+	python3 python3-venv fonts-noto-color-emoji xclip
 )
 
 lodestar_log() { printf '%s\n' "$*" >&2; }
@@ -29,12 +29,17 @@ lodestar_die() {
 
 # Install whatever in SYSTEM_PACKAGES is missing.
 ensure_system_packages() {
+	ensure_packages "${SYSTEM_PACKAGES[@]}"
+}
+
+# Install whichever of the named Debian packages are missing (scripts/windows.sh: mingw-w64, wine).
+ensure_packages() {
 	local pkg missing=()
 	if ! command -v dpkg-query >/dev/null 2>&1; then
-		lodestar_log "env: no dpkg here; make sure the equivalents of these are installed: ${SYSTEM_PACKAGES[*]}"
+		lodestar_log "env: no dpkg here; make sure the equivalents of these are installed: $*"
 		return 0
 	fi
-	for pkg in "${SYSTEM_PACKAGES[@]}"; do
+	for pkg in "$@"; do
 		if [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" != installed ]; then
 			missing+=("$pkg")
 		fi

@@ -9,6 +9,8 @@
 #   ui-test  the UI's component tests (Vitest) and its browser tests (Chromium, IPC mocked)
 #   test     cargo test on the whole workspace, with a throwaway PostgreSQL unless
 #            LODESTAR_TEST_DATABASE_URL names one (scripts/with-postgres.sh)
+#   windows  the crates checked and the CLI and server built for x86_64-pc-windows-gnu (mingw-w64),
+#            lodestar.exe run under Wine against a Linux server, a macOS check (scripts/windows.sh)
 #   fuzz     schemathesis, driven by the server's own openapi.json, against a signed-in user on
 #            SQLite and on PostgreSQL (scripts/fuzz.sh): no 5xx, and every answer as documented
 #   e2e      the real app in a real window (Xvfb, its own session bus, a notification daemon)
@@ -152,6 +154,7 @@ run_tests() {
 		bash scripts/with-postgres.sh bash scripts/with-s3.sh cargo test --workspace 2>&1 | tee -a "$test_log"
 }
 run_step test run_tests
+run_step windows bash scripts/windows.sh
 run_step fuzz bash scripts/fuzz.sh
 e2e() {
 	bash scripts/e2e.sh 2>&1 | tee -a "$test_log"

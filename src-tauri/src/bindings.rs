@@ -2,14 +2,17 @@
 //! fails when the UI's copy is stale; `make bindings` rewrites it.
 
 use crate::commands::FieldErrors;
-use crate::events::{names, Changed, ConversationRef, TypingNotice};
+use crate::events::{names, Changed, TypingNotice};
 use crate::ipc::{camel, ts_name, Declarations};
+use crate::update::UpdateState;
+use lodestar_client::app::views::Opening;
 use lodestar_client::app::views::{
     AppError, DirectoryPage, DirectoryQuery, FeedbackEdit, GoalEdit, GoalView, GroupView,
     MeetingView, MemberView, MentorshipDetailView, MentorshipView, OutboxView, PersonRef,
     ProfileEdit, RegisterForm, ReportForm, RequestView, SessionEdit, SessionView, Settings,
     TaskEdit, TaskView,
 };
+use lodestar_client::app::LastView;
 use lodestar_client::client::Blocked;
 use lodestar_client::engine::{SyncState, Topic};
 use lodestar_client::replica::{
@@ -17,6 +20,7 @@ use lodestar_client::replica::{
     ReactionCount, ReplyPreview, SearchHit,
 };
 use lodestar_client::transport::Transport;
+use lodestar_protocol::links::Target;
 use lodestar_protocol::validate::{FieldLimit, LimitUnit, FIELD_LIMITS};
 use lodestar_protocol::{
     AuditAction, AuditEntry, AuditList, ConversationType, DeliveryStatus, ErrorCode, Feedback,
@@ -41,7 +45,9 @@ pub fn typescript() -> Result<String, String> {
     // the app's views
     d.add::<SessionView>().add::<RegisterForm>().add::<ProfileEdit>().add::<DirectoryQuery>();
     d.add::<DirectoryPage>().add::<MemberView>().add::<GroupView>().add::<Settings>();
-    d.add::<AppError>().add::<FieldErrors>().add::<ConversationRef>().add::<Changed>();
+    d.add::<AppError>().add::<FieldErrors>().add::<Changed>();
+    // the desktop
+    d.add::<Target>().add::<Opening>().add::<UpdateState>().add::<LastView>();
     // mentorship
     d.add::<RequestStatus>().add::<MentorshipStatus>().add::<GoalStatus>().add::<RequestBox>();
     d.add::<PersonRef>().add::<RequestView>().add::<MentorshipView>().add::<GoalView>();
@@ -56,10 +62,11 @@ pub fn typescript() -> Result<String, String> {
     d.add::<MentorshipStats>().add::<WeekCount>().add::<SessionStats>().add::<FeedbackStats>();
     d.add::<ResponseBucket>().add::<ProgramStats>();
 
-    let events: [(&str, String); 4] = [
+    let events: [(&str, String); 5] = [
         (names::SYNC, ts_name::<SyncState>()),
         (names::CHANGED, ts_name::<Changed>()),
-        (names::OPEN, ts_name::<ConversationRef>()),
+        (names::OPEN, ts_name::<()>()),
+        (names::UPDATE, ts_name::<UpdateState>()),
         (names::TYPING, ts_name::<TypingNotice>()),
     ];
     d.mention::<SyncState>("events");

@@ -20,6 +20,11 @@ use lodestar_protocol::{
 };
 use uuid::Uuid;
 
+use crate::update::UpdateState;
+use lodestar_client::app::views::Opening;
+use lodestar_client::app::LastView;
+use lodestar_protocol::links::Target;
+
 /// Field → rule code ("required", "too_long", "taken", …), as the `check_*` commands answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(transparent)]
@@ -206,4 +211,26 @@ crate::commands! {
     /// The window painted its first screen (the cold-start mark); `page_ms` is the page's own
     /// clock then (milliseconds since its navigation started).
     fn ui_ready(app, page_ms: f64) -> () { app.ui_ready(page_ms); Ok(()) }
+
+    /// Where the user was when the window last closed (open the same conversation and place).
+    fn last_view(app) -> LastView { Ok(app.last_view()) }
+    /// Remembers the open conversation and the message at the top of its view.
+    fn remember_view(app, view: LastView) -> () { app.remember_view(view) }
+
+    // --- the desktop: links, login, updates ---
+    /// What a clicked notification or link asks the window to show, taken (once).
+    fn take_opening(_app & shell) -> Option<Opening> { Ok(crate::open::take(shell)) }
+    /// Puts the `lodestar://` link to a profile, conversation or request form on the clipboard,
+    /// and answers it.
+    fn copy_link(app & shell, target: Target) -> String { crate::desktop::copy_link(shell, app, target).await }
+    /// Whether the app starts with the session (hidden in the tray).
+    fn starts_at_login(_app & shell) -> bool { crate::desktop::starts_at_login(shell) }
+    /// Starts the app with the session, or not.
+    fn set_starts_at_login(_app & shell, on: bool) -> () { crate::desktop::set_starts_at_login(shell, on) }
+    /// Where the app's update stands.
+    fn update_state(_app & shell) -> UpdateState { Ok(crate::update::state(shell)) }
+    /// Asks the program's server for a newer version now.
+    fn check_update(_app & shell) -> () { crate::update::check(shell).await; Ok(()) }
+    /// Installs the downloaded update and restarts (refused while an upload is in flight).
+    fn restart_to_update(_app & shell) -> () { crate::update::restart(shell).await }
 }

@@ -9,13 +9,6 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use uuid::Uuid;
 
-/// Payload of `open-conversation`.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct ConversationRef {
-    /// The conversation.
-    pub conversation_id: Uuid,
-}
-
 /// Payload of `changed`: re-read what is shown under `topic` (only `id`'s, when given).
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Changed {
@@ -43,8 +36,10 @@ pub mod names {
     pub const SYNC: &str = "sync";
     /// Something shown may look different (`Changed`).
     pub const CHANGED: &str = "changed";
-    /// A notification was clicked: show this conversation (`ConversationRef`).
-    pub const OPEN: &str = "open-conversation";
+    /// Something waits to be opened: a clicked notification or link (`take_opening`).
+    pub const OPEN: &str = crate::open::EVENT;
+    /// The app update's state changed (`UpdateState`).
+    pub const UPDATE: &str = crate::update::EVENT;
     /// Someone is typing (`TypingNotice`).
     pub const TYPING: &str = "typing";
 }
@@ -92,14 +87,6 @@ pub fn forward<R: Runtime>(handle: AppHandle<R>) {
             }
         }
     });
-}
-
-/// Brings the window forward and shows a conversation (a notification was clicked).
-pub fn open_conversation<R: Runtime>(handle: &AppHandle<R>, conversation_id: Uuid) {
-    crate::first_show::bring_forward(handle);
-    if let Err(e) = handle.emit(names::OPEN, ConversationRef { conversation_id }) {
-        tracing::warn!(error = %e, "could not open the conversation");
-    }
 }
 
 /// How long the title waits for more changes before recounting.

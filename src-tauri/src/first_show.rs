@@ -55,6 +55,11 @@ fn show<R: Runtime>(handle: &AppHandle<R>) {
     }
 }
 
+/// Started with the session (`--hidden`): the window stays in the tray until opened.
+pub fn stay_hidden() {
+    SHOWN.store(true, Ordering::SeqCst);
+}
+
 /// Brings the main window in front of the user (the tray's "Open Lodestar", a notification
 /// clicked): out of the taskbar, shown, focused. It counts as the first show if none came yet.
 pub fn bring_forward<R: Runtime>(handle: &AppHandle<R>) {

@@ -31,27 +31,31 @@ pub fn ts_name<T: TS + 'static>() -> String {
 }
 
 /// Declares the app's commands: `fn name(app, arg: Type, ...) -> Answer { body }`, where the
-/// body is an expression of `ClientResult<Answer>` over `app: &App`. Generates the commands,
-/// `handler()` for Tauri and `signatures()` for the bindings.
+/// body is an expression of `ClientResult<Answer>` over `app: &App`; `fn name(app & shell, ...)`
+/// also names the `AppHandle` as `shell`, for what only the desktop shell does (the window, the
+/// clipboard, autostart, updates). Generates the commands, `handler()` for Tauri and
+/// `signatures()` for the bindings.
 #[macro_export]
 macro_rules! commands {
-    ($( $(#[doc = $doc:literal])* fn $name:ident($app:ident $(, $arg:ident : $ty:ty)* $(,)?) -> $ret:ty $body:block )*) => {
+    ($( $(#[doc = $doc:literal])* fn $name:ident($app:ident $(& $shell:ident)? $(, $arg:ident : $ty:ty)* $(,)?) -> $ret:ty $body:block )*) => {
         $(
             $(#[doc = $doc])*
             #[tauri::command]
+            #[allow(unused_variables)]
             pub async fn $name(
                 state: tauri::State<'_, lodestar_client::app::App>,
+                handle: tauri::AppHandle,
                 $($arg: $ty),*
             ) -> Result<$ret, lodestar_client::app::AppError> {
                 let $app: &lodestar_client::app::App = state.inner();
+                $(let $shell = &handle;)?
                 let answer: lodestar_client::ClientResult<$ret> = async move $body.await;
                 answer.map_err(Into::into)
             }
         )*
 
         /// Tauri's handler for every command above.
-        pub fn handler<R: tauri::Runtime>(
-        ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
             tauri::generate_handler![$($name),*]
         }
 

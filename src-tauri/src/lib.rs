@@ -5,14 +5,18 @@
 
 mod bindings;
 mod commands;
+mod desktop;
 mod events;
 mod first_show;
 mod heap;
 mod ipc;
 mod media;
 mod notify;
+mod open;
 mod paths;
 mod tray;
+mod update;
+mod window_state;
 
 use lodestar_client::app::App;
 use tauri::{Manager, RunEvent};
@@ -43,6 +47,33 @@ fn linux_webview_defaults() {
     }
 }
 
+/// Links: one the app was started with opens once the window takes it; later ones come from a
+/// second launch (Linux, Windows: `desktop::single_instance`) or the system (macOS).
+fn links<R: tauri::Runtime>(handle: &tauri::AppHandle<R>) {
+    use tauri_plugin_deep_link::DeepLinkExt;
+    let args: Vec<String> = std::env::args().collect();
+    open::at_start(handle, &args);
+    let h = handle.clone();
+    handle.deep_link().on_open_url(move |event| {
+        if cfg!(target_os = "macos") {
+            for url in event.urls() {
+                open::link(&h, url.to_string());
+            }
+        }
+    });
+    // Installed by a .deb, .rpm, .msi or .dmg, the scheme is registered by the package; an
+    // AppImage registers itself.
+    #[cfg(target_os = "linux")]
+    if matches!(
+        tauri::utils::platform::bundle_type(),
+        Some(tauri::utils::config::BundleType::AppImage)
+    ) {
+        if let Err(e) = handle.deep_link().register_all() {
+            tracing::info!(error = %e, "lodestar:// links not registered");
+        }
+    }
+}
+
 /// Starts the app and runs it until the window closes.
 pub fn run() {
     linux_webview_defaults();
@@ -55,19 +86,35 @@ pub fn run() {
         .init();
 
     let built = tauri::Builder::default()
+        // First: a second launch must hand over its link and exit before anything else opens.
+        .plugin(desktop::single_instance())
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(window_state::plugin())
+        .plugin(desktop::autostart())
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(commands::handler())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::handle)
         .on_page_load(first_show::on_page_load)
+        .on_window_event(window_state::on_event)
         .setup(|app| {
             let dir = paths::data_dir(app.handle())?;
             let core = tauri::async_runtime::block_on(App::open(&dir, paths::server_override()))?;
             tracing::info!(data_dir = %dir.display(), "opened");
             app.manage(core);
             app.manage(notify::Notifier::default());
+            app.manage(open::Pending::default());
+            app.manage(update::Updates::default());
             events::forward(app.handle().clone());
             tray::install(app.handle());
-            first_show::fallback(app.handle());
+            links(app.handle());
+            if desktop::started_hidden() {
+                first_show::stay_hidden();
+            } else {
+                first_show::fallback(app.handle());
+            }
+            update::schedule(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!());

@@ -105,7 +105,12 @@ mod linux {
                         .insert(conversation, Some(on_screen.id()));
                     on_screen.wait_for_action(|action| {
                         if action == "default" {
-                            crate::events::open_conversation(&handle, conversation);
+                            crate::open::target(
+                                &handle,
+                                lodestar_protocol::links::Target::Conversation {
+                                    conversation_id: conversation,
+                                },
+                            );
                         }
                     });
                 }
@@ -126,6 +131,7 @@ mod plugin {
     use tauri_plugin_notification::NotificationExt;
 
     pub fn show<R: Runtime>(handle: &AppHandle<R>, shown: Shown) {
+        // No click callback here: a click brings the app forward, as the system does.
         let sent = handle.notification().builder().title(&shown.summary).body(&shown.body).show();
         if let Err(e) = sent {
             tracing::info!(error = %e, "notification not shown");

@@ -37,6 +37,8 @@ pub struct Database {
     pub media: String,
     /// Whether its servers' image proxy may reach loopback (a test's own image host).
     pub fetch_private_links: bool,
+    /// The update feed its servers publish (`--app-feed`), when a test writes one.
+    pub app_feed: Option<std::path::PathBuf>,
     _dir: Option<tempfile::TempDir>,
     _media_dir: tempfile::TempDir,
 }
@@ -87,7 +89,14 @@ impl Database {
     fn with_media(url: String, dir: Option<tempfile::TempDir>) -> Database {
         let media_dir = tempfile::tempdir().expect("temp dir");
         let media = media_dir.path().display().to_string();
-        Database { url, media, fetch_private_links: false, _dir: dir, _media_dir: media_dir }
+        Database {
+            url,
+            media,
+            fetch_private_links: false,
+            app_feed: None,
+            _dir: dir,
+            _media_dir: media_dir,
+        }
     }
 }
 
@@ -128,6 +137,7 @@ impl TestServer {
             trust_proxy,
             media_store: Some(db.media.clone()),
             fetch_private_links: db.fetch_private_links,
+            app_feed: db.app_feed.clone(),
         };
         let server = lodestar_server::start(config).await.expect("server starts");
         let api = Api::new(server.url());
@@ -161,6 +171,7 @@ impl TestServer {
                 trust_proxy: false,
                 media_store: Some(db.media.clone()),
                 fetch_private_links: db.fetch_private_links,
+                app_feed: db.app_feed.clone(),
             };
             match lodestar_server::start(config).await {
                 Ok(server) => {

@@ -536,8 +536,9 @@ async fn health_answers_ok(backend: Backend) {
 }
 
 /// Every route of API.md, as (method, path).
-const ROUTES: [(&str, &str); 71] = [
+const ROUTES: [(&str, &str); 72] = [
     ("get", "/v1/health"),
+    ("get", "/v1/app/latest"),
     ("get", "/v1/openapi.json"),
     ("post", "/v1/auth/register"),
     ("post", "/v1/auth/login"),

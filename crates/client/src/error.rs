@@ -58,6 +58,9 @@ pub enum ClientError {
          explicitly (the CLI's --allow-insecure-http) if you trust every network in between"
     )]
     InsecureServer(String),
+    /// The desktop did not do what was asked (start at login, the clipboard, an update).
+    #[error("{0}")]
+    Desktop(String),
 }
 
 impl ClientError {
@@ -74,6 +77,7 @@ impl ClientError {
             ClientError::Migrate(_) => ErrorCode::Migrate,
             ClientError::Corrupt(_) => ErrorCode::Corrupt,
             ClientError::InsecureServer(_) => ErrorCode::InsecureServer,
+            ClientError::Desktop(_) => ErrorCode::Unavailable,
         }
     }
 

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod error_code;
 pub mod ids;
+pub mod links;
 #[macro_use]
 pub mod mentorship;
 pub mod messages;
@@ -16,6 +17,7 @@ pub mod program;
 pub mod sessions;
 pub mod stats;
 pub mod sync;
+pub mod updates;
 pub mod validate;
 
 pub use api::*;
@@ -28,4 +30,5 @@ pub use program::*;
 pub use sessions::*;
 pub use stats::*;
 pub use sync::*;
+pub use updates::{AppRelease, UpdateQuery};
 pub use validate::{FieldErrors, ValidationError};

@@ -21,6 +21,7 @@ pub mod serve;
 pub mod sockets;
 pub mod store;
 pub mod typing;
+pub mod updates;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -68,6 +69,8 @@ pub struct AppState {
     pub openapi: Arc<OnceLock<serde_json::Value>>,
     /// Take the client address from `X-Forwarded-For` (behind a load balancer).
     pub trust_proxy: bool,
+    /// The desktop app's update feed.
+    pub app_feed: updates::AppFeed,
 }
 
 /// How to run a server.
@@ -86,6 +89,8 @@ pub struct Config {
     /// Let the image proxy reach private addresses (tests on loopback only: in production a
     /// linked image must never reach into the server's own network).
     pub fetch_private_links: bool,
+    /// The desktop app's update feed (`--app-feed`); `None`: no updates offered.
+    pub app_feed: Option<std::path::PathBuf>,
 }
 
 /// Why a server could not start.
@@ -246,7 +251,8 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     }
     let remote =
         media::remote::RemoteImages::new(config.fetch_private_links).map_err(StartError::Setup)?;
-    let parts = Parts { media, remote, typing_from: Some(config.database_url.clone()) };
+    let app_feed = updates::AppFeed::open(config.app_feed).map_err(StartError::Setup)?;
+    let parts = Parts { media, remote, typing_from: Some(config.database_url.clone()), app_feed };
     serve_all(config.listen, store, hasher, config.trust_proxy, serve::Limits::default(), parts)
         .await
 }
@@ -257,6 +263,7 @@ struct Parts {
     media: media::Media,
     remote: media::remote::RemoteImages,
     typing_from: Option<String>,
+    app_feed: updates::AppFeed,
 }
 
 /// Serves an already opened store, with the default [`serve::Limits`].
@@ -288,7 +295,7 @@ pub async fn start_with_limits(
         hasher,
         trust_proxy,
         limits,
-        Parts { media, remote, typing_from: None },
+        Parts { media, remote, typing_from: None, app_feed: updates::AppFeed::default() },
     )
     .await
 }
@@ -300,7 +307,7 @@ async fn serve_all(
     hasher: PasswordHasher,
     trust_proxy: bool,
     limits: serve::Limits,
-    Parts { media, remote, typing_from }: Parts,
+    Parts { media, remote, typing_from, app_feed }: Parts,
 ) -> Result<RunningServer, StartError> {
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
@@ -325,6 +332,7 @@ async fn serve_all(
         shutdown: shutdown_rx.clone(),
         openapi: Arc::new(OnceLock::new()),
         trust_proxy,
+        app_feed,
     };
     expiry::spawn(store.clone(), shutdown_rx.clone());
     media::sweep::spawn(store.clone(), media.clone(), shutdown_rx.clone());

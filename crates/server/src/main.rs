@@ -28,6 +28,11 @@ struct Args {
     /// the working folder for PostgreSQL.
     #[arg(long, env = "LODESTAR_MEDIA_STORE")]
     media_store: Option<String>,
+    /// The desktop app's update feed: a JSON file in Tauri's static update format (`version`,
+    /// `notes`, `pub_date`, `platforms` keyed `linux-x86_64`, `windows-x86_64-nsis`, … each with
+    /// `url` and `signature`), served by `GET /v1/app/latest` and re-read when it changes.
+    #[arg(long, env = "LODESTAR_APP_FEED")]
+    app_feed: Option<PathBuf>,
     /// Instead of serving: a change to the program on the database, then exit.
     #[command(subcommand)]
     command: Option<Command>,
@@ -123,6 +128,7 @@ async fn main() -> anyhow::Result<()> {
         trust_proxy: args.trust_proxy,
         media_store: args.media_store,
         fetch_private_links: false,
+        app_feed: args.app_feed,
     };
     let server = lodestar_server::start(config).await.context("lodestar-server could not start")?;
     println!("Lodestar server listening on {}", server.url());

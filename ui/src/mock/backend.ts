@@ -4,6 +4,7 @@ import type {
   Changed, DirectoryQuery, ErrorCode, IpcError, MessageItem, OutboxEntry, ProfileEdit, RegisterForm, SessionView, SyncState,
 } from '../lib/ipc/bindings';
 import { ME, PASSWORD, seedConversations, userById, userByName, users } from './data';
+import { createDesktop } from './desktop';
 import { groupCommand } from './groups';
 import { createMedia } from './media';
 import { createMessages } from './messages';
@@ -40,6 +41,7 @@ export function createBackend(opts: MockOptions) {
   // The demo user coordinates the program when the page asks for it (`?coordinator`).
   const coordinator = () => new URLSearchParams(globalThis.location?.search ?? '').has('coordinator');
   const safety = createSafety(coordinator, () => needServer());
+  const desktop = createDesktop(server);
 
   /** The core's one change event: what changed, and which one when only one did. */
   const announce = (topic: Changed['topic'], id: string | null = null) =>
@@ -260,10 +262,12 @@ export function createBackend(opts: MockOptions) {
         if (ms !== undefined) return ms;
         const md = media.handle(cmd, a);
         if (md !== undefined) return md;
+        const dk = desktop.handle(cmd, a);
+        if (dk !== undefined) return dk;
         return fail('not_found', `mock has no command ${cmd}`);
       }
     }
   }
 
-  return { handle, calls, simulate: { ...messages.simulate, receiveFile: media.receiveFile } };
+  return { handle, calls, simulate: { ...messages.simulate, receiveFile: media.receiveFile, ...desktop.simulate } };
 }

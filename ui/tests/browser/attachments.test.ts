@@ -58,11 +58,11 @@ test('choose a PNG: it shows at once with its upload progress, then its thumbnai
   await row.waitFor();
   expect(await row.getAttribute('data-status')).toBe('pending');
   const bar = row.getByRole('progressbar');
-  await until(async () => /%$/.test((await bar.getAttribute('aria-valuetext').catch(() => null)) ?? ''), 3000);
+  await until(async () => /%$/.test((await bar.getAttribute('aria-valuetext', { timeout: 200 }).catch(() => null)) ?? ''), 3000);
   await shot(page, 'attachment-uploading');
   const seen = new Set<string>();
   await until(async () => {
-    if (await bar.count()) seen.add((await bar.getAttribute('aria-valuetext').catch(() => null)) ?? '');
+    if (await bar.count()) seen.add((await bar.getAttribute('aria-valuetext', { timeout: 200 }).catch(() => null)) ?? '');
     else return true;
     return false;
   }, 8000);

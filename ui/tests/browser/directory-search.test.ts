@@ -27,7 +27,7 @@ test('directory: filter, open a mentor, request mentorship, then Message opens t
   await page.getByRole('button', { name: 'Send request' }).click();
   await page.getByText('Request sent', { exact: true }).first().waitFor();
   await page.getByRole('button', { name: 'Message', exact: true }).click();
-  await page.getByRole('heading', { name: 'barbara', level: 2 }).waitFor();
+  await page.getByRole('heading', { name: 'barbara', level: 1 }).waitFor();
   await page.getByText('No messages yet. Say hello').waitFor();
   expect(await page.getByRole('option', { name: /barbara/ }).getAttribute('aria-selected')).toBe('true');
   expect(errors).toEqual([]);

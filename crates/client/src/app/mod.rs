@@ -10,6 +10,7 @@ mod conversations;
 mod directory;
 mod error;
 mod groups;
+mod links;
 mod media;
 mod mentorship;
 mod message_actions;
@@ -32,7 +33,7 @@ use crate::engine::{Engine, Event, SyncState, Topic};
 use crate::error::ClientResult;
 pub use error::AppError;
 pub use media::MediaRef;
-pub use settings::SettingsFile;
+pub use settings::{LastView, SettingsFile};
 pub use views::SessionView;
 
 /// The desktop app's engine room.
@@ -172,6 +173,16 @@ impl App {
     /// Turns desktop notifications on or off (kept across restarts).
     pub fn set_notifications(&self, on: bool) -> ClientResult<()> {
         self.settings.set_notifications(on)
+    }
+
+    /// Where the user was when the window last closed.
+    pub fn last_view(&self) -> LastView {
+        self.settings.last_view()
+    }
+
+    /// Remembers where the user is (the open conversation, the message at the top of its view).
+    pub fn remember_view(&self, view: LastView) -> ClientResult<()> {
+        self.settings.set_last_view(view)
     }
 
     /// The window painted its first screen: logged once (target `lodestar::ready`), with the

@@ -17,6 +17,7 @@ pub mod messages;
 pub mod program;
 pub mod rules;
 pub mod sessions;
+pub mod updates;
 
 pub use field_limits::{field_limit, FieldLimit, LimitUnit, FIELD_LIMITS};
 pub use forms::*;

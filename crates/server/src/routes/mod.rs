@@ -18,6 +18,7 @@ mod requests;
 mod sessions;
 mod statuses;
 mod sync;
+mod updates;
 mod users;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -64,6 +65,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(meta::health))
         .routes(routes!(meta::openapi))
+        .routes(routes!(updates::latest))
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))

@@ -2,7 +2,11 @@
 // button is not expected; notifications and search navigate through here.
 export type View = 'chats' | 'directory' | 'mentoring' | 'profile' | 'settings' | 'outbox' | 'new-group' | 'program';
 
-export type JumpTarget = { conversationId: string; messageId: string; nonce: number };
+/**
+ * A message to bring into view. `restore` puts it back where the user left it (at the top of the
+ * view, as `rememberView` saw it) without the highlight and focus a search hit or quote gets.
+ */
+export type JumpTarget = { conversationId: string; messageId: string; nonce: number; restore?: boolean };
 
 class Nav {
   view = $state<View>('chats');
@@ -11,6 +15,8 @@ class Nav {
   directoryUser = $state<string | null>(null);
   /** A message to scroll to and highlight once its conversation is open. */
   jump = $state<JumpTarget | null>(null);
+  /** A link asked for this mentor's request form: their profile opens it (see UserProfile). */
+  ask = $state<{ mentor: string; nonce: number } | null>(null);
   paletteOpen = $state(false);
 
   /** The conversation actually on screen (null while another view covers it). */
@@ -20,10 +26,10 @@ class Nav {
     this.view = view;
   }
 
-  open(conversationId: string, messageId?: string) {
+  open(conversationId: string, messageId?: string, restore = false) {
     this.view = 'chats';
     this.conversationId = conversationId;
-    this.jump = messageId ? { conversationId, messageId, nonce: Date.now() } : null;
+    this.jump = messageId ? { conversationId, messageId, nonce: Date.now(), restore } : null;
   }
 
   showUser(username: string | null) {
@@ -31,11 +37,18 @@ class Nav {
     this.directoryUser = username;
   }
 
+  /** A mentor's profile with the request form open (a `lodestar://request/…` link). */
+  askMentor(username: string) {
+    this.showUser(username);
+    this.ask = { mentor: username, nonce: Date.now() };
+  }
+
   reset() {
     this.view = 'chats';
     this.conversationId = null;
     this.directoryUser = null;
     this.jump = null;
+    this.ask = null;
     this.paletteOpen = false;
   }
 }

@@ -229,3 +229,29 @@ test('the emoji picker opens from React, moves with arrows, picks with Enter and
   expect(open).toHaveFocus();
   expect(onreact).toHaveBeenCalledTimes(1);
 });
+
+test('only the message holding the list’s tab stop has its controls in the Tab order', () => {
+  const props = { prev: null, own: false, group: false, onreply: vi.fn(), onreport: vi.fn() };
+  const { container, rerender } = render(MessageRow, { ...props, item: item({ state: 'received' }, { content: 'hi' }), active: false });
+  const row = container.querySelector<HTMLElement>('[data-roving]')!;
+  const controls = () => [...row.querySelectorAll<HTMLElement>('button')];
+  expect(row.tabIndex).toBe(-1);
+  expect(controls().length).toBeGreaterThan(0);
+  expect(controls().every((b) => b.tabIndex === -1)).toBe(true);
+  void rerender({ active: true });
+  return waitFor(() => {
+    expect(row.tabIndex).toBe(0);
+    expect(controls().every((b) => b.tabIndex === 0)).toBe(true);
+  });
+});
+
+test('Enter on a message focuses its first action; Escape there goes back to the message', async () => {
+  const { container } = render(MessageRow, { prev: null, own: false, group: false, onreply: vi.fn(), item: item({ state: 'received' }, { content: 'hi' }), active: true });
+  const row = container.querySelector<HTMLElement>('[data-roving]')!;
+  row.focus();
+  await fireEvent.keyDown(row, { key: 'Enter' });
+  expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Reply' }));
+  await fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+  expect(document.activeElement).toBe(row);
+  cleanup();
+});

@@ -887,15 +887,6 @@ fields: { [field: string]: string }, };
 export type FieldErrors = { [field: string]: string };
 
 /**
- * Payload of `open-conversation`.
- */
-export type ConversationRef = { 
-/**
- * The conversation.
- */
-conversation_id: string, };
-
-/**
  * Payload of `changed`: re-read what is shown under `topic` (only `id`'s, when given).
  */
 export type Changed = { 
@@ -907,6 +898,106 @@ topic: Topic,
  * Which one, when only one did; `null` means all of the topic.
  */
 id: string | null, };
+
+/**
+ * What a link, a notification or the tray asks the window to show.
+ */
+export type Target = { "kind": "conversation", 
+/**
+ * Its id.
+ */
+conversation_id: string, } | { "kind": "profile", 
+/**
+ * Their username.
+ */
+username: string, } | { "kind": "request", 
+/**
+ * The mentor's username.
+ */
+mentor: string, };
+
+/**
+ * Something to show, or why a link cannot be.
+ */
+export type Opening = { "status": "open", 
+/**
+ * What.
+ */
+target: Target, } | { "status": "other_server", 
+/**
+ * What it names there.
+ */
+target: Target, 
+/**
+ * The server the link belongs to.
+ */
+server: string, } | { "status": "invalid", 
+/**
+ * The text as it came.
+ */
+link: string, 
+/**
+ * Why (`not_a_link`, `unknown_target`, `bad_id`, `bad_server`).
+ */
+code: string, };
+
+/**
+ * Where the update stands, as the window shows it.
+ */
+export type UpdateState = { "status": "idle" } | { "status": "checking" } | { "status": "up_to_date" } | { "status": "available", 
+/**
+ * Its version.
+ */
+version: string, 
+/**
+ * What changed.
+ */
+notes: string | null, 
+/**
+ * Where to download it.
+ */
+url: string, } | { "status": "downloading", 
+/**
+ * Its version.
+ */
+version: string, 
+/**
+ * Bytes so far.
+ */
+done: number, 
+/**
+ * Bytes in all, when known.
+ */
+total: number | null, } | { "status": "ready", 
+/**
+ * Its version.
+ */
+version: string, 
+/**
+ * What changed.
+ */
+notes: string | null, } | { "status": "failed", 
+/**
+ * `bad_signature`, `offline` or `failed`.
+ */
+code: string, 
+/**
+ * For people.
+ */
+message: string, };
+
+/**
+ * Where the user was in the window.
+ */
+export type LastView = { 
+/**
+ * The open conversation.
+ */
+conversation_id: string | null, 
+/**
+ * The message at the top of its view, when the user had scrolled up from the newest.
+ */
+anchor: string | null, };
 
 /**
  * Where a mentorship request stands.
@@ -1783,7 +1874,8 @@ export const FIELD_LIMITS = {
 export type EventPayloads = {
   "sync": SyncState;
   "changed": Changed;
-  "open-conversation": ConversationRef;
+  "open": null;
+  "update": UpdateState;
   "typing": TypingNotice;
 };
 
@@ -1944,4 +2036,23 @@ export const commands = {
   /** The window painted its first screen (the cold-start mark); `page_ms` is the page's own */
   /** clock then (milliseconds since its navigation started). */
   uiReady: (pageMs: number) => invoke<null>("ui_ready", { pageMs }),
+  /** Where the user was when the window last closed (open the same conversation and place). */
+  lastView: () => invoke<LastView>("last_view"),
+  /** Remembers the open conversation and the message at the top of its view. */
+  rememberView: (view: LastView) => invoke<null>("remember_view", { view }),
+  /** What a clicked notification or link asks the window to show, taken (once). */
+  takeOpening: () => invoke<Opening | null>("take_opening"),
+  /** Puts the `lodestar://` link to a profile, conversation or request form on the clipboard, */
+  /** and answers it. */
+  copyLink: (target: Target) => invoke<string>("copy_link", { target }),
+  /** Whether the app starts with the session (hidden in the tray). */
+  startsAtLogin: () => invoke<boolean>("starts_at_login"),
+  /** Starts the app with the session, or not. */
+  setStartsAtLogin: (on: boolean) => invoke<null>("set_starts_at_login", { on }),
+  /** Where the app's update stands. */
+  updateState: () => invoke<UpdateState>("update_state"),
+  /** Asks the program's server for a newer version now. */
+  checkUpdate: () => invoke<null>("check_update"),
+  /** Installs the downloaded update and restarts (refused while an upload is in flight). */
+  restartToUpdate: () => invoke<null>("restart_to_update"),
 };

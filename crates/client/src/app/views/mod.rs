@@ -6,6 +6,7 @@
 mod account;
 mod directory;
 mod groups;
+mod links;
 pub mod mentorship;
 mod outbox;
 mod profile;
@@ -19,6 +20,7 @@ pub use super::error::AppError;
 pub use account::RegisterForm;
 pub use directory::{DirectoryPage, DirectoryQuery};
 pub use groups::{GroupView, MemberView};
+pub use links::Opening;
 pub use mentorship::{
     GoalEdit, GoalView, MentorshipDetailView, MentorshipView, PersonRef, RequestView, TaskEdit,
     TaskView,
