@@ -98,4 +98,7 @@ LODESTAR_WINDOWS_CLI="${exes[0]}" LODESTAR_WINE_SHIMS="$shims" \
 	cargo test --workspace --test cli_wine -- --ignored --nocapture
 
 step "check ($MACOS): the crates that need no Apple SDK"
+# Only these two: the client and the server (and so the app) compile C in build scripts, ring
+# (rustls) and the bundled SQLite, which needs a C compiler for Apple targets and the macOS SDK's
+# headers; neither can be had on Linux.
 cargo check --target "$MACOS" -p lodestar-protocol -p lodestar-notes

@@ -30,6 +30,8 @@ struct Wine {
     dir: tempfile::TempDir,
     /// How long each `lodestar.exe` command took, for the closing line.
     took: std::sync::Mutex<Vec<(String, Duration)>>,
+    /// A program kept running in the prefix for the whole test (see [`Wine::keep_up`]).
+    keeper: Option<std::process::Child>,
 }
 
 /// One finished command.
@@ -60,8 +62,12 @@ impl Wine {
              (scripts/windows.sh builds it and runs this test)",
         ));
         assert!(exe.is_file(), "LODESTAR_WINDOWS_CLI={} is not a file", exe.display());
-        let wine =
-            Wine { exe, dir: tempfile::tempdir().expect("temp dir"), took: Default::default() };
+        let mut wine = Wine {
+            exe,
+            dir: tempfile::tempdir().expect("temp dir"),
+            took: Default::default(),
+            keeper: None,
+        };
         let started = Instant::now();
         let out = wine
             .command("wineboot")
@@ -73,7 +79,24 @@ impl Wine {
         assert!(wine.prefix().join("drive_c").is_dir(), "wineboot made no C: drive");
         eprintln!("wine: a new prefix initialised in {:.1} s", started.elapsed().as_secs_f64());
         wine.add_shims();
+        wine.keep_up();
         wine
+    }
+
+    /// Starts `cmd.exe` reading a pipe that stays open until the test ends. Without one program
+    /// running, Wine starts its own (services.exe and the like) with each command and stops them
+    /// after it; they hold the command's output pipes for two seconds after it exited, and a
+    /// test of sixteen commands would spend half a minute waiting for their end of file.
+    fn keep_up(&mut self) {
+        let keeper = self
+            .command("wine")
+            .arg("cmd.exe")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("wine cmd.exe starts");
+        self.keeper = Some(keeper);
     }
 
     /// Puts each DLL of `LODESTAR_WINE_SHIMS` (a folder) into the prefix's `system32` where Wine
@@ -137,6 +160,7 @@ impl Wine {
     fn run_with(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
         let mut cmd = self.command("wine");
         cmd.arg(&self.exe).args(args).envs(env.iter().copied());
+        let started = Instant::now();
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -149,7 +173,6 @@ impl Wine {
         let mut stderr = child.stderr.take().unwrap();
         let out = std::thread::spawn(move || read_all(&mut stdout));
         let err = std::thread::spawn(move || read_all(&mut stderr));
-        let started = Instant::now();
         let status = loop {
             if let Some(status) = child.try_wait().unwrap() {
                 break status;
@@ -161,12 +184,13 @@ impl Wine {
             }
             std::thread::sleep(Duration::from_millis(20));
         };
-        self.took.lock().unwrap().push((args.join(" "), started.elapsed()));
-        Run {
+        let run = Run {
             code: status.code().unwrap_or(-1),
             stdout: out.join().unwrap(),
             stderr: err.join().unwrap(),
-        }
+        };
+        self.took.lock().unwrap().push((args.join(" "), started.elapsed()));
+        run
     }
 
     /// A Linux path as a Windows program sees it: Wine maps `/` to drive `Z:`.
@@ -189,8 +213,12 @@ impl Wine {
 
 impl Drop for Wine {
     fn drop(&mut self) {
-        // The prefix's wineserver lingers a few seconds after its last program; end it before
-        // its folder goes.
+        // cmd.exe ends at the end of its input; the prefix's wineserver lingers a few seconds
+        // after its last program, so it is ended before its folder goes.
+        if let Some(mut keeper) = self.keeper.take() {
+            drop(keeper.stdin.take());
+            let _ = keeper.wait();
+        }
         let _ = self.command("wineserver").arg("-k").status();
     }
 }
