@@ -30,10 +30,15 @@ pub fn target<R: Runtime>(handle: &AppHandle<R>, target: Target) {
 
 /// Shows what a `lodestar://` link names, or why it cannot.
 pub fn link<R: Runtime>(handle: &AppHandle<R>, text: String) {
+    resolve(handle, text, deliver);
+}
+
+/// Reads a link against the session (in the background: the session is async), then `then`.
+fn resolve<R: Runtime>(handle: &AppHandle<R>, text: String, then: fn(&AppHandle<R>, Opening)) {
     let handle = handle.clone();
     tauri::async_runtime::spawn(async move {
         let opening = handle.state::<App>().opening_for_link(&text).await;
-        deliver(&handle, opening);
+        then(&handle, opening);
     });
 }
 
@@ -50,12 +55,7 @@ pub fn arguments<R: Runtime>(handle: &AppHandle<R>, args: &[String]) {
 /// once its page has loaded (showing it earlier costs the first frame; see `first_show`).
 pub fn at_start<R: Runtime>(handle: &AppHandle<R>, args: &[String]) {
     if let Some(text) = find_link(args) {
-        let handle = handle.clone();
-        let text = text.clone();
-        tauri::async_runtime::spawn(async move {
-            let opening = handle.state::<App>().opening_for_link(&text).await;
-            keep(&handle, opening);
-        });
+        resolve(handle, text.clone(), keep);
     }
 }
 

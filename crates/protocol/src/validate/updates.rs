@@ -18,9 +18,17 @@ fn one_of(value: Option<&str>, allowed: &[&str]) -> Result<String, &'static str>
     }
 }
 
-/// Whatever the feed names for the asking app: `None` when it is up to date, or the feed has no
-/// download for its platform.
-pub fn release_for(feed: &FeedFile, q: &UpdateQuery) -> Result<Option<AppRelease>, FieldErrors> {
+/// Who asks, read from a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asker {
+    target: String,
+    arch: String,
+    current: Version,
+    bundle: Option<String>,
+}
+
+/// Reads a query, naming every bad field.
+pub fn asker(q: &UpdateQuery) -> Result<Asker, FieldErrors> {
     let mut e = FieldErrors::default();
     let target = e.check("target", one_of(q.target.as_deref(), &TARGETS));
     let arch = e.check("arch", one_of(q.arch.as_deref(), &ARCHES));
@@ -29,29 +37,41 @@ pub fn release_for(feed: &FeedFile, q: &UpdateQuery) -> Result<Option<AppRelease
         None => None,
         some => e.check("bundle_type", one_of(some, &BUNDLE_TYPES)),
     };
-    let (Some(target), Some(arch), Some(current)) = (target, arch, current) else {
-        return Err(e);
-    };
-    if !e.is_empty() {
-        return Err(e);
+    match (target, arch, current) {
+        (Some(target), Some(arch), Some(current)) if e.is_empty() => {
+            Ok(Asker { target, arch, current, bundle })
+        }
+        _ => Err(e),
     }
+}
+
+/// What the feed names for `who`: `None` when it is up to date, or the feed has no download for
+/// its platform.
+pub fn release_of(feed: &FeedFile, who: &Asker) -> Option<AppRelease> {
     // The feed was checked when it was loaded; a version that no longer parses offers nothing.
-    let Ok(latest) = version(&feed.version) else { return Ok(None) };
-    if latest <= current {
-        return Ok(None);
+    let latest = version(&feed.version).ok()?;
+    if latest <= who.current {
+        return None;
     }
-    let general = format!("{target}-{arch}");
-    let platform = bundle
+    let general = format!("{}-{}", who.target, who.arch);
+    let platform = who
+        .bundle
+        .as_ref()
         .map(|b| format!("{general}-{b}"))
         .and_then(|key| feed.platforms.get(&key))
-        .or_else(|| feed.platforms.get(&general));
-    Ok(platform.map(|p| AppRelease {
+        .or_else(|| feed.platforms.get(&general))?;
+    Some(AppRelease {
         version: latest.to_string(),
         notes: feed.notes.clone(),
         pub_date: feed.pub_date.clone(),
-        url: p.url.clone(),
-        signature: p.signature.clone(),
-    }))
+        url: platform.url.clone(),
+        signature: platform.signature.clone(),
+    })
+}
+
+/// Whatever the feed names for the asking app (`asker`, then `release_of`).
+pub fn release_for(feed: &FeedFile, q: &UpdateQuery) -> Result<Option<AppRelease>, FieldErrors> {
+    Ok(release_of(feed, &asker(q)?))
 }
 
 /// A feed file an operator wrote: every problem, one per line, for the server's start-up error.

@@ -21,22 +21,12 @@ pub async fn latest(
     State(s): State<AppState>,
     QueryOf(q): QueryOf<UpdateQuery>,
 ) -> ApiResult<Response> {
-    let Some(feed) = s.app_feed.current() else {
-        // The query is still checked, so a client learns of its own mistake either way.
-        validate::updates::release_for(&empty(), &q)?;
-        return Ok(StatusCode::NO_CONTENT.into_response());
-    };
-    Ok(match validate::updates::release_for(&feed, &q)? {
+    // The query is checked whether or not a feed is published: a client learns of its own
+    // mistake either way.
+    let who = validate::updates::asker(&q)?;
+    let release = s.app_feed.current().and_then(|feed| validate::updates::release_of(&feed, &who));
+    Ok(match release {
         Some(release) => Json(release).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
     })
-}
-
-fn empty() -> lodestar_protocol::updates::FeedFile {
-    lodestar_protocol::updates::FeedFile {
-        version: "0.0.0".into(),
-        notes: None,
-        pub_date: None,
-        platforms: Default::default(),
-    }
 }
