@@ -16,6 +16,8 @@ export LODESTAR_BIN_DIR="$CARGO_TARGET_DIR/debug"
 if [ $# -gt 0 ]; then
 	command=(node "$@")
 else
-	command=(node --test --test-concurrency=1 --test-reporter=spec ui/tests/e2e/app.e2e.mjs ui/tests/e2e/safety.e2e.mjs ui/tests/e2e/richer.e2e.mjs ui/tests/e2e/desktop.e2e.mjs ui/tests/e2e/keyboard.e2e.mjs)
+	# A test that hangs (a frozen window) fails after 4 minutes, and the whole run ends after 25
+	# rather than holding CI to its limit.
+	command=(timeout --kill-after=30 1500 node --test --test-concurrency=1 --test-timeout=240000 --test-reporter=spec ui/tests/e2e/app.e2e.mjs ui/tests/e2e/safety.e2e.mjs ui/tests/e2e/richer.e2e.mjs ui/tests/e2e/desktop.e2e.mjs ui/tests/e2e/keyboard.e2e.mjs)
 fi
 on_fresh_desktop "${command[@]}"

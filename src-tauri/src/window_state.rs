@@ -36,6 +36,12 @@ pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
 }
 
 /// The window hook: writes the state once a move or resize has settled.
+///
+/// The write runs on the main thread. The plugin's `save_window_state` holds its cache lock while
+/// it asks the window for its size and place, and from any other thread each question waits for
+/// the main thread; the main thread, handling the next Moved or Resized event, waits for that
+/// same lock in the plugin's own hook: a deadlock that froze the window (and the web page) when a
+/// resize arrived during a write.
 pub fn on_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     if !matches!(event, WindowEvent::Moved(_) | WindowEvent::Resized(_)) {
         return;
@@ -44,10 +50,17 @@ pub fn on_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     let handle = window.app_handle().clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(SETTLE).await;
-        if GENERATION.load(Ordering::SeqCst) == generation {
-            if let Err(e) = handle.save_window_state(flags()) {
+        if GENERATION.load(Ordering::SeqCst) != generation {
+            return;
+        }
+        let app = handle.clone();
+        let queued = handle.run_on_main_thread(move || {
+            if let Err(e) = app.save_window_state(flags()) {
                 tracing::debug!(error = %e, "window state not saved");
             }
+        });
+        if let Err(e) = queued {
+            tracing::debug!(error = %e, "window state not saved: the app is closing");
         }
     });
 }

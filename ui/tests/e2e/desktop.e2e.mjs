@@ -191,7 +191,14 @@ test('"Start with the session" writes a login entry that starts the app hidden',
 });
 
 test('the window keeps its size across a restart; started hidden it waits in the tray until launched again', async () => {
-  execFileSync('xdotool', ['search', '--onlyvisible', '--name', '^Lodestar', 'windowsize', '%@', '900', '640']);
+  // Slow steps of a drag on the window's edge, each size arriving about when the last one's state
+  // is being written: a resize during that write once froze the window and its page (a deadlock
+  // this loop met within ten steps).
+  const widths = [...Array(15).keys()].map((k) => 850 + 9 * k).concat(900);
+  for (const [i, width] of widths.entries()) {
+    execFileSync('xdotool', ['search', '--onlyvisible', '--name', '^Lodestar', 'windowsize', '%@', `${width}`, '640']);
+    await sleep(485 + i);
+  }
   await eventually('the new size', async () => (await browser.execute(() => window.innerWidth)) === 900);
   await sleep(1200); // the state settles and is written
   await browser.deleteSession();

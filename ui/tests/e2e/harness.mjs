@@ -146,6 +146,9 @@ export class AppDriver {
       hostname: '127.0.0.1',
       port: this.port,
       logLevel: 'warn',
+      // A page that stops answering fails its test in half a minute, not after two.
+      connectionRetryTimeout: 30000,
+      connectionRetryCount: 1,
       capabilities: {
         'wdio:enforceWebDriverClassic': true,
         'tauri:options': { application: APP_BIN },
