@@ -4,7 +4,7 @@
 #            x86_64-pc-windows-gnu and aarch64-apple-darwin: each installed only when missing
 #   build    lodestar.exe and lodestar-server.exe (debug, without debug information: that
 #            compiles protocol, notes, client and server), and their sizes
-#   check    cargo check --target x86_64-pc-windows-gnu of the desktop app
+#   check    cargo clippy --target x86_64-pc-windows-gnu of the desktop app (a check, and lints)
 #   wine     lodestar.exe under Wine against a real Linux server: register, send online, send
 #            offline, sync, search, the keychain and the %APPDATA% data folder
 #            (tests/tests/cli_wine.rs, ignored by a plain `cargo test`)
@@ -65,8 +65,8 @@ exes=("$CARGO_TARGET_DIR/$WINDOWS/debug/lodestar.exe" "$CARGO_TARGET_DIR/$WINDOW
 ls -l "${exes[@]}" >&2
 du -h "${exes[@]}" >&2
 
-step "check ($WINDOWS): the desktop app"
-cargo check "${no_debug[@]}" --target "$WINDOWS" -p lodestar-app
+step "check ($WINDOWS): the desktop app, with clippy (its Windows-only code gets the lints too)"
+cargo clippy "${no_debug[@]}" --target "$WINDOWS" -p lodestar-app -- -D warnings
 
 step "wine: lodestar.exe against a Linux server"
 # Rust's standard library (1.78 and later) imports ProcessPrng from bcryptprimitives.dll, which

@@ -104,6 +104,7 @@ pub fn run() {
             tracing::info!(data_dir = %dir.display(), "opened");
             app.manage(core);
             app.manage(notify::Notifier::default());
+            notify::listen(app.handle());
             app.manage(open::Pending::default());
             app.manage(update::Updates::default());
             events::forward(app.handle().clone());

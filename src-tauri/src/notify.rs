@@ -3,12 +3,15 @@
 //! (lodestar-client's `Coalescer` decides the text). Clicking one opens its
 //! conversation.
 //!
-//! tauri-plugin-notification has no click callback on desktop, so on Linux the notification is
-//! sent through notify-rust with a default action, and a thread waits for that action. That
-//! thread is per *conversation*, not per message: a replacement is shown under the same id, and
-//! the thread already waiting on that id hears its click. A burst of 1,000 messages is one
-//! thread and one D-Bus connection, not 1,000. On the other systems the plugin shows it and a
-//! click brings the app forward.
+//! On Linux the notification is sent through notify-rust with a default action, and a thread
+//! waits for that action: the plugin cannot replace a shown notification there, and a
+//! conversation's must be replaced in place. That thread is per *conversation*, not per message:
+//! a replacement is shown under the same id, and the thread already waiting on that id hears its
+//! click. A burst of 1,000 messages is one thread and one D-Bus connection, not 1,000.
+//!
+//! On Windows (a toast's activation, while it is on screen) and macOS the plugin shows it and
+//! reports a click (`tap`) to [`listen`]'s handler; the conversation rides in the notification's
+//! `extra`, so the click opens it.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -125,16 +128,89 @@ mod linux {
     }
 }
 
+/// Where a notification carries the conversation it announces (Windows and macOS).
+const CONVERSATION: &str = "conversation_id";
+
+/// The conversation a click on a notification opens: a click on the notification itself (`tap`,
+/// not one of its buttons) of one that names a conversation.
+#[cfg_attr(target_os = "linux", allow(dead_code))]
+fn clicked(action: &tauri_plugin_notification::ActionPerformed) -> Option<Uuid> {
+    if action.action_id() != "tap" {
+        return None;
+    }
+    let id = action.notification()?.extra().get(CONVERSATION)?.as_str()?;
+    Uuid::parse_str(id).ok()
+}
+
+/// Opens the conversation of a clicked notification (Windows and macOS; Linux waits on its own
+/// notifications in [`show`]).
+pub fn listen<R: Runtime>(handle: &AppHandle<R>) {
+    #[cfg(not(target_os = "linux"))]
+    {
+        use tauri_plugin_notification::NotificationExt;
+        let opener = handle.clone();
+        let registered = handle.notification().on_action(move |action| {
+            if let Some(conversation_id) = clicked(action) {
+                crate::open::target(
+                    &opener,
+                    lodestar_protocol::links::Target::Conversation { conversation_id },
+                );
+            }
+        });
+        if let Err(e) = registered {
+            tracing::warn!(error = %e, "notification clicks will not open conversations");
+        }
+    }
+    #[cfg(target_os = "linux")]
+    let _ = handle;
+}
+
 #[cfg(not(target_os = "linux"))]
 mod plugin {
     use super::*;
     use tauri_plugin_notification::NotificationExt;
 
     pub fn show<R: Runtime>(handle: &AppHandle<R>, shown: Shown) {
-        // No click callback here: a click brings the app forward, as the system does.
-        let sent = handle.notification().builder().title(&shown.summary).body(&shown.body).show();
+        let sent = handle
+            .notification()
+            .builder()
+            .title(&shown.summary)
+            .body(&shown.body)
+            .extra(CONVERSATION, shown.conversation_id.to_string())
+            .show();
         if let Err(e) = sent {
             tracing::info!(error = %e, "notification not shown");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn action(
+        action_id: &str,
+        extra: serde_json::Value,
+    ) -> tauri_plugin_notification::ActionPerformed {
+        serde_json::from_value(serde_json::json!({
+            "actionId": action_id,
+            "notification": { "id": 7, "extra": extra },
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_click_on_the_notification_names_its_conversation() {
+        let id = Uuid::new_v4();
+        assert_eq!(
+            clicked(&action("tap", serde_json::json!({ CONVERSATION: id.to_string() }))),
+            Some(id)
+        );
+        assert_eq!(
+            clicked(&action("mute", serde_json::json!({ CONVERSATION: id.to_string() }))),
+            None
+        );
+        assert_eq!(clicked(&action("tap", serde_json::json!({}))), None);
+        assert_eq!(clicked(&action("tap", serde_json::json!({ CONVERSATION: "not-an-id" }))), None);
     }
 }

@@ -21,9 +21,7 @@ pub struct Pending(Mutex<Option<Opening>>);
 /// The window's event: something waits to be opened (`take_opening`).
 pub const EVENT: &str = "open";
 
-/// Shows `target`: the window comes forward and is told. (Only Linux notifications report a
-/// click today; elsewhere a click brings the app forward, as the system does.)
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+/// Shows `target`: the window comes forward and is told (a notification's click).
 pub fn target<R: Runtime>(handle: &AppHandle<R>, target: Target) {
     deliver(handle, Opening::Open { target });
 }
