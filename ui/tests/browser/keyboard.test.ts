@@ -1,7 +1,8 @@
 // The keyboard alone, in the mock build: the message list is one Tab stop with a roving cursor,
 // a message's actions open with Enter (no hover), dialogs close with Escape and give the focus
-// back; and a new message is announced once through the polite live region, the list itself
-// staying silent.
+// back; a new message is announced once through the polite live region, the list itself
+// staying silent; tab lists are one stop each, their arrows select; a conversation's context
+// menu opens with the menu key or Shift+F10.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launch, open, simulate, until } from './harness';
@@ -163,5 +164,142 @@ test('a new message in the open conversation is announced once, politely; the li
   await simulate(page, 'receive', 'c-circle', 'u-linus', 'Chapter 5 next week.');
   await page.waitForTimeout(400);
   expect(await region.textContent()).not.toMatch(/Chapter 5/);
+  expect(errors).toEqual([]);
+});
+
+/** The tab list holding the focus: the focused tab, the selected ones, the Tab stops, and whom the panel names. */
+function tabs(page: Page) {
+  return page.evaluate(() => {
+    const at = document.activeElement as HTMLElement;
+    const list = at.closest('[role="tablist"]')!;
+    const all = [...list.querySelectorAll<HTMLElement>('[role="tab"]')];
+    const name = (el: HTMLElement) => el.textContent!.trim().replace(/\s*\d+$/, '');
+    const selected = all.filter((t) => t.getAttribute('aria-selected') === 'true');
+    const panel = document.getElementById(selected[0]?.getAttribute('aria-controls') ?? '');
+    return {
+      focused: at.getAttribute('role') === 'tab' ? name(at) : null,
+      selected: selected.map(name),
+      stops: all.filter((t) => t.tabIndex === 0).map(name),
+      panel: panel?.getAttribute('role') === 'tabpanel' && panel.getAttribute('aria-labelledby') === selected[0].id ? name(selected[0]) : null,
+    };
+  });
+}
+const onTab = (page: Page) => () => page.evaluate(() => document.activeElement?.getAttribute('role') === 'tab');
+/** The focused tab is the one selected, the list's one Tab stop, and the panel is its. */
+const selectedIs = (name: string) => ({ focused: name, selected: [name], stops: [name], panel: name });
+
+test('tab lists: one Tab stop, the arrows (wrapping), Home and End move the focus and select', async () => {
+  // Sign in / Create account.
+  const { page, errors } = await open(browser, '');
+  await page.getByRole('form', { name: 'Sign in' }).waitFor();
+  await pressUntil(page, 'Tab', onTab(page));
+  expect(await tabs(page)).toEqual(selectedIs('Sign in'));
+  await page.keyboard.press('ArrowRight');
+  expect(await tabs(page)).toEqual(selectedIs('Create account'));
+  await page.getByRole('tabpanel').getByRole('form', { name: 'Create account' }).waitFor();
+  await page.keyboard.press('ArrowRight');
+  expect(await tabs(page)).toEqual(selectedIs('Sign in'));
+  await page.getByRole('tabpanel').getByRole('form', { name: 'Sign in' }).waitFor();
+  await page.keyboard.press('ArrowLeft');
+  expect(await tabs(page)).toEqual(selectedIs('Create account'));
+  await page.keyboard.press('Home');
+  expect(await tabs(page)).toEqual(selectedIs('Sign in'));
+  await page.keyboard.press('End');
+  expect(await tabs(page)).toEqual(selectedIs('Create account'));
+  // Tab leaves the list (not to the other tab) for the server's address.
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('auth-server');
+  await page.keyboard.press('Shift+Tab');
+  expect(await tabs(page)).toEqual(selectedIs('Create account'));
+  expect(errors).toEqual([]);
+  await page.close();
+
+  // Mentoring's requests: a mentee starts on Outgoing.
+  const m = await open(browser, 'signedIn');
+  await m.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Mentoring/ }).click();
+  await m.page.locator('[data-request-id="r-margaret"]').waitFor();
+  await pressUntil(m.page, 'Tab', onTab(m.page));
+  expect(await tabs(m.page)).toEqual(selectedIs('Outgoing'));
+  await m.page.keyboard.press('ArrowRight');
+  expect(await tabs(m.page)).toEqual(selectedIs('Incoming'));
+  await m.page.getByRole('tabpanel').getByText('No one has asked you yet.').waitFor();
+  await m.page.keyboard.press('ArrowLeft');
+  expect(await tabs(m.page)).toEqual(selectedIs('Outgoing'));
+  await m.page.getByRole('tabpanel').locator('[data-request-id="r-margaret"]').waitFor();
+  await m.page.keyboard.press('Home');
+  expect(await tabs(m.page)).toEqual(selectedIs('Incoming'));
+  expect(m.errors).toEqual([]);
+  await m.page.close();
+
+  // The Program screen's five.
+  const p = await open(browser, 'signedIn&coordinator');
+  await p.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Program/ }).click();
+  await p.page.getByText('active mentorships').first().waitFor();
+  await pressUntil(p.page, 'Tab', onTab(p.page));
+  expect(await tabs(p.page)).toEqual(selectedIs('Overview'));
+  await p.page.keyboard.press('ArrowRight');
+  expect(await tabs(p.page)).toEqual(selectedIs('Reports'));
+  await p.page.getByRole('tabpanel').getByText('Which street do you live on?').waitFor();
+  await p.page.keyboard.press('End');
+  expect(await tabs(p.page)).toEqual(selectedIs('Trail'));
+  await p.page.keyboard.press('ArrowRight');
+  expect(await tabs(p.page)).toEqual(selectedIs('Overview'));
+  await p.page.keyboard.press('ArrowLeft');
+  expect(await tabs(p.page)).toEqual(selectedIs('Trail'));
+  await p.page.keyboard.press('ArrowLeft');
+  expect(await tabs(p.page)).toEqual(selectedIs('Suspended'));
+  await p.page.getByRole('tabpanel').getByText('Nobody is suspended.').waitFor();
+  await p.page.keyboard.press('Home');
+  expect(await tabs(p.page)).toEqual(selectedIs('Overview'));
+  expect(p.errors).toEqual([]);
+});
+
+test("a conversation's context menu by keyboard: the menu key or Shift+F10 opens it on the first item, Escape comes back", async () => {
+  const { page, errors } = await open(browser, 'signedIn');
+  await page.getByRole('option', { name: /grace/ }).waitFor();
+  await pressUntil(page, 'Tab', () => page.evaluate(() => document.activeElement?.getAttribute('role') === 'option'));
+  await pressUntil(page, 'ArrowDown', async () => /grace/.test((await page.evaluate(() => document.activeElement?.textContent)) ?? ''));
+  const row = () => page.evaluate(() => document.activeElement?.closest('[role="option"]')?.querySelector('.title')?.textContent ?? null);
+  const menu = page.getByRole('menu', { name: 'grace actions' });
+
+  await page.keyboard.press('ContextMenu');
+  await menu.waitFor();
+  expect(await focused(page)).toBe('Mute notifications');
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('menuitem');
+  // One item: the arrows wrap onto it again.
+  await page.keyboard.press('ArrowDown');
+  expect(await focused(page)).toBe('Mute notifications');
+  await page.keyboard.press('ArrowUp');
+  expect(await focused(page)).toBe('Mute notifications');
+  await page.keyboard.press('Escape');
+  expect(await menu.count()).toBe(0);
+  expect(await row()).toBe('grace');
+  // Still the list's cursor: the arrows go on from here.
+  await page.keyboard.press('ArrowDown');
+  const next = await row();
+  expect(next).not.toBe('grace');
+  await page.keyboard.press('ArrowUp');
+  expect(await row()).toBe('grace');
+
+  // Shift+F10 as well; Enter on the item does it, and the focus is back on the row.
+  await page.keyboard.press('Shift+F10');
+  await menu.waitFor();
+  expect(await focused(page)).toBe('Mute notifications');
+  await page.keyboard.press('Enter');
+  await page.getByRole('option', { name: /grace/ }).getByLabel('Muted').waitFor();
+  expect(await menu.count()).toBe(0);
+  expect(await row()).toBe('grace');
+  await page.keyboard.press('ContextMenu');
+  await menu.waitFor();
+  expect(await focused(page)).toBe('Unmute notifications');
+  // Tab leaves the menu, and it closes.
+  await page.keyboard.press('Tab');
+  expect(await menu.count()).toBe(0);
+
+  // The pointer still has it: a right click, and a click elsewhere closes it.
+  await page.getByRole('option', { name: /linus/ }).click({ button: 'right' });
+  await page.getByRole('menu', { name: 'linus actions' }).waitFor();
+  await page.getByRole('region', { name: 'Conversations' }).getByRole('heading', { name: 'Chats' }).click();
+  expect(await page.getByRole('menu').count()).toBe(0);
   expect(errors).toEqual([]);
 });

@@ -29,6 +29,12 @@ export const screens: Screen[] = [
     },
   },
   { name: 'chats, none open', query: 'signedIn', go: (p) => p.getByRole('option', { name: /grace/ }).waitFor() },
+  {
+    name: 'conversation context menu', query: 'signedIn', go: async (p) => {
+      await p.getByRole('option', { name: /grace/ }).click({ button: 'right' });
+      await p.getByRole('menu', { name: 'grace actions' }).getByRole('menuitem').waitFor();
+    },
+  },
   { name: 'chats, offline', query: 'signedIn&offline', go: (p) => p.getByText(/Offline/).first().waitFor() },
   { name: 'direct conversation', query: 'signedIn', go: (p) => openChat(p, /grace/, 'grace') },
   {

@@ -2,21 +2,16 @@
 // tauri-driver and WebKitWebDriver, against a real lodestar-server, with the lodestar CLI as the
 // other person and the session bus watched for desktop notifications.
 // Run by scripts/e2e.sh (which provides the display, the bus and the binaries).
-import { test, before, after, afterEach } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { AppDriver, ARTIFACTS, Cli, clickButton as clickIn, eventually, freePort, NotificationWatch, scratch, Server } from './harness.mjs';
+import { AppDriver, Cli, clickButton as clickIn, eventually, freePort, NotificationWatch, scratch, Server, shoot, shootOnFailure } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const dir = scratch();
 let server, maya, watch, driver, browser;
-
-/** A screenshot of the whole display: the real window as a user sees it. */
-function shoot(name) {
-  execFileSync('import', ['-window', 'root', join(ARTIFACTS, `${name}.png`)]);
-}
 
 const $ = (sel) => browser.$(sel);
 const clickButton = (scope, text) => clickIn(browser, scope, text);
@@ -62,14 +57,7 @@ before(async () => {
   ({ browser } = await driver.open());
 });
 
-// A failing step leaves a picture of the window behind it.
-afterEach((t) => {
-  try {
-    shoot(`last-${t.name.replace(/[^a-z]+/gi, '-').slice(0, 40)}`);
-  } catch {
-    // No display left to capture.
-  }
-});
+shootOnFailure();
 
 after(async () => {
   await browser?.deleteSession().catch(() => {});

@@ -4,14 +4,14 @@
 // starting with the session hidden in the tray, and updates from the program's server checked
 // against a signing key (a good signature gets "Restart to update", a bad one is refused and
 // said so). Run by scripts/e2e.sh.
-import { test, before, after, afterEach } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { randomBytes as bytes } from 'node:crypto';
-import { APP_BIN, AppDriver, ARTIFACTS, Cli, clickButton, eventually, freePort, scratch, Server, sleep } from './harness.mjs';
+import { APP_BIN, AppDriver, Cli, clickButton, eventually, freePort, scratch, Server, shoot, shootOnFailure, sleep } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const TAURI = new URL('../../node_modules/.bin/tauri', import.meta.url).pathname;
@@ -20,10 +20,6 @@ const appDir = join(dir, 'app');
 // The login entry goes to $HOME/.config/autostart (auto-launch ignores XDG_CONFIG_HOME).
 const home = join(dir, 'home');
 let server, host, hostUrl, driver, browser, env;
-
-function shoot(name) {
-  execFileSync('import', ['-window', 'root', join(ARTIFACTS, `${name}.png`)]);
-}
 
 /** A minisign key pair made by Tauri's own signer, as a release pipeline makes one. */
 function keyPair(name) {
@@ -116,13 +112,7 @@ before(async () => {
   await (await browser.$('nav[aria-label="Main"]')).waitForDisplayed({ timeout: 20000 });
 });
 
-afterEach((t) => {
-  try {
-    shoot(`last-desktop-${t.name.replace(/[^a-z]+/gi, '-').slice(0, 40)}`);
-  } catch {
-    // No display left to capture.
-  }
-});
+shootOnFailure('desktop');
 
 after(async () => {
   await browser?.deleteSession().catch(() => {});

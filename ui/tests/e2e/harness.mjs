@@ -1,11 +1,12 @@
 // The real parts of the end-to-end run: a lodestar-server on a loopback port with its own SQLite
 // file, the lodestar CLI as a second user, tauri-driver starting the real app, and a watch on
 // the session bus for desktop notifications. Nothing here is mocked.
-import { spawn, execFile } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'node:test';
 import { promisify } from 'node:util';
 import { remote } from 'webdriverio';
 
@@ -18,6 +19,26 @@ export const ARTIFACTS = process.env.LODESTAR_E2E_ARTIFACTS ?? new URL('../../te
 mkdirSync(ARTIFACTS, { recursive: true });
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A screenshot of the whole display, the real window as a user sees it: `dir`/`name`.png. */
+export function shoot(name, dir = ARTIFACTS) {
+  execFileSync('import', ['-window', 'root', join(dir, `${name}.png`)]);
+}
+
+/**
+ * A failing test leaves a picture of the window behind it, `last-<prefix>-<test>.png` (every test
+ * does where Node cannot say whether it passed). Call once at the top of a test file.
+ */
+export function shootOnFailure(prefix) {
+  afterEach((t) => {
+    if (t.passed === true) return;
+    try {
+      shoot(`last-${prefix ? `${prefix}-` : ''}${t.name.replace(/[^a-z]+/gi, '-').slice(0, 40)}`);
+    } catch {
+      // No display left to capture.
+    }
+  });
+}
 
 /** Polls `probe` until it returns something truthy, or fails naming `what`. */
 export async function eventually(what, probe, timeoutMs = 20000) {

@@ -3,20 +3,15 @@
 // list's own keys, and search with Ctrl+K. Every step is a WebDriver key action; the DOM is only
 // read, to know where the focus is and what the window shows. Nothing is clicked.
 // Run by scripts/e2e.sh (which provides the display, the bus and the binaries).
-import { test, before, after, afterEach } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { AppDriver, ARTIFACTS, Cli, eventually, freePort, scratch, Server } from './harness.mjs';
+import { AppDriver, Cli, eventually, freePort, scratch, Server, shoot, shootOnFailure } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const dir = scratch();
 let server, maya, driver, browser;
-
-function shoot(name) {
-  execFileSync('import', ['-window', 'root', join(ARTIFACTS, `${name}.png`)]);
-}
 
 /** Presses one key or a chord (['Shift', 'Tab']): down together, then up. */
 const press = (...keys) => browser.keys(keys);
@@ -77,13 +72,7 @@ before(async () => {
   ({ browser } = await driver.open());
 });
 
-afterEach((t) => {
-  try {
-    shoot(`last-keyboard-${t.name.replace(/[^a-z]+/gi, '-').slice(0, 40)}`);
-  } catch {
-    // No display left to capture.
-  }
-});
+shootOnFailure('keyboard');
 
 after(async () => {
   await browser?.deleteSession().catch(() => {});

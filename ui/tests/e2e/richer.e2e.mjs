@@ -4,14 +4,13 @@
 // the server returns, and the CLI downloads the identical bytes; and a message linking an image
 // on another host makes no request to that host (an HTTP server on loopback counts them).
 // Run by scripts/e2e.sh after app.e2e.mjs and safety.e2e.mjs.
-import { test, before, after, afterEach } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { AppDriver, ARTIFACTS, Cli, clickButton, eventually, freePort, scratch, Server } from './harness.mjs';
+import { AppDriver, ARTIFACTS, Cli, clickButton, eventually, freePort, scratch, Server, shoot, shootOnFailure } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 // A real 2×2 PNG (what the app attaches and the other side must get back byte for byte).
@@ -22,10 +21,6 @@ const PNG = Buffer.from(
 const sha = (b) => createHash('sha256').update(b).digest('hex');
 const dir = scratch();
 let server, ben, driver, browser, host, hostHits = 0;
-
-function shoot(name) {
-  execFileSync('import', ['-window', 'root', join(ARTIFACTS, `${name}.png`)]);
-}
 
 async function signIn() {
   const login = await browser.$('#si-login');
@@ -89,13 +84,7 @@ before(async () => {
   await signIn();
 });
 
-afterEach((t) => {
-  try {
-    shoot(`last-richer-${t.name.replace(/[^a-z]+/gi, '-').slice(0, 40)}`);
-  } catch {
-    // No display left to capture.
-  }
-});
+shootOnFailure('richer');
 
 after(async () => {
   await browser?.deleteSession().catch(() => {});

@@ -3,20 +3,15 @@
 // after signing out and in) sees it with its context in the Program section and suspends the
 // sender; the sender's own app (brandon.vale, a second real window) is signed out and says why.
 // Run by scripts/e2e.sh after app.e2e.mjs.
-import { test, before, after, afterEach } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { AppDriver, ARTIFACTS, clickButton, eventually, freePort, scratch, Server } from './harness.mjs';
+import { AppDriver, ARTIFACTS, clickButton, eventually, freePort, scratch, Server, shoot, shootOnFailure } from './harness.mjs';
 
 const PASSWORD = 'lodestar-demo';
 const dir = scratch();
 let server, member, sender;
-
-function shoot(name) {
-  execFileSync('import', ['-window', 'root', join(ARTIFACTS, `${name}.png`)]);
-}
 
 /** A real app window with its own data folder, signed in as `username`. */
 async function window(name, username) {
@@ -47,13 +42,7 @@ before(async () => {
   member = await window('member', 'leo.martin');
 });
 
-afterEach((t) => {
-  try {
-    shoot(`last-safety-${t.name.replace(/[^a-z]+/gi, '-').slice(0, 40)}`);
-  } catch {
-    // No display left to capture.
-  }
-});
+shootOnFailure('safety');
 
 after(async () => {
   for (const w of [member, sender]) {

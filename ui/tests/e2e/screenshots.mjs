@@ -1,13 +1,12 @@
 // The README's screenshots of the real window: the app against a `--demo` server, signed in
 // through its own sign-in screen as a demo mentee. Run by `make screenshots`.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppDriver, eventually, freePort, scratch, Server, sleep } from './harness.mjs';
+import { AppDriver, eventually, freePort, scratch, Server, shoot as shootTo, sleep } from './harness.mjs';
 
 const OUT = process.env.LODESTAR_SCREENSHOTS ?? new URL('../../../docs/screenshots', import.meta.url).pathname;
 mkdirSync(OUT, { recursive: true });
-const shoot = (name) => execFileSync('import', ['-window', 'root', join(OUT, `${name}.png`)]);
+const shoot = (name) => shootTo(name, OUT);
 /**
  * The corner must say what is true: online, since the server is up. A picture taken while it
  * says offline is a bug to find (its reason is in the status's title), never one to publish.
