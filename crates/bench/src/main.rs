@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a measuring tool: a broken setup should stop loudly
 
 mod app;
+mod directory;
 mod limits;
 mod live;
 mod media;
@@ -56,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
         ("server", |q| Box::pin(server::run(q))),
         ("live", |q| Box::pin(live::run(q))),
         ("mentorship", |q| Box::pin(mentorship::run(q))),
+        ("directory", |q| Box::pin(directory::run(q))),
         ("notes", |q| Box::pin(notes::run(q))),
         ("stats", |q| Box::pin(stats::run(q))),
         ("media", |q| Box::pin(media::run(q))),

@@ -10,19 +10,83 @@
 //!
 //! A mentee is never shown a mentor who takes no requests now (no open slot, or not accepting:
 //! PROGRAM.md), and each mentor's reasons say how many of their slots are open.
+//!
+//! Every member of the other role is considered, however many there are: the store narrows them
+//! to those with something in common ([`common_ground`]: a tag, the industry or the state; the
+//! experience alone is no reason to meet), and only the best few get their reasons written.
 
-use std::collections::BTreeSet;
+use lodestar_protocol::Profile;
+use uuid::Uuid;
 
-use lodestar_protocol::{Match, Profile};
+/// What matching reads of a person: a few columns, so that scoring every member of a large
+/// program stays cheap (the full profiles are loaded for the best few only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Who.
+    pub user_id: Uuid,
+    /// For ties.
+    pub username: String,
+    /// Offered or had (lower-case tags).
+    pub skills: Vec<String>,
+    /// Lower-case tags.
+    pub interests: Vec<String>,
+    /// As written.
+    pub industry: Option<String>,
+    /// Years of experience.
+    pub years_of_experience: Option<i32>,
+    /// Two-letter state.
+    pub state: Option<String>,
+    /// Offers mentoring.
+    pub mentor_status: bool,
+    /// Seeks mentoring.
+    pub mentee_status: bool,
+    /// Mentees at once.
+    pub mentee_capacity: i32,
+    /// Slots not taken.
+    pub open_slots: i32,
+    /// Takes requests now.
+    pub accepting_requests: bool,
+}
+
+impl From<&Profile> for Candidate {
+    fn from(p: &Profile) -> Self {
+        Candidate {
+            user_id: p.user_id,
+            username: p.username.clone(),
+            skills: p.skills.clone(),
+            interests: p.interests.clone(),
+            industry: p.industry.clone(),
+            years_of_experience: p.years_of_experience,
+            state: p.state.clone(),
+            mentor_status: p.mentor_status,
+            mentee_status: p.mentee_status,
+            mentee_capacity: p.mentee_capacity,
+            open_slots: p.open_slots,
+            accepting_requests: p.accepting_requests,
+        }
+    }
+}
+
+impl Candidate {
+    /// Whether a mentee may ask this person now (PROGRAM.md).
+    fn takes_requests(&self) -> bool {
+        self.mentor_status && self.accepting_requests && self.open_slots > 0
+    }
+}
 
 /// Whether `me` is looking for mentors (true) or for mentees (false). Someone who is neither
 /// is shown mentors: that is what a newcomer usually wants.
-pub fn seeks_mentors(me: &Profile) -> bool {
+pub fn seeks_mentors(me: &Candidate) -> bool {
     me.mentee_status || !me.mentor_status
 }
 
-fn set(tags: &[String]) -> BTreeSet<&str> {
-    tags.iter().map(String::as_str).collect()
+/// The tags in both lists, sorted, once each (profiles hold a handful of tags: a scan beats a
+/// set).
+fn both<'a>(a: &'a [String], b: &[&str]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = a.iter().map(String::as_str).filter(|t| b.contains(t)).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 fn listed(what: &str, items: &[&str]) -> String {
@@ -30,77 +94,207 @@ fn listed(what: &str, items: &[&str]) -> String {
     format!("{} shared {noun}: {}", items.len(), items.join(", "))
 }
 
-/// Scores `candidate` for `me`, with the reasons behind the score.
-pub fn score(me: &Profile, candidate: &Profile) -> (f64, Vec<String>) {
-    let mentee_view = seeks_mentors(me);
-    let (offered, wanted): (BTreeSet<&str>, BTreeSet<&str>) = if mentee_view {
-        (set(&candidate.skills), set(&me.skills).union(&set(&me.interests)).copied().collect())
-    } else {
-        (
-            set(&me.skills),
-            set(&candidate.skills).union(&set(&candidate.interests)).copied().collect(),
-        )
-    };
-    let skills: Vec<&str> = offered.intersection(&wanted).copied().collect();
-    let interests: Vec<&str> =
-        set(&me.interests).intersection(&set(&candidate.interests)).copied().collect();
-    let mut score = 0.0;
-    let mut reasons = Vec::new();
-    if !skills.is_empty() {
-        score += 0.45 * (skills.len() as f64 / 3.0).min(1.0);
-        reasons.push(listed("skill", &skills));
-    }
-    if !interests.is_empty() {
-        score += 0.15 * (interests.len() as f64 / 2.0).min(1.0);
-        reasons.push(listed("interest", &interests));
-    }
-    if let (Some(a), Some(b)) = (me.industry.as_deref(), candidate.industry.as_deref()) {
-        if a.eq_ignore_ascii_case(b) {
-            score += 0.20;
-            reasons.push(format!("same industry: {b}"));
-        }
-    }
-    let mentor_years =
-        if mentee_view { candidate.years_of_experience } else { me.years_of_experience };
-    if let Some(years) = mentor_years.filter(|y| *y > 0) {
-        score += 0.10 * (f64::from(years) / 10.0).min(1.0);
-        if mentee_view {
-            reasons.push(format!("{years} years of experience"));
-        }
-    }
-    if let (Some(a), Some(b)) = (me.state.as_deref(), candidate.state.as_deref()) {
-        if a == b {
-            score += 0.10;
-            reasons.push(format!("also in {b}"));
-        }
-    }
-    if mentee_view && candidate.mentor_status {
-        let slot = if candidate.mentee_capacity == 1 { "slot" } else { "slots" };
-        reasons.push(format!(
-            "{} of {} mentee {slot} open",
-            candidate.open_slots, candidate.mentee_capacity
-        ));
-    }
-    ((score * 1000.0).round() / 1000.0, reasons)
+/// What `me` and a candidate share: what the score counts and the reasons name.
+struct Shared<'a> {
+    skills: Vec<&'a str>,
+    interests: Vec<&'a str>,
+    industry: Option<&'a str>,
+    /// The mentor's years, when positive.
+    years: Option<i32>,
+    state: Option<&'a str>,
 }
 
-/// The best `limit` candidates for `me`, best first (ties by username).
-pub fn rank(me: &Profile, candidates: Vec<Profile>, limit: usize) -> Vec<Match> {
-    let mentee_view = seeks_mentors(me);
-    let mut scored: Vec<Match> = candidates
+/// `me`'s side of every comparison, worked out once for all candidates.
+struct Seeker<'a> {
+    me: &'a Candidate,
+    mentee_view: bool,
+    /// Mentee view: what I have or want, against the mentor's skills.
+    wanted: Vec<&'a str>,
+    /// Mentor view: my skills, against what the mentee has or wants.
+    offered: Vec<&'a str>,
+    interests: Vec<&'a str>,
+}
+
+impl<'a> Seeker<'a> {
+    fn new(me: &'a Candidate) -> Self {
+        let strs = |l: &'a [String]| l.iter().map(String::as_str).collect::<Vec<_>>();
+        let mut wanted = strs(&me.skills);
+        wanted.extend(strs(&me.interests));
+        Seeker {
+            me,
+            mentee_view: seeks_mentors(me),
+            wanted,
+            offered: strs(&me.skills),
+            interests: strs(&me.interests),
+        }
+    }
+
+    fn shared<'c>(&self, candidate: &'c Candidate) -> Shared<'c>
+    where
+        'a: 'c,
+    {
+        let skills = if self.mentee_view {
+            both(&candidate.skills, &self.wanted)
+        } else {
+            let mut theirs = both(&candidate.skills, &self.offered);
+            theirs.extend(both(&candidate.interests, &self.offered));
+            theirs.sort_unstable();
+            theirs.dedup();
+            theirs
+        };
+        let me = self.me;
+        let mentor_years =
+            if self.mentee_view { candidate.years_of_experience } else { me.years_of_experience };
+        Shared {
+            skills,
+            interests: both(&candidate.interests, &self.interests),
+            industry: match (me.industry.as_deref(), candidate.industry.as_deref()) {
+                (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => Some(b),
+                _ => None,
+            },
+            years: mentor_years.filter(|y| *y > 0),
+            state: match (me.state.as_deref(), candidate.state.as_deref()) {
+                (Some(a), Some(b)) if a == b => Some(b),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl Shared<'_> {
+    fn value(&self) -> f64 {
+        let mut score = 0.0;
+        if !self.skills.is_empty() {
+            score += 0.45 * (self.skills.len() as f64 / 3.0).min(1.0);
+        }
+        if !self.interests.is_empty() {
+            score += 0.15 * (self.interests.len() as f64 / 2.0).min(1.0);
+        }
+        if self.industry.is_some() {
+            score += 0.20;
+        }
+        if let Some(years) = self.years {
+            score += 0.10 * (f64::from(years) / 10.0).min(1.0);
+        }
+        if self.state.is_some() {
+            score += 0.10;
+        }
+        (score * 1000.0).round() / 1000.0
+    }
+
+    fn reasons(&self, mentee_view: bool, candidate: &Candidate) -> Vec<String> {
+        let mut reasons = Vec::new();
+        if !self.skills.is_empty() {
+            reasons.push(listed("skill", &self.skills));
+        }
+        if !self.interests.is_empty() {
+            reasons.push(listed("interest", &self.interests));
+        }
+        if let Some(industry) = self.industry {
+            reasons.push(format!("same industry: {industry}"));
+        }
+        if let (Some(years), true) = (self.years, mentee_view) {
+            reasons.push(format!("{years} years of experience"));
+        }
+        if let Some(state) = self.state {
+            reasons.push(format!("also in {state}"));
+        }
+        if mentee_view && candidate.mentor_status {
+            let slot = if candidate.mentee_capacity == 1 { "slot" } else { "slots" };
+            reasons.push(format!(
+                "{} of {} mentee {slot} open",
+                candidate.open_slots, candidate.mentee_capacity
+            ));
+        }
+        reasons
+    }
+}
+
+/// Where a candidate's profile must share something with `me` to score above their experience:
+/// the tag columns (`skills`, `interests`) with the tags of `me` that count there, then the
+/// industry and the state of `me`. The store keeps a candidate who matches any one of them.
+pub struct CommonGround {
+    /// (column, tag): the candidate's `column` holds `tag`.
+    pub tags: Vec<(&'static str, String)>,
+    /// The industry of `me`, as written.
+    pub industry: Option<String>,
+    /// The state of `me`.
+    pub state: Option<String>,
+}
+
+impl CommonGround {
+    /// Whether nobody can share anything with `me` (an empty profile).
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty() && self.industry.is_none() && self.state.is_none()
+    }
+}
+
+/// What a candidate must share with `me` to be worth scoring (see [`score`]: the same sets).
+pub fn common_ground(me: &Candidate) -> CommonGround {
+    let mut tags: Vec<(&'static str, String)> = Vec::new();
+    let mut add = |column: &'static str, list: &[String]| {
+        for tag in list {
+            if !tags.iter().any(|(c, t)| *c == column && t == tag) {
+                tags.push((column, tag.clone()));
+            }
+        }
+    };
+    if seeks_mentors(me) {
+        // The mentor's skills against what I have or want; our interests.
+        add("skills", &me.skills);
+        add("skills", &me.interests);
+    } else {
+        // My skills against what the mentee has or wants; our interests.
+        add("skills", &me.skills);
+        add("interests", &me.skills);
+    }
+    add("interests", &me.interests);
+    CommonGround { tags, industry: me.industry.clone(), state: me.state.clone() }
+}
+
+/// Scores `candidate` for `me`, with the reasons behind the score.
+pub fn score(me: &Candidate, candidate: &Candidate) -> (f64, Vec<String>) {
+    let seeker = Seeker::new(me);
+    let shared = seeker.shared(candidate);
+    (shared.value(), shared.reasons(seeker.mentee_view, candidate))
+}
+
+/// A scored candidate.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    /// Who.
+    pub candidate: Candidate,
+    /// 0 to 1.
+    pub score: f64,
+    /// Why, in words.
+    pub reasons: Vec<String>,
+}
+
+/// The best `limit` candidates for `me`, best first (ties by username). Every candidate gets a
+/// number; only the best `limit` get their reasons written.
+pub fn rank(me: &Candidate, candidates: Vec<Candidate>, limit: usize) -> Vec<Ranked> {
+    let seeker = Seeker::new(me);
+    let mut scored: Vec<(f64, Candidate)> = candidates
         .into_iter()
         .filter(|c| c.user_id != me.user_id)
-        .filter(|c| !mentee_view || c.takes_requests())
-        .map(|user| {
-            let (score, reasons) = score(me, &user);
-            Match { user, score, reasons }
-        })
+        .filter(|c| !seeker.mentee_view || c.takes_requests())
+        .map(|c| (seeker.shared(&c).value(), c))
         .collect();
-    scored.sort_by(|a, b| {
-        b.score.total_cmp(&a.score).then_with(|| a.user.username.cmp(&b.user.username))
-    });
+    let order = |a: &(f64, Candidate), b: &(f64, Candidate)| {
+        b.0.total_cmp(&a.0).then_with(|| a.1.username.cmp(&b.1.username))
+    };
+    if scored.len() > limit && limit > 0 {
+        scored.select_nth_unstable_by(limit - 1, order);
+    }
     scored.truncate(limit);
+    scored.sort_by(order);
     scored
+        .into_iter()
+        .map(|(score, candidate)| {
+            let reasons = seeker.shared(&candidate).reasons(seeker.mentee_view, &candidate);
+            Ranked { candidate, score, reasons }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -146,14 +340,14 @@ mod tests {
         let seeker = me(true, &["rust"], &["sql", "go"]);
         let strong = mentor("ada", &["rust", "sql", "go"], "Software", 12, "CA");
         let weak = mentor("bob", &["cobol"], "Finance", 3, "NY");
-        let (s, reasons) = score(&seeker, &strong);
+        let (s, reasons) = score(&(&seeker).into(), &(&strong).into());
         assert_eq!(s, 0.85, "everything but shared interests: {reasons:?}");
         assert_eq!(reasons[0], "3 shared skills: go, rust, sql");
         assert!(reasons.contains(&"same industry: Software".to_owned()));
         assert!(reasons.contains(&"12 years of experience".to_owned()));
         assert!(reasons.contains(&"also in CA".to_owned()));
-        let ranked = rank(&seeker, vec![weak, strong], 10);
-        assert_eq!(ranked[0].user.username, "ada");
+        let ranked = rank(&(&seeker).into(), vec![(&weak).into(), (&strong).into()], 10);
+        assert_eq!(ranked[0].candidate.username, "ada");
         assert!(ranked[0].score > ranked[1].score);
         assert!(ranked.iter().all(|m| (0.0..=1.0).contains(&m.score)));
     }
@@ -161,11 +355,11 @@ mod tests {
     #[test]
     fn a_mentor_is_matched_against_what_mentees_want() {
         let seeker = me(false, &["python", "ml"], &[]);
-        assert!(!seeks_mentors(&seeker));
+        assert!(!seeks_mentors(&(&seeker).into()));
         let mut mentee = me(true, &[], &["python"]);
         mentee.industry = None;
         mentee.state = None;
-        let (_, reasons) = score(&seeker, &mentee);
+        let (_, reasons) = score(&(&seeker).into(), &(&mentee).into());
         assert_eq!(reasons, vec!["1 shared skill: python".to_owned()]);
     }
 
@@ -178,8 +372,9 @@ mod tests {
         full.open_slots = 0;
         let mut closed = mentor("cy", &["rust"], "Software", 5, "CA");
         closed.accepting_requests = false;
-        let ranked = rank(&seeker, vec![full, closed, open], 10);
-        let names: Vec<&str> = ranked.iter().map(|m| m.user.username.as_str()).collect();
+        let ranked =
+            rank(&(&seeker).into(), [full, closed, open].iter().map(Candidate::from).collect(), 10);
+        let names: Vec<&str> = ranked.iter().map(|m| m.candidate.username.as_str()).collect();
         assert_eq!(names, ["ada"]);
         assert!(ranked[0].reasons.contains(&"2 of 3 mentee slots open".to_owned()));
     }

@@ -30,6 +30,7 @@ use lodestar_protocol::{
     ConversationSummary, ConversationType, GroupMember, Me, Message, Profile, Read, Role,
     UsersQuery,
 };
+use lodestar_server::matching::{Candidate, CommonGround};
 use lodestar_server::store::{NewAccount, NewMessage, SendOutcome, Store, StoreError, StoreResult};
 use lodestar_tests::{Backend, Database};
 use uuid::Uuid;
@@ -846,20 +847,53 @@ async fn search_ignores_case_beyond_ascii(backend: Backend) {
     assert!(wrong.is_empty(), "non-ASCII case is not ignored:\n{}", wrong.join("\n"));
 }
 
-async fn profiles_by_role_and_missing_users(backend: Backend) {
+async fn match_candidates_profiles_of_and_missing_users(backend: Backend) {
     let f = fx(backend).await;
     let s = &*f.s;
     let [alice, bob, carol, dave, eve] = directory(s).await;
-    let mentors = s.profiles_by_role(true, bob, today()).await.unwrap();
-    assert_eq!(names(&mentors), ["alice", "carol"]);
-    assert_eq!(mentors[0], s.profile(alice, today()).await.unwrap());
-    let mentors = s.profiles_by_role(true, alice, today()).await.unwrap();
-    assert_eq!(names(&mentors), ["carol"], "the asker is excluded");
-    let mentees = s.profiles_by_role(false, alice, today()).await.unwrap();
-    assert_eq!(names(&mentees), ["bob", "carol"]);
-    let mentees = s.profiles_by_role(false, carol, today()).await.unwrap();
-    assert_eq!(names(&mentees), ["bob"]);
-    assert_eq!(mentees[0], s.profile(bob, today()).await.unwrap());
+    let ground =
+        |tags: &[(&'static str, &str)], industry: Option<&str>, state: Option<&str>| CommonGround {
+            tags: tags.iter().map(|(c, t)| (*c, (*t).to_owned())).collect(),
+            industry: industry.map(str::to_owned),
+            state: state.map(str::to_owned),
+        };
+    let who = |c: Vec<Candidate>| {
+        let mut n: Vec<String> = c.into_iter().map(|c| c.username).collect();
+        n.sort();
+        n
+    };
+    // Mentors sharing the industry, ignoring case; each as matching reads the profile.
+    let found = s.match_candidates(bob, true, &ground(&[], Some("software"), None)).await.unwrap();
+    assert_eq!(who(found.clone()), ["alice", "carol"]);
+    let a = found.iter().find(|c| c.user_id == alice).unwrap();
+    assert_eq!(*a, Candidate::from(&s.profile(alice, today()).await.unwrap()));
+    // A whole tag, not a part of one ("rust" is not "rust-lang").
+    let found = s.match_candidates(bob, true, &ground(&[("skills", "rust")], None, None)).await;
+    assert_eq!(who(found.unwrap()), ["alice"]);
+    let found = s.match_candidates(bob, true, &ground(&[("interests", "rust")], None, None)).await;
+    assert!(found.unwrap().is_empty(), "alice's rust is a skill, not an interest");
+    // Mentees; the asker is left out.
+    let found = s.match_candidates(alice, false, &ground(&[], None, Some("TX"))).await.unwrap();
+    assert_eq!(who(found), ["carol"]);
+    let found = s.match_candidates(alice, true, &ground(&[], None, Some("TX"))).await.unwrap();
+    assert_eq!(who(found), ["carol"], "the asker is excluded");
+    // Nothing in common, or nothing to share: nobody.
+    let apart = ground(&[("skills", "python")], Some("Finance"), Some("CA"));
+    assert!(s.match_candidates(bob, true, &apart).await.unwrap().is_empty());
+    assert!(s.match_candidates(dave, true, &ground(&[], None, None)).await.unwrap().is_empty());
+    // A mentor who takes no requests is no candidate for a mentee.
+    let closed = ProfilePatch { accepting_requests: Some(false), ..ProfilePatch::default() };
+    s.update_me(alice, closed, today()).await.unwrap();
+    let found = s.match_candidates(bob, true, &ground(&[], Some("software"), None)).await.unwrap();
+    assert_eq!(who(found), ["carol"]);
+
+    let mut profiles = s.profiles_of(&[bob, Uuid::new_v4(), alice], today()).await.unwrap();
+    profiles.sort_by(|a, b| a.username.cmp(&b.username));
+    assert_eq!(
+        profiles,
+        [s.profile(alice, today()).await.unwrap(), s.profile(bob, today()).await.unwrap()]
+    );
+    assert!(s.profiles_of(&[], today()).await.unwrap().is_empty());
 
     let ghost = Uuid::new_v4();
     let other = Uuid::new_v4();
@@ -2040,7 +2074,7 @@ lodestar_tests::on_both_backends!(
     search_users_applies_each_filter,
     search_q_matches_skill_text_not_its_storage,
     search_ignores_case_beyond_ascii,
-    profiles_by_role_and_missing_users,
+    match_candidates_profiles_of_and_missing_users,
     open_direct_is_one_conversation_from_either_side,
     conversations_are_listed_most_recent_first_with_unread_counts,
     messages_page_backwards_oldest_first,

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::Json;
 use chrono::Utc;
 use lodestar_protocol::{
-    validate, ErrorBody, MatchesQuery, MatchesResponse, Profile, UsersPage, UsersQuery,
+    validate, ErrorBody, Match, MatchesQuery, MatchesResponse, Profile, UsersPage, UsersQuery,
 };
 
 use super::limit;
@@ -58,10 +58,23 @@ pub async fn matches(
 ) -> ApiResult<Json<MatchesResponse>> {
     let limit = limit(q.limit, 20, 100)?;
     let today = Utc::now().date_naive();
-    let me = s.store.profile(caller.user_id, today).await?;
+    let me = matching::Candidate::from(&s.store.profile(caller.user_id, today).await?);
     let seek_mentors = matching::seeks_mentors(&me);
-    let mut candidates = s.store.profiles_by_role(seek_mentors, me.user_id, today).await?;
+    let ground = matching::common_ground(&me);
+    let mut candidates = s.store.match_candidates(me.user_id, seek_mentors, &ground).await?;
     let apart = s.store.kept_apart(caller.user_id).await?;
     candidates.retain(|u| !apart.contains(&u.user_id));
-    Ok(Json(MatchesResponse { matches: matching::rank(&me, candidates, limit as usize) }))
+    let ranked = matching::rank(&me, candidates, limit as usize);
+    // The full profiles of the best few only.
+    let ids: Vec<_> = ranked.iter().map(|r| r.candidate.user_id).collect();
+    let mut profiles: std::collections::HashMap<_, _> =
+        s.store.profiles_of(&ids, today).await?.into_iter().map(|p| (p.user_id, p)).collect();
+    let matches = ranked
+        .into_iter()
+        .filter_map(|r| {
+            let user = profiles.remove(&r.candidate.user_id)?;
+            Some(Match { user, score: r.score, reasons: r.reasons })
+        })
+        .collect();
+    Ok(Json(MatchesResponse { matches }))
 }

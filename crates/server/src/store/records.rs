@@ -109,6 +109,50 @@ pub(crate) struct UserRow {
     pub is_coordinator: bool,
 }
 
+/// The columns of `users` matching reads (`matching::Candidate`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct CandidateRow {
+    pub user_id: Uuid,
+    pub username: String,
+    pub state: Option<String>,
+    #[sqlx(try_from = "Nullable<bool>")]
+    pub mentor_status: bool,
+    #[sqlx(try_from = "Nullable<bool>")]
+    pub mentee_status: bool,
+    pub years_of_experience: Option<i32>,
+    pub industry: Option<String>,
+    pub skills: Option<String>,
+    pub interests: Option<String>,
+    pub mentee_capacity: i32,
+    pub accepting_requests: bool,
+    pub active_mentees: i32,
+}
+
+/// The columns of [`CandidateRow`], in a SELECT.
+pub(crate) const CANDIDATE_COLUMNS: &str = "user_id, username, state, mentor_status, \
+    mentee_status, years_of_experience, industry, skills, interests, mentee_capacity, \
+    accepting_requests, active_mentees";
+
+impl CandidateRow {
+    /// As matching reads it.
+    pub fn into_candidate(self) -> StoreResult<crate::matching::Candidate> {
+        Ok(crate::matching::Candidate {
+            skills: tags("skills", self.skills.as_deref())?,
+            interests: tags("interests", self.interests.as_deref())?,
+            user_id: self.user_id,
+            username: self.username,
+            industry: self.industry,
+            years_of_experience: self.years_of_experience,
+            state: self.state,
+            mentor_status: self.mentor_status,
+            mentee_status: self.mentee_status,
+            mentee_capacity: self.mentee_capacity,
+            open_slots: (self.mentee_capacity - self.active_mentees).max(0),
+            accepting_requests: self.accepting_requests,
+        })
+    }
+}
+
 /// A time as both databases keep it: PostgreSQL stores microseconds, so every time is cut to
 /// microseconds before it is written *and* before it is answered, and a retried request gets
 /// exactly the answer the first one got.

@@ -49,6 +49,9 @@ impl SqliteStore {
             .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
             .await?;
         sqlx::migrate!("../../migrations/server-sqlite").run(&write).await?;
+        // The planner's statistics (which index a directory filter uses, migration 0016), kept
+        // as SQLite advises for long-lived connections: at open, then every few hours.
+        sqlx::query("PRAGMA optimize=0x10002").execute(&write).await?;
         let read = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         let latest: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1")
             .fetch_one(&read)
@@ -64,16 +67,26 @@ impl Drop for SqliteStore {
     }
 }
 
+/// How often the planner's statistics are refreshed.
+const OPTIMIZE_EVERY: Duration = Duration::from_secs(6 * 3600);
+
 /// How often the WAL is copied back into the database.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
 /// Checkpoints the WAL beside the writer, never blocking it (`PASSIVE`), so the WAL stays small
-/// without any commit paying for it.
+/// without any commit paying for it; refreshes the planner's statistics every few hours.
 async fn checkpoints(read: SqlitePool) {
     let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut optimized = tokio::time::Instant::now();
     loop {
         tick.tick().await;
+        if optimized.elapsed() >= OPTIMIZE_EVERY {
+            optimized = tokio::time::Instant::now();
+            if let Err(e) = sqlx::query("PRAGMA optimize").execute(&read).await {
+                tracing::warn!(error = %e, "PRAGMA optimize failed; the next try is in a few hours");
+            }
+        }
         if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&read).await {
             tracing::warn!(error = %e, "WAL checkpoint failed; retrying");
         }

@@ -13,6 +13,8 @@ use lodestar_protocol::{
 };
 use uuid::Uuid;
 
+use crate::matching::{Candidate, CommonGround};
+
 use super::{
     ChangeScope, LoginRecord, NewAccount, NewMessage, NewRequest, OpenedDirect, SendOutcome,
     StoreError, StoreResult,
@@ -106,13 +108,17 @@ pub trait ProfileStore: Send + Sync + 'static {
         limit: i64,
         today: NaiveDate,
     ) -> StoreResult<Vec<Profile>>;
-    /// Everyone who offers mentoring (`mentors`) or seeks it (`!mentors`), for matching.
-    async fn profiles_by_role(
+    /// Everyone matching should score for `me`: mentors who take requests now (`mentors`) or
+    /// mentees (`!mentors`), not suspended, not `me`, who share at least one thing of `ground`
+    /// with `me`. All of them, however many (no first few thousand).
+    async fn match_candidates(
         &self,
+        me: Uuid,
         mentors: bool,
-        exclude: Uuid,
-        today: NaiveDate,
-    ) -> StoreResult<Vec<Profile>>;
+        ground: &CommonGround,
+    ) -> StoreResult<Vec<Candidate>>;
+    /// The profiles of those of `ids` who exist, in no particular order.
+    async fn profiles_of(&self, ids: &[Uuid], today: NaiveDate) -> StoreResult<Vec<Profile>>;
     /// Which of `ids` name no user.
     async fn missing_users(&self, ids: &[Uuid]) -> StoreResult<Vec<Uuid>>;
 }

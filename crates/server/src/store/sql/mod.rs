@@ -181,8 +181,10 @@ macro_rules! sql_helpers {
         use sqlx::QueryBuilder;
         use uuid::Uuid;
 
+        use $crate::matching::{Candidate, CommonGround};
+
         use $crate::store::records::{
-            accepted_sent_at, micros, search_keys, ChangeRow, ConversationRow, GroupRow, MemberRow, MessageRow,
+            accepted_sent_at, micros, search_keys, CandidateRow, ChangeRow, CANDIDATE_COLUMNS, ConversationRow, GroupRow, MemberRow, MessageRow,
             NewChange, ReadRow, UserRow,
         };
         use $crate::store::{

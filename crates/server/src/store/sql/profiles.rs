@@ -3,6 +3,50 @@
 /// Expands `ProfileStore` for one backend (see `super::impl_store!`).
 macro_rules! sql_profiles {
     ($store:ty, $db:ty) => {
+        /// How a substring filter on a text column of `users` reads its rows.
+        enum Contains {
+            /// Through the trigram index (migration 0016): a rare text, or the planner decides.
+            Indexed(&'static str, String),
+            /// Row by row in username order: a common text (a page is found at once).
+            Scanned(&'static str, String),
+            /// Escaped, row by row: the text holds LIKE's own wildcards, which no trigram
+            /// index takes with an ESCAPE.
+            Escaped(&'static str, String),
+        }
+
+        /// Below this many matches a text counts as rare (see `Dialect::users_text_probe`).
+        const RARE: i64 = 1000;
+
+        /// How to filter `column` on containing `needle` (already folded).
+        async fn contains(pool: &sqlx::Pool<$db>, column: &'static str, needle: &str) -> StoreResult<Contains> {
+            if needle.contains(['%', '_', '\\']) {
+                return Ok(Contains::Escaped(column, format!("%{}%", like_escape(needle))));
+            }
+            let pattern = format!("%{needle}%");
+            let Some(probe) = <$db as Dialect>::users_text_probe(column, RARE) else {
+                return Ok(Contains::Indexed(column, pattern));
+            };
+            let found: i64 = sqlx::query_scalar(&probe).bind(&pattern).fetch_one(pool).await?;
+            Ok(if found < RARE { Contains::Indexed(column, pattern) } else { Contains::Scanned(column, pattern) })
+        }
+
+        impl Contains {
+            fn push(self, qb: &mut QueryBuilder<'_, $db>) {
+                match self {
+                    Contains::Indexed(column, pattern) => {
+                        let (open, close) = <$db as Dialect>::users_text_like(column);
+                        qb.push(" AND ").push(open).push_bind(pattern).push(close);
+                    }
+                    Contains::Scanned(column, pattern) => {
+                        qb.push(format!(" AND {column} LIKE ")).push_bind(pattern);
+                    }
+                    Contains::Escaped(column, pattern) => {
+                        qb.push(format!(" AND {column} LIKE ")).push_bind(pattern).push(" ESCAPE '\\'");
+                    }
+                }
+            }
+        }
+
         #[async_trait::async_trait]
         impl ProfileStore for $store {
             async fn me(&self, user_id: Uuid, today: NaiveDate) -> StoreResult<Me> {
@@ -79,8 +123,7 @@ macro_rules! sql_profiles {
                     qb.push(" AND lower(username) = ").push_bind(u.trim().to_lowercase());
                 }
                 if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                    let pat = format!("%{}%", like_escape(&text.to_lowercase()));
-                    qb.push(" AND search_text LIKE ").push_bind(pat).push(" ESCAPE '\\'");
+                    contains(self.reader(), "search_text", &text.to_lowercase()).await?.push(&mut qb);
                 }
                 // A NULL status reads as false (records.rs), so it filters as false too.
                 if let Some(m) = q.mentor {
@@ -92,7 +135,7 @@ macro_rules! sql_profiles {
                 if let Some(skill) = q.skill.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                     // Tags are stored as a JSON array of lower-case strings: match one whole tag.
                     let quoted = serde_json::to_string(&skill.to_lowercase()).unwrap_or_default();
-                    qb.push(" AND skills LIKE ").push_bind(format!("%{}%", like_escape(&quoted))).push(" ESCAPE '\\'");
+                    contains(self.reader(), "skills", &quoted).await?.push(&mut qb);
                 }
                 if let Some(ind) = q.industry.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                     qb.push(" AND industry_key = ").push_bind(ind.to_lowercase());
@@ -120,20 +163,45 @@ macro_rules! sql_profiles {
                     .collect()
             }
 
-            async fn profiles_by_role(&self, mentors: bool, exclude: Uuid, today: NaiveDate) -> StoreResult<Vec<Profile>> {
-                let sql = if mentors {
-                    concat!("SELECT ", user_columns!(), " FROM users WHERE mentor_status = $1 AND user_id <> $2 AND suspended_at IS NULL ORDER BY created_at IS NOT NULL, created_at LIMIT 5000")
+            async fn match_candidates(&self, me: Uuid, mentors: bool, ground: &CommonGround) -> StoreResult<Vec<Candidate>> {
+                if ground.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut qb = QueryBuilder::<$db>::new(format!("SELECT {CANDIDATE_COLUMNS} FROM users WHERE suspended_at IS NULL AND user_id <> "));
+                qb.push_bind(me);
+                if mentors {
+                    // PROGRAM.md: a mentee is never shown a mentor who takes no requests now.
+                    qb.push(" AND mentor_status = ").push_bind(true)
+                        .push(" AND accepting_requests = ").push_bind(true)
+                        .push(" AND active_mentees < mentee_capacity");
                 } else {
-                    concat!("SELECT ", user_columns!(), " FROM users WHERE mentee_status = $1 AND user_id <> $2 AND suspended_at IS NULL ORDER BY created_at IS NOT NULL, created_at LIMIT 5000")
-                };
-                sqlx::query_as::<_, UserRow>(sql)
-                    .bind(true)
-                    .bind(exclude)
+                    qb.push(" AND mentee_status = ").push_bind(true);
+                }
+                qb.push(" AND (FALSE");
+                for (column, tag) in &ground.tags {
+                    // Tags are stored as a JSON array of lower-case strings: one whole tag.
+                    let quoted = serde_json::to_string(&tag.to_lowercase()).unwrap_or_default();
+                    let (open, close) = <$db as Dialect>::holds(column);
+                    qb.push(" OR ").push(open).push_bind(quoted).push(close);
+                }
+                if let Some(industry) = &ground.industry {
+                    qb.push(" OR industry_key = ").push_bind(industry.to_lowercase());
+                }
+                if let Some(state) = &ground.state {
+                    qb.push(" OR state = ").push_bind(state.clone());
+                }
+                qb.push(")");
+                qb.build_query_as::<CandidateRow>()
                     .fetch_all(self.reader())
                     .await?
                     .into_iter()
-                    .map(|u| u.into_profile(today))
+                    .map(CandidateRow::into_candidate)
                     .collect()
+            }
+
+            async fn profiles_of(&self, ids: &[Uuid], today: NaiveDate) -> StoreResult<Vec<Profile>> {
+                let mut conn = self.reader().acquire().await?;
+                load_users(&mut conn, ids).await?.into_iter().map(|u| u.into_profile(today)).collect()
             }
 
             async fn missing_users(&self, ids: &[Uuid]) -> StoreResult<Vec<Uuid>> {
