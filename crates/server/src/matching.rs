@@ -11,9 +11,10 @@
 //! A mentee is never shown a mentor who takes no requests now (no open slot, or not accepting:
 //! PROGRAM.md), and each mentor's reasons say how many of their slots are open.
 //!
-//! Every member of the other role is considered, however many there are: the store narrows them
-//! to those with something in common ([`common_ground`]: a tag, the industry or the state; the
-//! experience alone is no reason to meet), and only the best few get their reasons written.
+//! Every member of the other role is considered, however many there are: the store ranks them
+//! all in SQL by the same points ([`common_ground`], [`SKILL_POINTS`] and the rest), keeping
+//! those with something in common (a tag, the industry or the state; experience alone is no
+//! reason to meet); Rust scores the best of them again and writes their reasons.
 
 use lodestar_protocol::Profile;
 use uuid::Uuid;
@@ -94,6 +95,24 @@ fn listed(what: &str, items: &[&str]) -> String {
     format!("{} shared {noun}: {}", items.len(), items.join(", "))
 }
 
+/// The score's parts, in thousandths of the score so that Rust and SQL (which ranks every
+/// candidate before Rust scores the best) add the same exact integers: (points when full, the
+/// count at which it is full).
+pub const SKILL_POINTS: (i64, i64) = (450, 3);
+/// Shared interests.
+pub const INTEREST_POINTS: (i64, i64) = (150, 2);
+/// The same industry.
+pub const INDUSTRY_POINTS: i64 = 200;
+/// The mentor's years of experience.
+pub const YEAR_POINTS: (i64, i64) = (100, 10);
+/// The same state.
+pub const STATE_POINTS: i64 = 100;
+
+/// The points of a part counted `n` times.
+fn part((points, full): (i64, i64), n: i64) -> i64 {
+    points * n.clamp(0, full) / full
+}
+
 /// What `me` and a candidate share: what the score counts and the reasons name.
 struct Shared<'a> {
     skills: Vec<&'a str>,
@@ -163,23 +182,12 @@ impl<'a> Seeker<'a> {
 
 impl Shared<'_> {
     fn value(&self) -> f64 {
-        let mut score = 0.0;
-        if !self.skills.is_empty() {
-            score += 0.45 * (self.skills.len() as f64 / 3.0).min(1.0);
-        }
-        if !self.interests.is_empty() {
-            score += 0.15 * (self.interests.len() as f64 / 2.0).min(1.0);
-        }
-        if self.industry.is_some() {
-            score += 0.20;
-        }
-        if let Some(years) = self.years {
-            score += 0.10 * (f64::from(years) / 10.0).min(1.0);
-        }
-        if self.state.is_some() {
-            score += 0.10;
-        }
-        (score * 1000.0).round() / 1000.0
+        let points = part(SKILL_POINTS, self.skills.len() as i64)
+            + part(INTEREST_POINTS, self.interests.len() as i64)
+            + if self.industry.is_some() { INDUSTRY_POINTS } else { 0 }
+            + self.years.map_or(0, |y| part(YEAR_POINTS, i64::from(y)))
+            + if self.state.is_some() { STATE_POINTS } else { 0 };
+        points as f64 / 1000.0
     }
 
     fn reasons(&self, mentee_view: bool, candidate: &Candidate) -> Vec<String> {
@@ -210,46 +218,52 @@ impl Shared<'_> {
     }
 }
 
-/// Where a candidate's profile must share something with `me` to score above their experience:
-/// the tag columns (`skills`, `interests`) with the tags of `me` that count there, then the
-/// industry and the state of `me`. The store keeps a candidate who matches any one of them.
+/// What `me` offers to share, as the store reads it to rank every candidate in SQL (the same
+/// sets and points as [`score`]): a candidate with none of it in common is not considered.
 pub struct CommonGround {
-    /// (column, tag): the candidate's `column` holds `tag`.
-    pub tags: Vec<(&'static str, String)>,
-    /// The industry of `me`, as written.
+    /// My tags that count as shared skills when the candidate holds them in one of
+    /// `skill_columns`.
+    pub skills: Vec<String>,
+    /// `skills` (a mentee: the mentor's skills against what I have or want), or `skills` and
+    /// `interests` (a mentor: my skills against what the mentee has or wants).
+    pub skill_columns: &'static [&'static str],
+    /// My interests, against the candidate's.
+    pub interests: Vec<String>,
+    /// My industry, as written.
     pub industry: Option<String>,
-    /// The state of `me`.
+    /// My state.
     pub state: Option<String>,
+    /// Whether the candidate's years count (they would be the mentor).
+    pub their_years: bool,
 }
 
 impl CommonGround {
     /// Whether nobody can share anything with `me` (an empty profile).
     pub fn is_empty(&self) -> bool {
-        self.tags.is_empty() && self.industry.is_none() && self.state.is_none()
+        self.skills.is_empty()
+            && self.interests.is_empty()
+            && self.industry.is_none()
+            && self.state.is_none()
     }
 }
 
-/// What a candidate must share with `me` to be worth scoring (see [`score`]: the same sets).
+/// What a candidate may share with `me`.
 pub fn common_ground(me: &Candidate) -> CommonGround {
-    let mut tags: Vec<(&'static str, String)> = Vec::new();
-    let mut add = |column: &'static str, list: &[String]| {
-        for tag in list {
-            if !tags.iter().any(|(c, t)| *c == column && t == tag) {
-                tags.push((column, tag.clone()));
-            }
-        }
+    let seeker = Seeker::new(me);
+    let owned = |tags: &[&str]| {
+        let mut v: Vec<String> = tags.iter().map(|t| (*t).to_owned()).collect();
+        v.sort();
+        v.dedup();
+        v
     };
-    if seeks_mentors(me) {
-        // The mentor's skills against what I have or want; our interests.
-        add("skills", &me.skills);
-        add("skills", &me.interests);
-    } else {
-        // My skills against what the mentee has or wants; our interests.
-        add("skills", &me.skills);
-        add("interests", &me.skills);
+    CommonGround {
+        skills: owned(if seeker.mentee_view { &seeker.wanted } else { &seeker.offered }),
+        skill_columns: if seeker.mentee_view { &["skills"] } else { &["skills", "interests"] },
+        interests: owned(&seeker.interests),
+        industry: me.industry.clone(),
+        state: me.state.clone(),
+        their_years: seeker.mentee_view,
     }
-    add("interests", &me.interests);
-    CommonGround { tags, industry: me.industry.clone(), state: me.state.clone() }
 }
 
 /// Scores `candidate` for `me`, with the reasons behind the score.

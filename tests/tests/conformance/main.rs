@@ -851,40 +851,53 @@ async fn match_candidates_profiles_of_and_missing_users(backend: Backend) {
     let f = fx(backend).await;
     let s = &*f.s;
     let [alice, bob, carol, dave, eve] = directory(s).await;
-    let ground =
-        |tags: &[(&'static str, &str)], industry: Option<&str>, state: Option<&str>| CommonGround {
-            tags: tags.iter().map(|(c, t)| (*c, (*t).to_owned())).collect(),
-            industry: industry.map(str::to_owned),
-            state: state.map(str::to_owned),
-        };
-    let who = |c: Vec<Candidate>| {
-        let mut n: Vec<String> = c.into_iter().map(|c| c.username).collect();
-        n.sort();
-        n
+    let ground = |skills: &[&str],
+                  interests: &[&str],
+                  industry: Option<&str>,
+                  state: Option<&str>| CommonGround {
+        skills: skills.iter().map(|t| (*t).to_owned()).collect(),
+        skill_columns: &["skills"],
+        interests: interests.iter().map(|t| (*t).to_owned()).collect(),
+        industry: industry.map(str::to_owned),
+        state: state.map(str::to_owned),
+        their_years: true,
     };
-    // Mentors sharing the industry, ignoring case; each as matching reads the profile.
-    let found = s.match_candidates(bob, true, &ground(&[], Some("software"), None)).await.unwrap();
+    let who = |c: Vec<Candidate>| c.into_iter().map(|c| c.username).collect::<Vec<_>>();
+    // Mentors sharing the industry, ignoring case; each as matching reads the profile; the
+    // better first (alice's ten years against carol's six).
+    let found =
+        s.match_candidates(bob, true, &ground(&[], &[], Some("software"), None), 10).await.unwrap();
     assert_eq!(who(found.clone()), ["alice", "carol"]);
-    let a = found.iter().find(|c| c.user_id == alice).unwrap();
-    assert_eq!(*a, Candidate::from(&s.profile(alice, today()).await.unwrap()));
-    // A whole tag, not a part of one ("rust" is not "rust-lang").
-    let found = s.match_candidates(bob, true, &ground(&[("skills", "rust")], None, None)).await;
+    assert_eq!(found[0], Candidate::from(&s.profile(alice, today()).await.unwrap()));
+    // Ranked by the points of matching::score, all of them, then cut at `take`.
+    let rich = ground(&["rust", "postgres"], &[], Some("Software"), Some("TX"));
+    assert_eq!(who(s.match_candidates(bob, true, &rich, 10).await.unwrap()), ["alice", "carol"]);
+    assert_eq!(who(s.match_candidates(bob, true, &rich, 1).await.unwrap()), ["alice"]);
+    // A whole tag, not a part of one ("rust" is not "rust-lang"), in the columns named.
+    let found = s.match_candidates(bob, true, &ground(&["rust"], &[], None, None), 10).await;
     assert_eq!(who(found.unwrap()), ["alice"]);
-    let found = s.match_candidates(bob, true, &ground(&[("interests", "rust")], None, None)).await;
+    let found = s.match_candidates(bob, true, &ground(&[], &["rust"], None, None), 10).await;
     assert!(found.unwrap().is_empty(), "alice's rust is a skill, not an interest");
     // Mentees; the asker is left out.
-    let found = s.match_candidates(alice, false, &ground(&[], None, Some("TX"))).await.unwrap();
+    let found =
+        s.match_candidates(alice, false, &ground(&[], &[], None, Some("TX")), 10).await.unwrap();
     assert_eq!(who(found), ["carol"]);
-    let found = s.match_candidates(alice, true, &ground(&[], None, Some("TX"))).await.unwrap();
+    let found =
+        s.match_candidates(alice, true, &ground(&[], &[], None, Some("TX")), 10).await.unwrap();
     assert_eq!(who(found), ["carol"], "the asker is excluded");
     // Nothing in common, or nothing to share: nobody.
-    let apart = ground(&[("skills", "python")], Some("Finance"), Some("CA"));
-    assert!(s.match_candidates(bob, true, &apart).await.unwrap().is_empty());
-    assert!(s.match_candidates(dave, true, &ground(&[], None, None)).await.unwrap().is_empty());
+    let apart = ground(&["python"], &[], Some("Finance"), Some("CA"));
+    assert!(s.match_candidates(bob, true, &apart, 10).await.unwrap().is_empty());
+    assert!(s
+        .match_candidates(dave, true, &ground(&[], &[], None, None), 10)
+        .await
+        .unwrap()
+        .is_empty());
     // A mentor who takes no requests is no candidate for a mentee.
     let closed = ProfilePatch { accepting_requests: Some(false), ..ProfilePatch::default() };
     s.update_me(alice, closed, today()).await.unwrap();
-    let found = s.match_candidates(bob, true, &ground(&[], Some("software"), None)).await.unwrap();
+    let found =
+        s.match_candidates(bob, true, &ground(&[], &[], Some("software"), None), 10).await.unwrap();
     assert_eq!(who(found), ["carol"]);
 
     let mut profiles = s.profiles_of(&[bob, Uuid::new_v4(), alice], today()).await.unwrap();

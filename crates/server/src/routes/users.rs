@@ -61,8 +61,11 @@ pub async fn matches(
     let me = matching::Candidate::from(&s.store.profile(caller.user_id, today).await?);
     let seek_mentors = matching::seeks_mentors(&me);
     let ground = matching::common_ground(&me);
-    let mut candidates = s.store.match_candidates(me.user_id, seek_mentors, &ground).await?;
     let apart = s.store.kept_apart(caller.user_id).await?;
+    // SQL ranks everyone by the same points; a few more than asked for make room for anyone
+    // kept apart, and Rust's exact ranking of them decides the ties.
+    let take = limit + apart.len() as i64 + 10;
+    let mut candidates = s.store.match_candidates(me.user_id, seek_mentors, &ground, take).await?;
     candidates.retain(|u| !apart.contains(&u.user_id));
     let ranked = matching::rank(&me, candidates, limit as usize);
     // The full profiles of the best few only.

@@ -108,14 +108,16 @@ pub trait ProfileStore: Send + Sync + 'static {
         limit: i64,
         today: NaiveDate,
     ) -> StoreResult<Vec<Profile>>;
-    /// Everyone matching should score for `me`: mentors who take requests now (`mentors`) or
-    /// mentees (`!mentors`), not suspended, not `me`, who share at least one thing of `ground`
-    /// with `me`. All of them, however many (no first few thousand).
+    /// The best `take` candidates for `me` by matching's points (`matching::score`), among
+    /// everyone of the other role: mentors who take requests now (`mentors`) or mentees
+    /// (`!mentors`), not suspended, not `me`, who share at least one thing of `ground` with `me`.
+    /// Every such member is ranked, however many (no first few thousand); ties by username.
     async fn match_candidates(
         &self,
         me: Uuid,
         mentors: bool,
         ground: &CommonGround,
+        take: i64,
     ) -> StoreResult<Vec<Candidate>>;
     /// The profiles of those of `ids` who exist, in no particular order.
     async fn profiles_of(&self, ids: &[Uuid], today: NaiveDate) -> StoreResult<Vec<Profile>>;

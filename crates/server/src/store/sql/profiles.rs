@@ -163,12 +163,40 @@ macro_rules! sql_profiles {
                     .collect()
             }
 
-            async fn match_candidates(&self, me: Uuid, mentors: bool, ground: &CommonGround) -> StoreResult<Vec<Candidate>> {
-                if ground.is_empty() {
+            async fn match_candidates(&self, me: Uuid, mentors: bool, ground: &CommonGround, take: i64) -> StoreResult<Vec<Candidate>> {
+                use $crate::matching::{INDUSTRY_POINTS, INTEREST_POINTS, SKILL_POINTS, STATE_POINTS, YEAR_POINTS};
+                if ground.is_empty() || take <= 0 {
                     return Ok(Vec::new());
                 }
-                let mut qb = QueryBuilder::<$db>::new(format!("SELECT {CANDIDATE_COLUMNS} FROM users WHERE suspended_at IS NULL AND user_id <> "));
-                qb.push_bind(me);
+                // How many of `tags` the candidate holds in any of `columns` (JSON arrays of
+                // lower-case strings: one whole tag).
+                fn count(qb: &mut QueryBuilder<'_, $db>, tags: &[String], columns: &[&str]) {
+                    qb.push("(0");
+                    for tag in tags {
+                        let quoted = serde_json::to_string(&tag.to_lowercase()).unwrap_or_default();
+                        qb.push(" + CASE WHEN FALSE");
+                        for column in columns {
+                            let (open, close) = <$db as Dialect>::holds(column);
+                            qb.push(" OR ").push(open).push_bind(quoted.clone()).push(close);
+                        }
+                        qb.push(" THEN 1 ELSE 0 END");
+                    }
+                    qb.push(")");
+                }
+                // Points of a part counted `n` times (`matching::part`), in SQL.
+                let part = |n: &str, (points, full): (i64, i64)| {
+                    format!("(CASE WHEN {n} > {full} THEN {full} WHEN {n} > 0 THEN {n} ELSE 0 END) * {points} / {full}")
+                };
+                let mut qb = QueryBuilder::<$db>::new(format!("SELECT {CANDIDATE_COLUMNS} FROM (SELECT {CANDIDATE_COLUMNS}, "));
+                count(&mut qb, &ground.skills, ground.skill_columns);
+                qb.push(" AS shared_skills, ");
+                count(&mut qb, &ground.interests, &["interests"]);
+                qb.push(" AS shared_interests, CASE WHEN industry_key = ")
+                    .push_bind(ground.industry.as_deref().map(str::to_lowercase))
+                    .push(" THEN 1 ELSE 0 END AS same_industry, CASE WHEN state = ")
+                    .push_bind(ground.state.clone())
+                    .push(" THEN 1 ELSE 0 END AS same_state FROM users WHERE suspended_at IS NULL AND user_id <> ")
+                    .push_bind(me);
                 if mentors {
                     // PROGRAM.md: a mentee is never shown a mentor who takes no requests now.
                     qb.push(" AND mentor_status = ").push_bind(true)
@@ -177,20 +205,15 @@ macro_rules! sql_profiles {
                 } else {
                     qb.push(" AND mentee_status = ").push_bind(true);
                 }
-                qb.push(" AND (FALSE");
-                for (column, tag) in &ground.tags {
-                    // Tags are stored as a JSON array of lower-case strings: one whole tag.
-                    let quoted = serde_json::to_string(&tag.to_lowercase()).unwrap_or_default();
-                    let (open, close) = <$db as Dialect>::holds(column);
-                    qb.push(" OR ").push(open).push_bind(quoted).push(close);
+                // Something in common, then the best by the points `matching::score` gives.
+                qb.push(") AS c WHERE shared_skills + shared_interests + same_industry + same_state > 0 ORDER BY ");
+                qb.push(part("shared_skills", SKILL_POINTS)).push(" + ");
+                qb.push(part("shared_interests", INTEREST_POINTS));
+                qb.push(format!(" + same_industry * {INDUSTRY_POINTS} + same_state * {STATE_POINTS}"));
+                if ground.their_years {
+                    qb.push(" + ").push(part("years_of_experience", YEAR_POINTS));
                 }
-                if let Some(industry) = &ground.industry {
-                    qb.push(" OR industry_key = ").push_bind(industry.to_lowercase());
-                }
-                if let Some(state) = &ground.state {
-                    qb.push(" OR state = ").push_bind(state.clone());
-                }
-                qb.push(")");
+                qb.push(" DESC, username LIMIT ").push_bind(take);
                 qb.build_query_as::<CandidateRow>()
                     .fetch_all(self.reader())
                     .await?
