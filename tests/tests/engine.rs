@@ -188,8 +188,92 @@ async fn a_burst_is_announced_once_per_conversation(backend: Backend) {
     s.server.stop().await;
 }
 
+/// Live frames are applied as they come only when they continue the stored cursor: a dropped
+/// frame, or frames out of order, fall back on the pull, and the replica ends up with every
+/// message once (what the engine does with each frame, done here by hand on real frames).
+async fn a_dropped_or_reordered_frame_loses_nothing(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = s.api.register("ann").await;
+    let ben = s.api.register("ben").await;
+    let conv = s.api.direct(&ann, &ben).await;
+    let api = Api::new(&s.api.base).unwrap().with_token(&ben.token);
+    let replica = Replica::open(&dir.path().join("ben.db")).await.unwrap();
+    replica.set_me(ben.id).await.unwrap();
+    pull(&api, &replica, |_| {}).await.unwrap();
+    let (start, _) = replica.cursor().await.unwrap();
+    let mut socket = lodestar_tests::Events::connect(&s.api.base, &ben, start.as_deref()).await;
+    // Every frame, in the order sent, until each of four messages has come in one.
+    let mut frames: Vec<lodestar_protocol::EventFrame> = Vec::new();
+    for i in 0..4 {
+        s.api.send(&ann, conv, &format!("live {i}")).await;
+        loop {
+            let frame = socket.next_frame(Duration::from_secs(10)).await.expect("a frame");
+            let has_message =
+                frame["changes"].as_array().unwrap().iter().any(|c| c["kind"] == "message");
+            frames.push(serde_json::from_value(frame).unwrap());
+            if has_message {
+                break;
+            }
+        }
+    }
+    // Each frame names the cursor it continues: the one before it ended at.
+    let chain: Vec<(Option<String>, String)> = frames
+        .iter()
+        .filter_map(|f| match f {
+            lodestar_protocol::EventFrame::Changes { since, cursor, .. } => {
+                Some((since.clone(), cursor.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(chain.len() >= 4, "{chain:?}");
+    assert_eq!(chain[0].0, start, "the first continues where the socket started");
+    for pair in chain.windows(2) {
+        assert_eq!(pair[1].0.as_deref(), Some(pair[0].1.as_str()), "{chain:?}");
+    }
+    let changes = |i: usize| match &frames[i] {
+        lodestar_protocol::EventFrame::Changes { changes, cursor, since } => {
+            (since.clone().unwrap(), changes.clone(), cursor.clone())
+        }
+        other => panic!("not changes: {other:?}"),
+    };
+    let count = || async { replica.messages(ben.id, conv, None, 50).await.unwrap().len() };
+
+    // The first continues the replica: applied without a pull.
+    let (since, c, cursor) = changes(0);
+    assert!(replica.apply_continuing(&since, &c, &cursor).await.unwrap().is_some());
+    assert_eq!(count().await, 1);
+    // The second is dropped; the last comes before the third: neither continues the cursor,
+    // and neither touches the replica.
+    let (since, c, cursor) = changes(frames.len() - 1);
+    assert!(replica.apply_continuing(&since, &c, &cursor).await.unwrap().is_none());
+    assert_eq!(count().await, 1, "a frame past a gap is not applied");
+    // So the engine pulls: everything arrives, once.
+    pull(&api, &replica, |_| {}).await.unwrap();
+    assert_eq!(count().await, 4);
+    // The dropped second, arriving late, no longer continues anything: nothing is applied twice.
+    let (since, c, cursor) = changes(1);
+    assert!(replica.apply_continuing(&since, &c, &cursor).await.unwrap().is_none());
+    pull(&api, &replica, |_| {}).await.unwrap();
+    let texts: Vec<Option<String>> = replica
+        .messages(ben.id, conv, None, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.message.content)
+        .collect();
+    assert_eq!(texts.len(), 4, "{texts:?}");
+    for i in 0..4 {
+        let text = Some(format!("live {i}"));
+        assert_eq!(texts.iter().filter(|t| **t == text).count(), 1, "{texts:?}");
+    }
+    s.server.stop().await;
+}
+
 lodestar_tests::on_both_backends!(
     the_engine_delivers_live_and_notifies_by_the_rules,
     the_engine_goes_offline_and_comes_back_by_itself,
     a_burst_is_announced_once_per_conversation,
+    a_dropped_or_reordered_frame_loses_nothing,
 );

@@ -156,6 +156,12 @@ pub enum EventFrame {
         changes: Vec<Change>,
         /// The cursor after them.
         cursor: String,
+        /// The cursor this frame continues: the previous frame's `cursor` (or the socket's
+        /// starting one). A client whose stored cursor is exactly this may apply the frame as
+        /// the page `GET /v1/sync?since=` would answer; any other client pulls. Absent from
+        /// older servers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        since: Option<String>,
     },
     /// Someone is typing in a conversation the user takes part in (relayed, never stored).
     Typing {

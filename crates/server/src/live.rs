@@ -37,11 +37,14 @@ pub async fn serve(socket: WebSocket, state: AppState, reg: Registration, mut cu
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     let mut mine = HashSet::new();
+    // The cursor the client was last told: batches skipped since hold nothing for this user,
+    // so the next frame continues it exactly.
+    let mut told = cursor;
     // Anything after the starting cursor is sent at once.
     let mut next = Verdict::Pull { reload: true };
     loop {
         if let Verdict::Pull { reload } = next {
-            match pull(&state, &reg, reload, &mut mine, &mut cursor, &mut tx).await {
+            match pull(&state, &reg, reload, &mut mine, (&mut cursor, &mut told), &mut tx).await {
                 Ok(None) => {}
                 Ok(Some(why)) => {
                     close(&mut tx, why).await;
@@ -131,14 +134,14 @@ async fn pull<S>(
     reg: &Registration,
     reload: bool,
     mine: &mut HashSet<Uuid>,
-    cursor: &mut i64,
+    cursors: (&mut i64, &mut i64),
     tx: &mut S,
 ) -> Result<Option<Closed>, String>
 where
     S: SinkExt<Message> + Unpin,
     S::Error: std::fmt::Display,
 {
-    if let Some(why) = push(state, reg, cursor, tx).await? {
+    if let Some(why) = push(state, reg, cursors, tx).await? {
         return Ok(Some(why));
     }
     if reload {
@@ -156,11 +159,12 @@ where
 /// Sends every change after the cursor, a frame per page; stops (answering why) as soon as the
 /// socket's token is no longer valid, checked before every frame: the registry's sweep closes
 /// an idle revoked socket within a moment, and this check makes sure that moment never carries
-/// a change.
+/// a change. `cursors`: how far the socket has looked, and the cursor the client was last told
+/// (each frame names it as its `since`).
 async fn push<S>(
     state: &AppState,
     reg: &Registration,
-    cursor: &mut i64,
+    (cursor, told): (&mut i64, &mut i64),
     tx: &mut S,
 ) -> Result<Option<Closed>, String>
 where
@@ -184,9 +188,14 @@ where
             if valid != Some(reg.user()) {
                 return Ok(Some(Closed::Revoked));
             }
-            let frame = EventFrame::Changes { changes, cursor: format_cursor(next) };
+            let frame = EventFrame::Changes {
+                changes,
+                cursor: format_cursor(next),
+                since: Some(format_cursor(*told)),
+            };
             let text = serde_json::to_string(&frame).map_err(|e| e.to_string())?;
             tx.send(Message::Text(text.into())).await.map_err(|e| e.to_string())?;
+            *told = next;
         }
         *cursor = next;
         if !more {

@@ -2,8 +2,9 @@
 //! server, and one typed event stream the app forwards to its UI.
 //!
 //! The task loops: catch up (push the outbox, pull every page from the stored cursor, push
-//! again), then stay live on `/v1/events`, treating every frame as a poke to pull (so a
-//! missed frame loses nothing: the cursor in the replica decides what comes). On any drop it
+//! again), then stay live on `/v1/events`: a frame that continues the stored cursor (its
+//! `since`) is applied as it stands, any other is a poke to pull (so a missed or reordered
+//! frame loses nothing: the cursor in the replica decides what comes). On any drop it
 //! reconnects with exponential backoff and jitter, announcing offline and online as events.
 //! `kick` asks for a push now (after something was queued); `set_focus` tells the notification
 //! rule which conversation the user is looking at.
@@ -25,6 +26,7 @@ use uuid::Uuid;
 
 use crate::api::Api;
 use crate::error::{ClientError, ClientResult};
+use crate::replica::ApplyStats;
 use crate::replica::Replica;
 use crate::sync::{pull_pages, push};
 use notify::{
@@ -249,18 +251,23 @@ impl Worker {
         }
     }
 
-    /// Push, pull every page (announcing progress, changes and notifications), push again.
-    async fn catch_up(&mut self) -> ClientResult<()> {
-        self.push().await?;
-        let (cursor, _) = self.replica.cursor().await?;
+    /// What decides whether a change is announced, as the replica stands before it applies.
+    async fn notify_context(&self, first_sync: bool) -> ClientResult<NotifyContext> {
         let focused = *self.focus.borrow();
-        let ctx = NotifyContext {
+        Ok(NotifyContext {
             me: self.me,
             focused,
             muted: self.replica.muted_conversations().await?,
             newest_before: self.replica.newest_seq().await?,
-            first_sync: cursor.is_none(),
-        };
+            first_sync,
+        })
+    }
+
+    /// Push, pull every page (announcing progress, changes and notifications), push again.
+    async fn catch_up(&mut self) -> ClientResult<()> {
+        self.push().await?;
+        let (cursor, _) = self.replica.cursor().await?;
+        let ctx = self.notify_context(cursor.is_none()).await?;
         let mut pages = Vec::new();
         pull_pages(&self.api, &self.replica, |state, stats| {
             if state.more || state.pages > 1 {
@@ -273,16 +280,40 @@ impl Worker {
             pages.push(stats.clone());
         })
         .await?;
+        self.announce(&ctx, &pages).await?;
+        self.push().await
+    }
+
+    /// A live frame of changes: applied as it stands when it continues the replica's cursor,
+    /// which saves the pull's round trip for every message; a frame that does not (one was
+    /// dropped or came out of order, the socket started elsewhere, an older server names no
+    /// `since`) leaves the cursor to decide, through a pull.
+    async fn live_changes(
+        &mut self,
+        since: Option<String>,
+        changes: Vec<lodestar_protocol::Change>,
+        cursor: String,
+    ) -> ClientResult<()> {
+        let Some(since) = since else { return self.catch_up().await };
+        let ctx = self.notify_context(false).await?;
+        match self.replica.apply_continuing(&since, &changes, &cursor).await? {
+            Some(stats) => self.announce(&ctx, std::slice::from_ref(&stats)).await,
+            None => self.catch_up().await,
+        }
+    }
+
+    /// Tells the window what `pages` changed and raises their notifications.
+    async fn announce(&mut self, ctx: &NotifyContext, pages: &[ApplyStats]) -> ClientResult<()> {
         let mut changed = false;
         // One announcement per conversation per round, naming the newest message and counting
         // the rest: a burst of a thousand messages is one event, not a thousand notifications.
         let mut newest: Vec<(&lodestar_protocol::Message, u32)> = Vec::new();
-        for stats in &pages {
+        for stats in pages {
             changed |= stats.applied > 0;
             for id in &stats.conversations {
                 self.emit(Topic::Messages.one(*id));
             }
-            for m in stats.messages.iter().filter(|m| should_notify(m, &ctx)) {
+            for m in stats.messages.iter().filter(|m| should_notify(m, ctx)) {
                 match newest.iter_mut().find(|(n, _)| n.conversation_id == m.conversation_id) {
                     Some(slot) => *slot = (m, slot.1.saturating_add(1)),
                     None => newest.push((m, 1)),
@@ -305,13 +336,13 @@ impl Worker {
             }));
         }
         let mut requests = false;
-        for stats in &pages {
+        for stats in pages {
             requests |= !stats.requests.is_empty();
             for id in &stats.mentorships {
                 self.emit(Topic::Mentorships.one(*id));
             }
             for (r, before) in &stats.requests {
-                let Some(notice) = request_notice(r, *before, &ctx) else { continue };
+                let Some(notice) = request_notice(r, *before, ctx) else { continue };
                 let other = if r.mentor_id == self.me { r.mentee_id } else { r.mentor_id };
                 let name = self.replica.username(other).await?;
                 let name = name.unwrap_or_else(|| "someone".to_owned());
@@ -319,9 +350,9 @@ impl Worker {
             }
         }
         let zone = crate::client::own_time_zone();
-        for stats in &pages {
+        for stats in pages {
             for (s, before) in &stats.sessions {
-                let Some(notice) = sessions::session_notice(s, before.as_ref(), &ctx) else {
+                let Some(notice) = sessions::session_notice(s, before.as_ref(), ctx) else {
                     continue;
                 };
                 let Some(m) = self.replica.mentorship(s.mentorship_id).await? else { continue };
@@ -339,7 +370,7 @@ impl Worker {
         if changed {
             self.emit(Topic::Conversations.all());
         }
-        self.push().await
+        Ok(())
     }
 
     /// Sends the outbox; an unreachable server ends the round as offline.
@@ -391,8 +422,11 @@ impl Worker {
                                 let username = self.replica.username(user_id).await.ok().flatten();
                                 self.emit(Event::Typing { conversation_id, user_id, username });
                             }
-                            // Changes, or a frame this version does not know: the pull tells.
-                            _ => self.catch_up().await?,
+                            Ok(EventFrame::Changes { changes, cursor, since }) => {
+                                self.live_changes(since, changes, cursor).await?;
+                            }
+                            // A frame this version does not know: the pull tells.
+                            Err(_) => self.catch_up().await?,
                         }
                     }
                     Some(Ok(tokio_tungstenite::tungstenite::Message::Close(Some(frame))))

@@ -70,7 +70,39 @@ type Tx<'a> = Transaction<'a, Sqlite>;
 impl Replica {
     /// Applies a page of changes and stores `cursor`, atomically.
     pub async fn apply_page(&self, changes: &[Change], cursor: &str) -> ClientResult<ApplyStats> {
+        let stats = self.apply_after(None, changes, cursor).await?;
+        // Without a cursor to continue, the page always applies.
+        Ok(stats.unwrap_or_default())
+    }
+
+    /// Applies a live frame's changes only if they continue the stored cursor exactly (`since`
+    /// is it), in the same transaction that reads it; `None` when it does not (a frame was
+    /// missed or came out of order, or a pull moved on): the caller pulls instead.
+    pub async fn apply_continuing(
+        &self,
+        since: &str,
+        changes: &[Change],
+        cursor: &str,
+    ) -> ClientResult<Option<ApplyStats>> {
+        self.apply_after(Some(since), changes, cursor).await
+    }
+
+    async fn apply_after(
+        &self,
+        since: Option<&str>,
+        changes: &[Change],
+        cursor: &str,
+    ) -> ClientResult<Option<ApplyStats>> {
         let mut tx = self.write().await?;
+        if let Some(since) = since {
+            let stored: Option<String> =
+                sqlx::query_scalar("SELECT cursor FROM sync_state WHERE id = 1")
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if stored.as_deref() != Some(since) {
+                return Ok(None);
+            }
+        }
         let mut stats = ApplyStats::default();
         // Confirmed messages retire their outbox entries; with none waiting (a first sync, most
         // pages) that per-message cleanup is skipped.
@@ -116,7 +148,7 @@ impl Replica {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(stats)
+        Ok(Some(stats))
     }
 }
 
