@@ -159,8 +159,12 @@ where
 /// Sends every change after the cursor, a frame per page; stops (answering why) as soon as the
 /// socket's token is no longer valid, checked before every frame: the registry's sweep closes
 /// an idle revoked socket within a moment, and this check makes sure that moment never carries
-/// a change. `cursors`: how far the socket has looked, and the cursor the client was last told
-/// (each frame names it as its `since`).
+/// a change. `cursors`: how far the socket has looked, and the cursor the client was last told.
+///
+/// Each frame is what `GET /v1/sync?since=` the told cursor answers, and names that cursor as
+/// its `since`: the query starts there, not where the socket has looked, so a frame is exactly
+/// the page the client would pull even if a batch the socket skipped held something for this
+/// user (a client that applies the frame as it stands then misses nothing).
 async fn push<S>(
     state: &AppState,
     reg: &Registration,
@@ -177,9 +181,10 @@ where
             return Ok(Some(why));
         }
         let (changes, next, more) =
-            state.store.sync(reg.user(), *cursor, FRAME_LIMIT).await.map_err(|e| e.to_string())?;
+            state.store.sync(reg.user(), *told, FRAME_LIMIT).await.map_err(|e| e.to_string())?;
         let (changes, next, more) = crate::routes::fit_page(changes, next, more);
-        if !changes.is_empty() {
+        let nothing = changes.is_empty();
+        if !nothing {
             let valid = state
                 .store
                 .session_user(&reg.token_hash, chrono::Utc::now())
@@ -195,9 +200,13 @@ where
             };
             let text = serde_json::to_string(&frame).map_err(|e| e.to_string())?;
             tx.send(Message::Text(text.into())).await.map_err(|e| e.to_string())?;
+        }
+        *cursor = (*cursor).max(next);
+        // Nothing for this user up to `next`: the told cursor stays where the client is (so the
+        // next frame continues it), unless a full page of others' changes must be passed over.
+        if !nothing || more {
             *told = next;
         }
-        *cursor = next;
         if !more {
             return Ok(None);
         }
