@@ -14,7 +14,7 @@ use lodestar_tests::{Api, Backend, Database, TestServer, User};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::report::{ms, quantile, Budget, Row};
+use crate::report::{ms, on_backends, quantile, Budget, Row};
 
 /// Members in the full run.
 const MEMBERS: usize = 100_000;
@@ -419,15 +419,5 @@ async fn measure(backend: Backend, quick: bool) -> anyhow::Result<Vec<Row>> {
 
 /// Runs the group.
 pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
-    let mut rows = measure(Backend::Sqlite, quick).await?;
-    if std::env::var_os("LODESTAR_TEST_DATABASE_URL").is_some() {
-        rows.extend(measure(Backend::Postgres, quick).await?);
-    } else {
-        rows.push(Row::info(
-            "directory: PostgreSQL SKIPPED: LODESTAR_TEST_DATABASE_URL unset",
-            f64::NAN,
-            "-",
-        ));
-    }
-    Ok(rows)
+    on_backends("directory", |backend| measure(backend, quick)).await
 }

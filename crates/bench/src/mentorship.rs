@@ -15,7 +15,7 @@ use lodestar_tests::{Api, Backend, Database, Events, TestServer, User};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::report::{ms, quantile, Row};
+use crate::report::{ms, on_backends, quantile, Row};
 
 /// Requests racing for the slots.
 const RACERS: usize = 50;
@@ -24,16 +24,7 @@ const CAPACITY: i64 = 3;
 
 /// Runs the group.
 pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
-    let mut rows = race(Backend::Sqlite).await?;
-    if std::env::var_os("LODESTAR_TEST_DATABASE_URL").is_some() {
-        rows.extend(race(Backend::Postgres).await?);
-    } else {
-        rows.push(Row::info(
-            "mentorship: 50-way accept race on PostgreSQL SKIPPED: LODESTAR_TEST_DATABASE_URL unset",
-            f64::NAN,
-            "-",
-        ));
-    }
+    let mut rows = on_backends("mentorship: 50-way accept race", race).await?;
     rows.extend(accept_latency(if quick { 5 } else { 50 }).await?);
     Ok(rows)
 }

@@ -1,7 +1,9 @@
 //! The rows `make bench` prints and writes: `name, value, unit, budget, verdict`.
 
+use std::future::Future;
 use std::time::Duration;
 
+use lodestar_tests::Backend;
 use serde::Serialize;
 
 /// A DESIGN.md budget.
@@ -60,6 +62,26 @@ impl Row {
             ok: Some(budget.holds(value)),
         }
     }
+}
+
+/// `measure`'s rows on SQLite, then on PostgreSQL when `LODESTAR_TEST_DATABASE_URL` names one;
+/// without it, a row saying that `what` was skipped there.
+pub async fn on_backends<F, Fut>(what: &str, mut measure: F) -> anyhow::Result<Vec<Row>>
+where
+    F: FnMut(Backend) -> Fut,
+    Fut: Future<Output = anyhow::Result<Vec<Row>>>,
+{
+    let mut rows = measure(Backend::Sqlite).await?;
+    if std::env::var_os("LODESTAR_TEST_DATABASE_URL").is_some() {
+        rows.extend(measure(Backend::Postgres).await?);
+    } else {
+        rows.push(Row::info(
+            format!("{what} on PostgreSQL SKIPPED: LODESTAR_TEST_DATABASE_URL unset (run under scripts/with-postgres.sh)"),
+            f64::NAN,
+            "-",
+        ));
+    }
+    Ok(rows)
 }
 
 /// Milliseconds, for rows.

@@ -10,7 +10,7 @@ use anyhow::Context;
 use lodestar_tests::{Backend, Database, TestServer};
 use sqlx::Executor;
 
-use crate::report::{ms, quantile, Row};
+use crate::report::{ms, on_backends, quantile, Row};
 
 /// Calls timed per backend.
 const CALLS: usize = 20;
@@ -18,17 +18,7 @@ const CALLS: usize = 20;
 /// Runs the group.
 pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     let members = if quick { 10_000 } else { 100_000 };
-    let mut rows = measure(Backend::Sqlite, members).await?;
-    if std::env::var_os("LODESTAR_TEST_DATABASE_URL").is_some() {
-        rows.extend(measure(Backend::Postgres, members).await?);
-    } else {
-        rows.push(Row::info(
-            "stats: PostgreSQL SKIPPED: LODESTAR_TEST_DATABASE_URL unset",
-            f64::NAN,
-            "-",
-        ));
-    }
-    Ok(rows)
+    on_backends("stats", |backend| measure(backend, members)).await
 }
 
 async fn measure(backend: Backend, members: i64) -> anyhow::Result<Vec<Row>> {

@@ -22,7 +22,7 @@ use lodestar_tests::{Backend, Database};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::report::{Budget, Row};
+use crate::report::{on_backends, Budget, Row};
 use process::{cpu_of, ServerProcess};
 use seed::Seeder;
 
@@ -35,23 +35,14 @@ const FEW_SENDERS: usize = 64;
 /// Runs the group.
 pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     let total = if quick { 2_000 } else { 30_000 };
-    let mut rows = Vec::new();
-    for senders in [SENDERS, FEW_SENDERS] {
-        rows.extend(throughput(Backend::Sqlite, total, senders).await?);
-    }
-    if std::env::var_os("LODESTAR_TEST_DATABASE_URL").is_some() {
+    on_backends("server: msg/s", |backend| async move {
+        let mut rows = Vec::new();
         for senders in [SENDERS, FEW_SENDERS] {
-            rows.extend(throughput(Backend::Postgres, total, senders).await?);
+            rows.extend(throughput(backend, total, senders).await?);
         }
-    } else {
-        rows.push(Row::info(
-            "server: PostgreSQL msg/s SKIPPED: LODESTAR_TEST_DATABASE_URL unset (run under \
-             scripts/with-postgres.sh)",
-            f64::NAN,
-            "-",
-        ));
-    }
-    Ok(rows)
+        Ok(rows)
+    })
+    .await
 }
 
 async fn throughput(backend: Backend, total: usize, senders_n: usize) -> anyhow::Result<Vec<Row>> {

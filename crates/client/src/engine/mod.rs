@@ -26,8 +26,7 @@ use uuid::Uuid;
 
 use crate::api::Api;
 use crate::error::{ClientError, ClientResult};
-use crate::replica::ApplyStats;
-use crate::replica::Replica;
+use crate::replica::{ApplyStats, Replica};
 use crate::sync::{pull_pages, push};
 use notify::{
     preview, request_notice, request_notification, should_notify, Notification, NotifyContext,
