@@ -11,6 +11,7 @@
 //! clock, so the figure includes the engine's pull and the replica write, not just the frame.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -134,6 +135,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     // Plain clients: a socket each, reading every frame.
     let frame_hist = hist()?;
     let frame_wait: FrameWait = Arc::default();
+    let dropped = Arc::new(AtomicUsize::new(0));
     let base = server.base.clone();
     let sockets: Vec<(usize, Socket)> = stream::iter(sample..n)
         .map(|i| {
@@ -152,6 +154,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
             i,
             frame_wait.clone(),
             frame_hist.clone(),
+            dropped.clone(),
             stop.clone(),
         )));
     }
@@ -160,7 +163,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     // The load: open loop, one send every 1/rate whatever the server's pace.
     let http = reqwest::Client::builder().no_proxy().build()?;
     let url = Arc::new(format!("{}/v1/messages", server.base));
-    let failures = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let failures = Arc::new(AtomicUsize::new(0));
     let cpu_before = server.cpu()?;
     let started = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / rate as f64));
@@ -183,7 +186,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
                 Err(_) => false,
             };
             if !ok {
-                failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                failures.fetch_add(1, Ordering::Relaxed);
             }
         }));
     }
@@ -252,10 +255,11 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
             "msgs",
         ),
         Row::info(
-            "live: sends not answered 201",
-            failures.load(std::sync::atomic::Ordering::Relaxed) as f64,
-            "msgs",
+            format!("live: plain sockets the server closed during the run (of {})", n - sample),
+            dropped.load(Ordering::Relaxed) as f64,
+            "conns",
         ),
+        Row::info("live: sends not answered 201", failures.load(Ordering::Relaxed) as f64, "msgs"),
         Row::info("live: achieved send rate", total as f64 / offered.as_secs_f64(), "msg/s"),
         Row::info(
             "live: server CPU during the run (100% = 1 core)",
@@ -307,12 +311,15 @@ async fn watch_replica(
     }
 }
 
-/// A plain client's side: read frames (answering pings) and time the messages addressed to it.
+/// A plain client's side: read frames (answering pings) and time the messages addressed to it;
+/// a socket the server closes is counted in `dropped` (it does not reconnect, so what was
+/// addressed to it afterwards shows as not seen).
 async fn read_frames(
     mut socket: Socket,
     me: usize,
     wait: FrameWait,
     hist: Hist,
+    dropped: Arc<AtomicUsize>,
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
@@ -325,8 +332,11 @@ async fn read_frames(
         };
         let text = match msg {
             Some(Ok(WsMessage::Text(t))) => t,
+            Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => {
+                dropped.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
             Some(Ok(_)) => continue,
-            _ => return,
         };
         let Ok(frame) = serde_json::from_str::<Value>(text.as_str()) else { continue };
         let Some(changes) = frame["changes"].as_array() else { continue };
