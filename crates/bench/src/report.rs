@@ -100,33 +100,74 @@ pub fn quantile(samples: &[Duration], q: f64) -> Duration {
     sorted[rank - 1]
 }
 
-/// Which figure is read against which limit, by the start of their row names, and whether the
-/// ratio is figure / limit (times, latencies) or limit / figure (rates): either way, how many
-/// times the physical floor the figure costs.
-const AGAINST: &[(&str, &str, bool)] = &[
-    ("first sync: ", "limit: raw SQLite insert rate", false),
-    ("server: msgs accepted durably/s, SQLite, 256", "limit: raw SQLite insert rate", false),
-    ("server: msgs accepted durably/s, PostgreSQL, 256", "limit: raw SQLite insert rate", false),
-    ("live: seen in recipient's replica p50", "limit: WebSocket echo round trip p50", true),
-    ("live: seen in recipient's replica p99", "limit: WebSocket echo round trip p99", true),
-    ("live: WS frame arrival p50", "limit: WebSocket echo round trip p50", true),
+/// A figure read against a limit measured in the same run, by the start of their row names.
+struct Against {
+    figure: &'static str,
+    limit: &'static str,
+    /// Rates compare as rates (first-sync and server sizes differ in --quick): the figure's row
+    /// is the one in msg/s.
+    rate: bool,
+    /// The budget on figure / limit: a share of the limit's rate, or a multiple of its latency.
+    budget: Option<Budget>,
+}
+
+/// The ratio budgets (issue 18): the same code on a busier day of this machine is slower in
+/// milliseconds but not against the floor measured beside it, so the verdict reads the ratio.
+const AGAINST: &[Against] = &[
+    Against {
+        figure: "first sync: ",
+        limit: "limit: raw SQLite insert rate",
+        rate: true,
+        budget: Some(Budget::AtLeast(0.8)),
+    },
+    Against {
+        figure: "server: msgs accepted durably/s, SQLite, 256",
+        limit: "limit: raw SQLite insert rate",
+        rate: true,
+        budget: Some(Budget::AtLeast(0.3)),
+    },
+    Against {
+        figure: "server: msgs accepted durably/s, PostgreSQL, 256",
+        limit: "limit: raw SQLite insert rate",
+        rate: true,
+        budget: Some(Budget::AtLeast(0.3)),
+    },
+    Against {
+        figure: "live: seen in recipient's replica p50",
+        limit: "limit: WebSocket echo round trip p50",
+        rate: false,
+        budget: Some(Budget::AtMost(150.0)),
+    },
+    Against {
+        figure: "live: seen in recipient's replica p99",
+        limit: "limit: WebSocket echo round trip p99",
+        rate: false,
+        budget: Some(Budget::AtMost(300.0)),
+    },
+    Against {
+        figure: "live: WS frame arrival p50",
+        limit: "limit: WebSocket echo round trip p50",
+        rate: false,
+        budget: None,
+    },
 ];
 
-/// The ratio rows: each figure of [`AGAINST`] present in `rows` beside its limit.
+/// The ratio rows: each figure of [`AGAINST`] present in `rows` over its limit, judged by its
+/// ratio budget when it has one.
 pub fn ratios(rows: &[Row]) -> Vec<Row> {
     let find = |start: &str, unit: Option<&str>| {
         rows.iter().find(|r| r.name.starts_with(start) && unit.is_none_or(|u| r.unit == u))
     };
     AGAINST
         .iter()
-        .filter_map(|&(figure, limit, figure_over_limit)| {
-            // First-sync and server figures compare as rates (their sizes differ in --quick).
-            let unit = (!figure_over_limit).then_some("msg/s");
-            let (f, l) = (find(figure, unit)?, find(limit, None)?);
-            let ratio = if figure_over_limit { f.value / l.value } else { l.value / f.value };
-            ratio
-                .is_finite()
-                .then(|| Row::info(format!("ratio: {} vs {}", f.name, l.name), ratio, "x"))
+        .filter_map(|a| {
+            let (f, l) = (find(a.figure, a.rate.then_some("msg/s"))?, find(a.limit, None)?);
+            let ratio = f.value / l.value;
+            let name = format!("ratio: {} / {}", f.name, l.name);
+            ratio.is_finite().then(|| match a.budget {
+                Some(budget) => Row::budgeted(name, ratio, "x", budget),
+                None => Row::info(name, ratio, "x"),
+            })
         })
         .collect()
 }
@@ -186,9 +227,11 @@ mod tests {
         let r = ratios(&rows);
         assert_eq!(r.len(), 2, "{r:?}");
         assert!(r[0].name.contains("first sync: 5k messages, rate"));
-        assert!((r[0].value - 2.0).abs() < 1e-9, "a rate half the limit's is 2x");
+        assert!((r[0].value - 0.5).abs() < 1e-9, "a rate half the limit's is 0.5x");
+        assert_eq!(r[0].ok, Some(false), "first sync must reach 0.8x the raw insert rate");
         assert!((r[1].value - 40.0).abs() < 1e-9, "a latency 40 times the echo is 40x");
-        assert!(r.iter().all(|r| r.unit == "x" && r.ok.is_none()));
+        assert_eq!(r[1].ok, Some(true), "delivery p50 may be 150x the echo");
+        assert!(r.iter().all(|r| r.unit == "x"));
     }
 
     #[test]

@@ -225,13 +225,13 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
             format!("live: seen in recipient's replica p50, {what}"),
             q(&r, 0.5),
             "ms",
-            Budget::AtMost(5.0),
+            Budget::AtMost(2.0),
         ),
         Row::budgeted(
             format!("live: seen in recipient's replica p99, {what}"),
             q(&r, 0.99),
             "ms",
-            Budget::AtMost(50.0),
+            Budget::AtMost(20.0),
         ),
         Row::info(format!("live: seen in recipient's replica max, {what}"), q(&r, 1.0), "ms"),
         Row::info(

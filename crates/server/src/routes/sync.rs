@@ -69,8 +69,10 @@ fn approx_json_len(v: &serde_json::Value) -> usize {
     }
 }
 
-/// The event socket's read buffer.
-const READ_BUFFER: usize = 4 * 1024;
+/// The event socket's read buffer: a client's frames are pongs and typing notices (~80 bytes),
+/// and a larger one (up to [`MAX_INCOMING`]) only takes more reads. Each idle socket holds it:
+/// 4 KiB here measured 11.9 KiB of server memory per socket at 15,000, 1 KiB 9.0.
+const READ_BUFFER: usize = 1024;
 /// The largest message a client may send on the event socket (a typing notice is ~80 bytes).
 const MAX_INCOMING: usize = 16 * 1024;
 
