@@ -899,6 +899,21 @@ async fn match_candidates_profiles_of_and_missing_users(backend: Backend) {
     let found =
         s.match_candidates(bob, true, &ground(&[], &[], Some("software"), None), 10).await.unwrap();
     assert_eq!(who(found), ["carol"]);
+    // What a member may share follows each edit of their profile: what they added is matched at
+    // once, what they took out no longer is.
+    let edit = ProfilePatch {
+        skills: Some(vec!["python".into()]),
+        state: Some(None),
+        ..ProfilePatch::default()
+    };
+    s.update_me(carol, edit, today()).await.unwrap();
+    let by = |skills: &[&str], state: Option<&str>| ground(skills, &[], None, state);
+    assert_eq!(
+        who(s.match_candidates(bob, true, &by(&["python"], None), 10).await.unwrap()),
+        ["carol"]
+    );
+    assert!(s.match_candidates(bob, true, &by(&["go"], None), 10).await.unwrap().is_empty());
+    assert!(s.match_candidates(bob, true, &by(&[], Some("TX")), 10).await.unwrap().is_empty());
 
     let mut profiles = s.profiles_of(&[bob, Uuid::new_v4(), alice], today()).await.unwrap();
     profiles.sort_by(|a, b| a.username.cmp(&b.username));
