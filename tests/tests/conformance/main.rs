@@ -914,6 +914,17 @@ async fn match_candidates_profiles_of_and_missing_users(backend: Backend) {
     );
     assert!(s.match_candidates(bob, true, &by(&["go"], None), 10).await.unwrap().is_empty());
     assert!(s.match_candidates(bob, true, &by(&[], Some("TX")), 10).await.unwrap().is_empty());
+    // A suspended member is nobody's candidate, and is again once the suspension is lifted.
+    assert!(s.suspend(eve, carol, "conduct", t(1)).await.unwrap());
+    assert!(s.match_candidates(bob, true, &by(&["python"], None), 10).await.unwrap().is_empty());
+    s.unsuspend(eve, carol, t(2)).await.unwrap();
+    assert_eq!(
+        who(s.match_candidates(bob, true, &by(&["python"], None), 10).await.unwrap()),
+        ["carol"]
+    );
+    // A member deleted is gone from the candidates with the rest of their data.
+    s.delete_account(carol, t(3)).await.unwrap();
+    assert!(s.match_candidates(bob, true, &by(&["python"], None), 10).await.unwrap().is_empty());
 
     let mut profiles = s.profiles_of(&[bob, Uuid::new_v4(), alice], today()).await.unwrap();
     profiles.sort_by(|a, b| a.username.cmp(&b.username));
@@ -926,7 +937,7 @@ async fn match_candidates_profiles_of_and_missing_users(backend: Backend) {
     let ghost = Uuid::new_v4();
     let other = Uuid::new_v4();
     assert_eq!(s.missing_users(&[alice, ghost, dave, other, eve]).await.unwrap(), [ghost, other]);
-    assert!(s.missing_users(&[alice, bob, carol]).await.unwrap().is_empty());
+    assert_eq!(s.missing_users(&[alice, bob, carol]).await.unwrap(), [carol], "carol was deleted");
     assert!(s.missing_users(&[]).await.unwrap().is_empty());
 }
 
