@@ -4,8 +4,8 @@
 //! its `VmRSS` is read, then half the users open their event sockets (64 handshakes at a time),
 //! `VmRSS` is read a second later, then the other half, and `VmRSS` again: the growth over the
 //! second half is the memory per connection (the server's socket task and its buffers; the
-//! kernel-side TCP memory is not in RSS), and the growth over all of them is shown beside it. The sockets
-//! then sit idle for 5 s; any the server closes in that time is counted out, and each survivor
+//! kernel-side TCP memory is not in RSS), and the growth over all of them is shown beside it.
+//! The sockets then sit idle for 5 s; any the server closes in that time is counted out, and each survivor
 //! must answer a ping before it counts as held. The kernel's share (TCP buffers, not in any
 //! process's RSS) is read apart from `/proc/net/sockstat`, for both ends of each loopback
 //! connection.
@@ -15,11 +15,11 @@
 
 use std::time::{Duration, Instant};
 
-use futures_util::{stream, SinkExt, StreamExt};
+use futures_util::{SinkExt, StreamExt};
 use lodestar_tests::{Backend, Database};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
-use super::{connect, Socket};
+use super::{connect, open_all, Socket};
 use crate::report::{Budget, Row};
 use crate::server::process::ServerProcess;
 use crate::server::seed::Seeder;
@@ -115,20 +115,6 @@ pub async fn run(quick: bool, fd_limit: u64) -> anyhow::Result<Vec<Row>> {
             "ms",
         ),
     ])
-}
-
-/// Opens the event sockets of `users`, 64 handshakes at a time.
-async fn open_all(base: &str, users: &[lodestar_tests::User]) -> anyhow::Result<Vec<Socket>> {
-    stream::iter(users.iter().cloned())
-        .map(|u| {
-            let base = base.to_owned();
-            async move { connect(&base, &u).await }
-        })
-        .buffer_unordered(64)
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect()
 }
 
 /// Sits on a socket for [`HOLD`] (reading, so the server's pings are answered), then pings it;

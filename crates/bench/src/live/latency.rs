@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures_util::{stream, StreamExt};
+use futures_util::StreamExt;
 use hdrhistogram::Histogram;
 use lodestar_client::engine::{Engine, Event, Topic};
 use lodestar_client::{Api, Replica};
@@ -25,7 +25,7 @@ use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use uuid::Uuid;
 
-use super::{connect, Socket};
+use super::{open_all, Socket};
 use crate::replica::Text;
 use crate::report::{Budget, Row};
 use crate::server::process::ServerProcess;
@@ -136,19 +136,9 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     let frame_hist = hist()?;
     let frame_wait: FrameWait = Arc::default();
     let dropped = Arc::new(AtomicUsize::new(0));
-    let base = server.base.clone();
-    let sockets: Vec<(usize, Socket)> = stream::iter(sample..n)
-        .map(|i| {
-            let (base, user) = (base.clone(), users[i].clone());
-            async move { connect(&base, &user).await.map(|s| (i, s)) }
-        })
-        .buffer_unordered(64)
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<anyhow::Result<_>>()?;
+    let sockets = open_all(&server.base, &users[sample..]).await?;
     let mut readers = Vec::new();
-    for (i, socket) in sockets {
+    for (i, socket) in (sample..n).zip(sockets) {
         readers.push(tokio::spawn(read_frames(
             socket,
             i,

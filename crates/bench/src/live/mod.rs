@@ -7,6 +7,7 @@ pub mod idle;
 pub mod latency;
 
 use anyhow::Context;
+use futures_util::{stream, StreamExt};
 use lodestar_tests::User;
 
 use crate::report::Row;
@@ -27,4 +28,15 @@ pub async fn connect(base: &str, user: &User) -> anyhow::Result<Socket> {
     lodestar_tests::open_events(base, user, None)
         .await
         .with_context(|| format!("WebSocket of {}", user.username))
+}
+
+/// Opens the event sockets of `users`, 64 handshakes at a time; the sockets in `users`' order.
+pub async fn open_all(base: &str, users: &[User]) -> anyhow::Result<Vec<Socket>> {
+    stream::iter(users)
+        .map(|u| connect(base, u))
+        .buffered(64)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect()
 }
