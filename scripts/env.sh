@@ -13,12 +13,13 @@
 
 # Debian packages needed to build and test Lodestar: the Rust build, the Tauri app (WebKitGTK and
 # friends, PLATFORM.md), and the desktop tests (a virtual display, a session bus, a notification
-# daemon, WebKit's WebDriver, Chromium for the UI's browser tests, rpm for `make bundle`).
+# daemon, WebKit's WebDriver, Chromium for the UI's browser tests, rpm for `make bundle`, HAProxy for
+# the bench's chaos group).
 SYSTEM_PACKAGES=(
 	build-essential pkg-config libssl-dev curl wget file
 	libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
 	xvfb xauth webkit2gtk-driver dbus dbus-x11 dunst libnotify-bin imagemagick xdotool chromium rpm sqlite3
-	python3 python3-venv fonts-noto-color-emoji xclip
+	python3 python3-venv fonts-noto-color-emoji xclip haproxy
 )
 
 lodestar_log() { printf '%s\n' "$*" >&2; }

@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a measuring tool: a broken setup should stop loudly
 
 mod app;
+mod chaos;
 mod directory;
 mod limits;
 mod live;
@@ -56,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
         ("app", |q| Box::pin(app::run(q))),
         ("server", |q| Box::pin(server::run(q))),
         ("live", |q| Box::pin(live::run(q))),
+        ("chaos", |q| Box::pin(chaos::run(q))),
         ("mentorship", |q| Box::pin(mentorship::run(q))),
         ("directory", |q| Box::pin(directory::run(q))),
         ("notes", |q| Box::pin(notes::run(q))),

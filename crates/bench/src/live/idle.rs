@@ -44,7 +44,7 @@ pub async fn run(quick: bool, fd_limit: u64) -> anyhow::Result<Vec<Row>> {
     drop(seeder);
     let server = ServerProcess::start(&db.url, dir.path()).await?;
     // Warm-up: the first request loads what every later one shares.
-    drop(connect(&server.base, &users[0]).await?);
+    drop(connect(&server.base, &users[0], None).await?);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let before = server.rss_kib()?;
     let kernel_before = tcp_pages()?;
@@ -54,10 +54,10 @@ pub async fn run(quick: bool, fd_limit: u64) -> anyhow::Result<Vec<Row>> {
     // registry's table) is not charged to each socket.
     let opened = Instant::now();
     let half = m / 2;
-    let mut sockets = open_all(&server.base, &users[..half]).await?;
+    let mut sockets = open_all(&server.base, &users[..half], None).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let at_half = server.rss_kib()?;
-    sockets.extend(open_all(&server.base, &users[half..]).await?);
+    sockets.extend(open_all(&server.base, &users[half..], None).await?);
     let open_time = opened.elapsed();
     tokio::time::sleep(Duration::from_secs(1)).await;
     let after = server.rss_kib()?;

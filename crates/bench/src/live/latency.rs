@@ -17,15 +17,15 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use hdrhistogram::Histogram;
-use lodestar_client::engine::{Engine, Event, Topic};
-use lodestar_client::{Api, Replica};
+use lodestar_client::engine::{Event, Topic};
+use lodestar_client::Replica;
 use lodestar_tests::{Backend, Database};
 use serde_json::{json, Value};
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use uuid::Uuid;
 
-use super::{open_all, Socket};
+use super::{open_all, start_engine, Socket};
 use crate::replica::Text;
 use crate::report::{Budget, Row};
 use crate::server::process::ServerProcess;
@@ -96,29 +96,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     let mut expected: Vec<Expected> = Vec::new();
     let mut watchers = Vec::new();
     for user in &users[..sample] {
-        let replica = Replica::open(&dir.path().join(format!("{}.db", user.id))).await?;
-        replica.set_me(user.id).await?;
-        let api = Api::new(&server.base)?.with_token(&user.token);
-        let engine = Engine::start(
-            api,
-            replica.clone(),
-            user.id,
-            lodestar_tests::events_url(&server.base, None),
-            user.token.clone(),
-        );
-        let mut events = engine.subscribe();
-        let online = tokio::time::timeout(Duration::from_secs(30), async {
-            loop {
-                if let Ok(Event::Sync(lodestar_client::engine::SyncState::Online)) =
-                    events.recv().await
-                {
-                    return;
-                }
-            }
-        });
-        online
-            .await
-            .map_err(|_| anyhow::anyhow!("engine of {} not online in 30 s", user.username))?;
+        let (engine, replica, events) = start_engine(&server.base, user, dir.path()).await?;
         let exp: Expected = Arc::default();
         watchers.push(tokio::spawn(watch_replica(
             events,
@@ -136,7 +114,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     let frame_hist = hist()?;
     let frame_wait: FrameWait = Arc::default();
     let dropped = Arc::new(AtomicUsize::new(0));
-    let sockets = open_all(&server.base, &users[sample..]).await?;
+    let sockets = open_all(&server.base, &users[sample..], None).await?;
     let mut readers = Vec::new();
     for (i, socket) in (sample..n).zip(sockets) {
         readers.push(tokio::spawn(read_frames(

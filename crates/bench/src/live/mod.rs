@@ -6,9 +6,15 @@
 pub mod idle;
 pub mod latency;
 
+use std::path::Path;
+use std::time::Duration;
+
 use anyhow::Context;
 use futures_util::{stream, StreamExt};
+use lodestar_client::engine::{Engine, Event, SyncState};
+use lodestar_client::{Api, Replica};
 use lodestar_tests::User;
+use tokio::sync::broadcast;
 
 use crate::report::Row;
 
@@ -23,20 +29,45 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     Ok(rows)
 }
 
-/// Opens `user`'s event socket, as the app does.
-pub async fn connect(base: &str, user: &User) -> anyhow::Result<Socket> {
-    lodestar_tests::open_events(base, user, None)
+/// Opens `user`'s event socket, as the app does, from `since` or else from now.
+pub async fn connect(base: &str, user: &User, since: Option<&str>) -> anyhow::Result<Socket> {
+    lodestar_tests::open_events(base, user, since)
         .await
         .with_context(|| format!("WebSocket of {}", user.username))
 }
 
-/// Opens the event sockets of `users`, 64 handshakes at a time; the sockets in `users`' order.
-pub async fn open_all(base: &str, users: &[User]) -> anyhow::Result<Vec<Socket>> {
+/// Opens the event sockets of `users` (from `since`, or else from now), 64 handshakes at a
+/// time; the sockets in `users`' order.
+pub async fn open_all(
+    base: &str,
+    users: &[User],
+    since: Option<&str>,
+) -> anyhow::Result<Vec<Socket>> {
     stream::iter(users)
-        .map(|u| connect(base, u))
+        .map(|u| connect(base, u, since))
         .buffered(64)
         .collect::<Vec<_>>()
         .await
         .into_iter()
         .collect()
+}
+
+/// A full client, as the app runs it: `user`'s engine on `base` over its own replica in `dir`,
+/// answered once it is online, with the receiver of its events that saw it go online.
+pub async fn start_engine(
+    base: &str,
+    user: &User,
+    dir: &Path,
+) -> anyhow::Result<(Engine, Replica, broadcast::Receiver<Event>)> {
+    let replica = Replica::open(&dir.join(format!("{}.db", user.id))).await?;
+    replica.set_me(user.id).await?;
+    let api = Api::new(base)?.with_token(&user.token);
+    let events_url = lodestar_tests::events_url(base, None);
+    let engine = Engine::start(api, replica.clone(), user.id, events_url, user.token.clone());
+    let mut events = engine.subscribe();
+    let online = tokio::time::timeout(Duration::from_secs(30), async {
+        while !matches!(events.recv().await, Ok(Event::Sync(SyncState::Online))) {}
+    });
+    online.await.map_err(|_| anyhow::anyhow!("engine of {} not online in 30 s", user.username))?;
+    Ok((engine, replica, events))
 }

@@ -15,7 +15,6 @@ pub struct ServerProcess {
     pub base: String,
     /// Its process id, for `/proc`.
     pub pid: u32,
-    log: PathBuf,
 }
 
 /// The `lodestar-server` binary of the same build profile as this harness.
@@ -35,7 +34,7 @@ pub fn server_binary() -> anyhow::Result<PathBuf> {
 }
 
 /// A loopback port nobody listens on right now.
-fn free_port() -> anyhow::Result<u16> {
+pub fn free_port() -> anyhow::Result<u16> {
     let l = std::net::TcpListener::bind("127.0.0.1:0")?;
     Ok(l.local_addr()?.port())
 }
@@ -52,40 +51,47 @@ impl ServerProcess {
         log_dir: &Path,
         extra: &[String],
     ) -> anyhow::Result<ServerProcess> {
-        let bin = server_binary()?;
-        let log = log_dir.join(format!("server-{}.log", uuid::Uuid::new_v4().simple()));
         let mut last_err = String::new();
+        // A free port can be taken by someone else before the server binds it: try another.
         for _ in 0..5 {
-            let port = free_port()?;
-            let out = std::fs::File::create(&log)?;
-            let child = tokio::process::Command::new(&bin)
-                .args(["--listen", &format!("127.0.0.1:{port}"), "--database", database_url])
-                .args(extra)
-                .stdin(Stdio::null())
-                .stdout(out.try_clone()?)
-                .stderr(out)
-                .kill_on_drop(true)
-                .spawn()
-                .with_context(|| format!("starting {}", bin.display()))?;
-            let pid = child.id().context("the server exited at once")?;
-            let mut p = ServerProcess {
-                child,
-                base: format!("http://127.0.0.1:{port}"),
-                pid,
-                log: log.clone(),
-            };
-            match p.wait_healthy().await {
-                Ok(()) => return Ok(p),
-                Err(e) => {
-                    last_err = format!("{e:#}");
-                    let _ = p.child.kill().await;
-                    let log = p.log.clone();
-                    drop(p);
-                    last_err.push_str(&format!("\n{}", tail(&log)));
-                }
+            match ServerProcess::start_at(database_url, log_dir, free_port()?, extra).await {
+                Ok(p) => return Ok(p),
+                Err(e) => last_err = format!("{e:#}"),
             }
         }
         bail!("lodestar-server did not start: {last_err}")
+    }
+
+    /// [`ServerProcess::start_with`] on a given loopback port (an instance restarted where its
+    /// load balancer expects it).
+    pub async fn start_at(
+        database_url: &str,
+        log_dir: &Path,
+        port: u16,
+        extra: &[String],
+    ) -> anyhow::Result<ServerProcess> {
+        let bin = server_binary()?;
+        let log = log_dir.join(format!("server-{port}-{}.log", uuid::Uuid::new_v4().simple()));
+        let out = std::fs::File::create(&log)?;
+        let child = tokio::process::Command::new(&bin)
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--database", database_url])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(out.try_clone()?)
+            .stderr(out)
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", bin.display()))?;
+        let pid = child.id().context("the server exited at once")?;
+        let mut p = ServerProcess { child, base: format!("http://127.0.0.1:{port}"), pid };
+        match p.wait_healthy().await {
+            Ok(()) => Ok(p),
+            Err(e) => {
+                let _ = p.child.kill().await;
+                drop(p);
+                bail!("{e:#}\n{}", tail(&log))
+            }
+        }
     }
 
     async fn wait_healthy(&mut self) -> anyhow::Result<()> {
@@ -118,6 +124,13 @@ impl ServerProcess {
     /// CPU time the server process has used so far (user + system).
     pub fn cpu(&self) -> anyhow::Result<Duration> {
         cpu_of(&self.pid.to_string())
+    }
+
+    /// Kills the server with SIGKILL, as a crash or the kernel's OOM killer would: no request
+    /// in flight finishes, no socket is closed politely.
+    pub async fn kill(mut self) -> anyhow::Result<()> {
+        self.child.kill().await?;
+        Ok(())
     }
 
     /// Stops the server with SIGTERM (in-flight requests finish), killing it after 10 s.

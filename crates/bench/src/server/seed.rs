@@ -58,4 +58,9 @@ impl Seeder {
         let opened = self.store.open_direct(a.id, b.id, Utc::now()).await?;
         Ok(opened.conversation.conversation_id)
     }
+
+    /// The newest change's seq: a cursor from which a socket misses nothing that follows.
+    pub async fn latest_seq(&self) -> anyhow::Result<i64> {
+        Ok(self.store.latest_seq().await?)
+    }
 }
