@@ -38,16 +38,16 @@ impl Trimmer {
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[allow(unsafe_code)]
-fn release_free_heap() {
+pub fn release_free_heap() {
     // SAFETY: malloc_trim only reorganises glibc's own free lists; it takes no pointers and has
     // no precondition on the caller. Any thread may call it at any time.
     let released = unsafe { libc::malloc_trim(0) } != 0;
-    tracing::debug!(released, "returned free heap to the OS after a bulk pull");
+    tracing::debug!(released, "returned free heap to the OS");
 }
 
 /// Other allocators (macOS, Windows, musl) return free pages by themselves.
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn release_free_heap() {}
+pub fn release_free_heap() {}
 
 #[cfg(test)]
 mod tests {

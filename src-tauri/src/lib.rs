@@ -99,6 +99,12 @@ pub fn run() {
         .on_page_load(first_show::on_page_load)
         .on_window_event(window_state::on_event)
         .setup(|app| {
+            // First, as Tauri creates configured windows: the web process starts and loads the
+            // page while the engine opens (its IPC waits for this setup, on the main thread).
+            // Started with the session, only the tray: no webview until the user opens one.
+            if !desktop::started_hidden() {
+                first_show::open(app.handle())?;
+            }
             let dir = paths::data_dir(app.handle())?;
             let core = tauri::async_runtime::block_on(App::open(&dir, paths::server_override()))?;
             tracing::info!(data_dir = %dir.display(), "opened");
@@ -110,11 +116,6 @@ pub fn run() {
             events::forward(app.handle().clone());
             tray::install(app.handle());
             links(app.handle());
-            if desktop::started_hidden() {
-                first_show::stay_hidden();
-            } else {
-                first_show::fallback(app.handle());
-            }
             update::schedule(app.handle());
             Ok(())
         })
@@ -126,11 +127,13 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    app.run(|handle, event| {
-        if let RunEvent::Exit = event {
+    app.run(|handle, event| match event {
+        RunEvent::ExitRequested { code: None, api, .. } => tray::keep_running(handle, &api),
+        RunEvent::Exit => {
             if let Some(core) = handle.try_state::<App>() {
                 tauri::async_runtime::block_on(core.shutdown());
             }
         }
+        _ => {}
     });
 }

@@ -1,4 +1,5 @@
-//! The unread total in the window title and on the tray icon, and the tray's menu.
+//! The unread total in the window title and on the tray icon, the tray's menu, and the app kept
+//! running there when its window closes.
 
 use std::sync::Arc;
 
@@ -85,6 +86,19 @@ pub fn install<R: Runtime>(handle: &AppHandle<R>) {
     if let Err(e) = build() {
         tracing::info!(error = %e, "no tray icon on this desktop");
     }
+}
+
+/// The last window closed (not "Quit", which exits with a code): with a tray icon to come back
+/// through, the app keeps running there (the engine syncing, notifications arriving) without its
+/// webview, whose processes end with it; without one, closing quits as it always did.
+pub fn keep_running<R: Runtime>(handle: &AppHandle<R>, api: &tauri::ExitRequestApi) {
+    if handle.tray_by_id(TRAY).is_none() {
+        return;
+    }
+    api.prevent_exit();
+    tracing::info!("window closed: Lodestar stays in the tray");
+    // What the webview's side of this process held is free now: give it back.
+    tauri::async_runtime::spawn_blocking(crate::heap::release_free_heap);
 }
 
 #[cfg(test)]

@@ -145,6 +145,18 @@ const AGAINST: &[Against] = &[
         budget: Some(Budget::AtMost(300.0)),
     },
     Against {
+        figure: "app: cold start to the conversation list",
+        limit: "limit: floor app cold start",
+        rate: false,
+        budget: Some(Budget::AtMost(1.5)),
+    },
+    Against {
+        figure: "app: idle memory, whole process tree",
+        limit: "limit: floor app idle memory",
+        rate: false,
+        budget: Some(Budget::AtMost(1.3)),
+    },
+    Against {
         figure: "live: WS frame arrival p50",
         limit: "limit: WebSocket echo round trip p50",
         rate: false,
@@ -223,14 +235,18 @@ mod tests {
             Row::info("first sync: seed server", 3.0, "s"),
             Row::info("limit: WebSocket echo round trip p50", 0.1, "ms"),
             Row::info("live: seen in recipient's replica p50, 50 clients", 4.0, "ms"),
+            Row::info("limit: floor app idle memory, whole process tree", 200.0, "MB"),
+            Row::info("app: idle memory, whole process tree, after syncing 2000", 270.0, "MB"),
         ];
         let r = ratios(&rows);
-        assert_eq!(r.len(), 2, "{r:?}");
+        assert_eq!(r.len(), 3, "{r:?}");
         assert!(r[0].name.contains("first sync: 5k messages, rate"));
         assert!((r[0].value - 0.5).abs() < 1e-9, "a rate half the limit's is 0.5x");
         assert_eq!(r[0].ok, Some(false), "first sync must reach 0.8x the raw insert rate");
         assert!((r[1].value - 40.0).abs() < 1e-9, "a latency 40 times the echo is 40x");
         assert_eq!(r[1].ok, Some(true), "delivery p50 may be 150x the echo");
+        assert!(r[2].name.starts_with("ratio: app: idle memory"));
+        assert_eq!(r[2].ok, Some(false), "1.35x the floor's memory is over 1.3x");
         assert!(r.iter().all(|r| r.unit == "x"));
     }
 

@@ -1,7 +1,8 @@
 // The app as a desktop program, end to end in a real window: one instance per data folder (a
 // second launch hands over its lodestar:// link and exits), links that open a profile or say they
 // belong to another program's server, "Copy link", the window's size kept across a restart,
-// starting with the session hidden in the tray, and updates from the program's server checked
+// starting with the session hidden in the tray, closing the window to the tray (its webview gone,
+// opened again by a second launch), and updates from the program's server checked
 // against a signing key (a good signature gets "Restart to update", a bad one is refused and
 // said so). Run by scripts/e2e.sh.
 import { test, before, after } from 'node:test';
@@ -11,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { randomBytes as bytes } from 'node:crypto';
-import { APP_BIN, AppDriver, Cli, clickButton, eventually, freePort, scratch, Server, shoot, shootOnFailure, sleep } from './harness.mjs';
+import { APP_BIN, AppDriver, Cli, clickButton, closeWindow, eventually, freePort, NotificationWatch, scratch, Server, shoot, shootOnFailure, sleep, treePssMiB } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const TAURI = new URL('../../node_modules/.bin/tauri', import.meta.url).pathname;
@@ -19,7 +20,7 @@ const dir = scratch();
 const appDir = join(dir, 'app');
 // The login entry goes to $HOME/.config/autostart (auto-launch ignores XDG_CONFIG_HOME).
 const home = join(dir, 'home');
-let server, host, hostUrl, driver, browser, env;
+let server, host, hostUrl, driver, browser, env, maya;
 
 /** A minisign key pair made by Tauri's own signer, as a release pipeline makes one. */
 function keyPair(name) {
@@ -87,7 +88,7 @@ before(async () => {
 
   server = new Server(dir, await freePort(), ['--app-feed', join(dir, 'feed.json')]);
   await server.start();
-  const maya = new Cli(join(dir, 'maya'), server);
+  maya = new Cli(join(dir, 'maya'), server);
   await maya.run(['register', '--username', 'maya.mentor', '--email', 'maya@example.com', '--date-of-birth', '1984-02-29'], PASSWORD);
   await maya.run(['profile', '--set', 'mentor_status=true', '--set', 'job_title=Staff engineer', '--set', 'skills=rust']);
   const ann = new Cli(join(dir, 'ann-cli'), server);
@@ -211,5 +212,35 @@ test('the window keeps its size across a restart; started hidden it waits in the
     console.log(`a second launch showed the hidden window in ${second.ms + Date.now() - started} ms`);
   } finally {
     hidden.kill('SIGTERM');
+  }
+});
+
+test('closed to the tray, Lodestar drops its webview and still notifies; a second launch opens the window again', async () => {
+  const watch = new NotificationWatch();
+  const app = spawn(APP_BIN, [], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const webProcess = () => treePssMiB(app.pid).names.some((n) => n.startsWith('WebKitWebProces'));
+  try {
+    await eventually('the window', () => windowShown());
+    assert.ok(webProcess(), 'an open window has its web process');
+    const open = treePssMiB(app.pid);
+    closeWindow();
+    await eventually('the window and its web process gone', () => !windowShown() && !webProcess());
+    await sleep(1000);
+    assert.equal(app.exitCode, null, 'still running, in the tray');
+    const tray = treePssMiB(app.pid);
+    console.log(`window open: ${open.mib.toFixed(0)} MiB PSS (${open.names.join(', ')}); closed to the tray: ${tray.mib.toFixed(0)} MiB (${tray.names.join(', ')})`);
+    // The web process's share comes back (what stays in ours grows a little: the libraries it
+    // shared are ours alone now).
+    assert.ok(tray.mib < open.mib - 50, `closed to the tray it keeps ${tray.mib.toFixed(0)} of ${open.mib.toFixed(0)} MiB`);
+    // The engine still syncs: a message arrives as a desktop notification.
+    await maya.run(['sync']);
+    await maya.run(['send', '@ann.e2e', 'Still there in the tray?']);
+    await eventually('a notification while closed to the tray', () => watch.text.includes('Still there in the tray?'), 20000);
+    const second = await launch([]);
+    assert.equal(second.code, 0);
+    await eventually('the window, opened again by the second launch', () => windowShown() && webProcess());
+  } finally {
+    app.kill('SIGTERM');
+    watch.stop();
   }
 });

@@ -3,9 +3,10 @@
 // the session bus for desktop notifications. Nothing here is mocked.
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach } from 'node:test';
 import { promisify } from 'node:util';
 import { remote } from 'webdriverio';
@@ -77,6 +78,43 @@ export function freePort() {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** Asks every visible window titled like `name` to close, as its close button does. */
+export function closeWindow(name = '^Lodestar') {
+  const ids = execFileSync('xdotool', ['search', '--onlyvisible', '--name', name], { encoding: 'utf8' }).trim().split('\n');
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'close_window.py');
+  for (const id of ids) execFileSync('python3', [script, id]);
+}
+
+export /** Proportional set size of a process and all its descendants, in MiB. */
+function treePssMiB(root) {
+  const kids = new Map();
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const ppid = Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(p)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  let kb = 0;
+  const names = [];
+  const pids = [];
+  const walk = (pid) => {
+    try {
+      const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
+      const own = Number(m?.[1] ?? 0);
+      kb += own;
+      pids.push(pid);
+      names.push(`${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()} ${(own / 1024).toFixed(0)} MiB`);
+    } catch {
+      // Gone meanwhile.
+    }
+    for (const k of kids.get(pid) ?? []) walk(k);
+  };
+  walk(root);
+  return { mib: kb / 1024, names, pids };
 }
 
 export const scratch = () => mkdtempSync(join(tmpdir(), 'lodestar-e2e-'));

@@ -1,12 +1,14 @@
 // The desktop app's figures on this machine (issue notes, BENCHMARKS.md): cold start to the
 // conversation list, idle memory of the whole process tree, and a 100k-message conversation in
-// the real window. Run by `make measure-app` (scripts/e2e.sh gives it a display and a bus).
+// the real window; and the floor (crates/floor: a bare Tauri window over the same WebKitGTK
+// showing a static page), measured the same way, which the bench's ratio rows divide by.
+// Run by `make measure-app` (scripts/e2e.sh gives it a display and a bus).
 //   MESSAGES               messages in the big conversation (default 100000)
 //   LODESTAR_MEASURE_OUT   also write the figures there as JSON (lodestar-bench reads them)
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP_BIN, AppDriver, Cli, eventually, freePort, scratch, Server, sleep } from './harness.mjs';
+import { APP_BIN, AppDriver, BIN, Cli, closeWindow, eventually, freePort, scratch, Server, sleep, treePssMiB } from './harness.mjs';
 
 const TOTAL = Number(process.env.MESSAGES ?? 100000);
 const figures = { messages: TOTAL };
@@ -54,10 +56,28 @@ const appDir = join(dir, 'app');
 await new Cli(appDir, server).run(['login', 'ben'], PASSWORD);
 const env = { ...process.env, LODESTAR_DATA_DIR: appDir, LODESTAR_SERVER: server.url, LODESTAR_TOKEN_STORE: 'file', RUST_LOG: 'info' };
 
-/** Starts the app binary directly; resolves with the process and the ms until it said "ui ready". */
-function launch() {
+/** With LODESTAR_MEASURE_SMAPS set, where each process's memory is: PSS by mapping (a file,
+ * [heap], or anonymous), biggest first. */
+function smapsTop(pids) {
+  if (!process.env.LODESTAR_MEASURE_SMAPS) return;
+  for (const pid of pids) {
+    const byMap = new Map();
+    let name = 'anon';
+    for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+      const head = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/);
+      if (head) name = head[1] || 'anon';
+      const pss = line.match(/^Pss:\s+(\d+) kB/);
+      if (pss) byMap.set(name, (byMap.get(name) ?? 0) + Number(pss[1]));
+    }
+    const top = [...byMap].sort((a, b) => b[1] - a[1]).slice(0, 12);
+    console.log(`smaps ${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}: ${top.map(([n, kb]) => `${n.split('/').pop()} ${(kb / 1024).toFixed(1)}`).join(', ')}`);
+  }
+}
+
+/** Starts an app binary directly; resolves with the process and the ms until it said "ui ready". */
+function launch(bin = APP_BIN, childEnv = env) {
   const started = process.hrtime.bigint();
-  const child = spawn(APP_BIN, [], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(bin, [], { env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let err = '';
     child.stderr.on('data', (d) => {
@@ -78,36 +98,6 @@ async function quit(child) {
   child.kill('SIGTERM');
   await gone;
 }
-/** Proportional set size of a process and all its descendants, in MiB. */
-function treePssMiB(root) {
-  const kids = new Map();
-  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const ppid = Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(p)]);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  let kb = 0;
-  const names = [];
-  const pids = [];
-  const walk = (pid) => {
-    try {
-      const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
-      const own = Number(m?.[1] ?? 0);
-      kb += own;
-      pids.push(pid);
-      names.push(`${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()} ${(own / 1024).toFixed(0)} MiB`);
-    } catch {
-      // Gone meanwhile.
-    }
-    for (const k of kids.get(pid) ?? []) walk(k);
-  };
-  walk(root);
-  return { mib: kb / 1024, names, pids };
-}
-
 // 1. First start: the first sync of the whole conversation into an empty replica, in the window.
 const first = await launch();
 const firstSyncStarted = Date.now();
@@ -128,21 +118,7 @@ const idle = treePssMiB(first.child.pid);
 figures.idle_pss_mib = idle.mib;
 figures.processes = idle.names;
 console.log(`idle memory after the first sync: ${idle.mib.toFixed(0)} MiB PSS over ${idle.names.length} processes (${idle.names.join(', ')})`);
-if (process.env.LODESTAR_MEASURE_SMAPS) {
-  // Where each process's memory is: PSS by mapping (a file, [heap], or anonymous), biggest first.
-  for (const pid of idle.pids) {
-    const byMap = new Map();
-    let name = 'anon';
-    for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
-      const head = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/);
-      if (head) name = head[1] || 'anon';
-      const pss = line.match(/^Pss:\s+(\d+) kB/);
-      if (pss) byMap.set(name, (byMap.get(name) ?? 0) + Number(pss[1]));
-    }
-    const top = [...byMap].sort((a, b) => b[1] - a[1]).slice(0, 12);
-    console.log(`smaps ${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}: ${top.map(([n, kb]) => `${n.split('/').pop()} ${(kb / 1024).toFixed(1)}`).join(', ')}`);
-  }
-}
+smapsTop(idle.pids);
 await quit(first.child);
 
 // 2. Cold starts with a synced replica (median of 5).
@@ -159,6 +135,39 @@ console.log(`cold start splits (ms): ${splits.join('; ')}`);
 starts.sort((a, b) => a - b);
 figures.cold_start_ms = starts;
 console.log(`cold start to the conversation list: median ${starts[2].toFixed(0)} ms (runs: ${starts.map((s) => s.toFixed(0)).join(', ')})`);
+
+// 2b. Closed to the tray: the window (and its webview) gone, the engine still running.
+{
+  const { child } = await launch();
+  await sleep(2000);
+  closeWindow();
+  await sleep(10000);
+  const tray = treePssMiB(child.pid);
+  figures.tray_pss_mib = tray.mib;
+  console.log(`idle memory closed to the tray: ${tray.mib.toFixed(0)} MiB PSS over ${tray.names.length} processes (${tray.names.join(', ')})`);
+  smapsTop(tray.pids);
+  await quit(child);
+}
+
+// 2c. The floor, the same way: five cold starts, and idle memory 10 s after the first. Same
+// WebKitGTK, same settings: the environment Lodestar gives its web process (src-tauri/src/lib.rs,
+// LINUX_WEBVIEW_DEFAULTS) is given to the floor's, so the ratio compares our code, not a setting.
+const floorEnv = { ...env, WEBKIT_DISABLE_COMPOSITING_MODE: '1', WEBKIT_DISABLE_DMABUF_RENDERER: '1' };
+const floorStarts = [];
+for (let i = 0; i < 5; i++) {
+  const { child, ms } = await launch(join(BIN, 'lodestar-floor'), floorEnv);
+  floorStarts.push(ms);
+  if (i === 0) {
+    await sleep(10000);
+    const floorIdle = treePssMiB(child.pid);
+    figures.floor_idle_pss_mib = floorIdle.mib;
+    console.log(`floor idle memory: ${floorIdle.mib.toFixed(0)} MiB PSS over ${floorIdle.names.length} processes (${floorIdle.names.join(', ')})`);
+  }
+  await quit(child);
+}
+floorStarts.sort((a, b) => a - b);
+figures.floor_cold_start_ms = floorStarts;
+console.log(`floor cold start to its page painted: median ${floorStarts[2].toFixed(0)} ms (runs: ${floorStarts.map((s) => s.toFixed(0)).join(', ')})`);
 
 // 3. The 100k conversation in the window, through WebDriver.
 const driver = new AppDriver(env);
