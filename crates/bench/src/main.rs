@@ -11,6 +11,7 @@
 mod app;
 mod chaos;
 mod directory;
+mod group;
 mod limits;
 mod live;
 mod media;
@@ -53,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
     let groups: Vec<(&str, Group)> = vec![
         ("replica", |q| Box::pin(replica::run(q))),
         ("first-sync", |q| Box::pin(sync::run(q))),
+        ("group", |q| Box::pin(group::run(q))),
         ("limits", |q| Box::pin(limits::run(q))),
         ("app", |q| Box::pin(app::run(q))),
         ("server", |q| Box::pin(server::run(q))),
