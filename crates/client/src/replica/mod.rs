@@ -14,6 +14,9 @@ mod queries;
 pub(crate) mod reactions;
 mod records;
 mod search;
+#[cfg(test)]
+#[path = "unread_tests.rs"]
+mod unread_tests;
 
 use std::path::Path;
 use std::str::FromStr;
