@@ -10,13 +10,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
 use lodestar_client::engine::{Event, SyncState};
 use lodestar_tests::User;
-use serde_json::Value;
 use tokio::sync::{broadcast, watch};
-use tokio_tungstenite::tungstenite::Message as WsMessage;
 use uuid::Uuid;
+
+use crate::live::{read, Read};
 
 /// When the instances were killed, in order.
 pub type Kills = Arc<Mutex<Vec<Instant>>>;
@@ -105,16 +104,19 @@ impl Plain {
     ) {
         let mut cursor = self.since.clone();
         loop {
-            let msg = tokio::select! {
-                m = socket.next() => m,
-                _ = stop.changed() => {
-                    let _ = socket.close(None).await;
-                    return;
+            match read(&mut socket, &mut stop).await {
+                Read::Frame { cursor: named, messages } => {
+                    if let Some(c) = named {
+                        cursor = c;
+                    }
+                    let mut w = wait.lock().unwrap();
+                    for id in messages {
+                        if w.get(&id) == Some(&self.me) {
+                            w.remove(&id);
+                        }
+                    }
                 }
-            };
-            let text = match msg {
-                Some(Ok(WsMessage::Text(t))) => t,
-                Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => {
+                Read::Closed => {
                     let cut = Instant::now();
                     socket = loop {
                         if *stop.borrow() {
@@ -128,23 +130,8 @@ impl Plain {
                         }
                     };
                     record(&cuts, &kills, cut);
-                    continue;
                 }
-                Some(Ok(_)) => continue,
-            };
-            let Ok(frame) = serde_json::from_str::<Value>(text.as_str()) else { continue };
-            if let Some(c) = frame["cursor"].as_str() {
-                c.clone_into(&mut cursor);
-            }
-            let Some(changes) = frame["changes"].as_array() else { continue };
-            let mut w = wait.lock().unwrap();
-            for c in changes.iter().filter(|c| c["kind"] == "message") {
-                let id = c["data"]["message_id"].as_str().and_then(|s| s.parse::<Uuid>().ok());
-                if let Some(id) = id {
-                    if w.get(&id) == Some(&self.me) {
-                        w.remove(&id);
-                    }
-                }
+                Read::Stopped => return,
             }
         }
     }

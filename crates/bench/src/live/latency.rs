@@ -15,17 +15,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
 use hdrhistogram::Histogram;
 use lodestar_client::engine::{Event, Topic};
 use lodestar_client::Replica;
 use lodestar_tests::{Backend, Database};
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio::sync::watch;
-use tokio_tungstenite::tungstenite::Message as WsMessage;
 use uuid::Uuid;
 
-use super::{open_all, start_engine, Socket};
+use super::{open_all, read, start_engine, Read, Socket};
 use crate::replica::Text;
 use crate::report::{Budget, Row};
 use crate::server::process::ServerProcess;
@@ -291,29 +289,16 @@ async fn read_frames(
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
-        let msg = tokio::select! {
-            m = socket.next() => m,
-            _ = stop.changed() => {
-                let _ = socket.close(None).await;
-                return;
-            }
-        };
-        let text = match msg {
-            Some(Ok(WsMessage::Text(t))) => t,
-            Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => {
+        let messages = match read(&mut socket, &mut stop).await {
+            Read::Frame { messages, .. } => messages,
+            Read::Closed => {
                 dropped.fetch_add(1, Ordering::Relaxed);
                 return;
             }
-            Some(Ok(_)) => continue,
+            Read::Stopped => return,
         };
-        let Ok(frame) = serde_json::from_str::<Value>(text.as_str()) else { continue };
-        let Some(changes) = frame["changes"].as_array() else { continue };
-        for c in changes.iter().filter(|c| c["kind"] == "message") {
-            let Some(id) = c["data"]["message_id"].as_str().and_then(|s| s.parse::<Uuid>().ok())
-            else {
-                continue;
-            };
-            let mut w = wait.lock().unwrap();
+        let mut w = wait.lock().unwrap();
+        for id in messages {
             if w.get(&id).is_some_and(|(_, to)| *to == me) {
                 if let Some((t0, _)) = w.remove(&id) {
                     record(&hist, t0);

@@ -14,7 +14,10 @@ use futures_util::{stream, StreamExt};
 use lodestar_client::engine::{Engine, Event, SyncState};
 use lodestar_client::{Api, Replica};
 use lodestar_tests::User;
-use tokio::sync::broadcast;
+use serde_json::Value;
+use tokio::sync::{broadcast, watch};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use uuid::Uuid;
 
 use crate::report::Row;
 
@@ -70,4 +73,46 @@ pub async fn start_engine(
     });
     online.await.map_err(|_| anyhow::anyhow!("engine of {} not online in 30 s", user.username))?;
     Ok((engine, replica, events))
+}
+
+/// What a plain socket read next.
+pub enum Read {
+    /// A frame of changes: the cursor it names and the messages in it.
+    Frame {
+        /// The frame's cursor, if it names one.
+        cursor: Option<String>,
+        /// The ids of the messages among its changes.
+        messages: Vec<Uuid>,
+    },
+    /// The server closed the socket, or it broke.
+    Closed,
+    /// `stop` turned: the socket was closed politely.
+    Stopped,
+}
+
+/// Reads `socket` up to its next frame of changes (pings and other frames are skipped).
+pub async fn read(socket: &mut Socket, stop: &mut watch::Receiver<bool>) -> Read {
+    loop {
+        let msg = tokio::select! {
+            m = socket.next() => m,
+            _ = stop.changed() => {
+                let _ = socket.close(None).await;
+                return Read::Stopped;
+            }
+        };
+        let text = match msg {
+            Some(Ok(WsMessage::Text(t))) => t,
+            Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => return Read::Closed,
+            Some(Ok(_)) => continue,
+        };
+        let Ok(frame) = serde_json::from_str::<Value>(text.as_str()) else { continue };
+        let messages = frame["changes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["kind"] == "message")
+            .filter_map(|c| c["data"]["message_id"].as_str()?.parse().ok())
+            .collect();
+        return Read::Frame { cursor: frame["cursor"].as_str().map(str::to_owned), messages };
+    }
 }
