@@ -1,8 +1,8 @@
 //! Group "group": a cohort group whose history runs to a million messages (`--quick`: 20,000).
 //!
 //! A real server (`TestServer` on SQLite, loopback HTTP) holds a group of three whose
-//! conversation is seeded through the store in batches of 256, as the group commit writes them
-//! (the rows, seqs and change log are the real ones). Then, over HTTP:
+//! conversation is seeded through the store ([`seed_messages`], as the first-sync group's is).
+//! Then, over HTTP:
 //! - the add: `POST /v1/groups/{id}/members` of a newcomer by the owner, from the request to its
 //!   answer, for five newcomers (the slowest is held to the budget);
 //! - a newcomer's first sync into an empty replica, as the engine pulls it (`sync::pull`), timed
@@ -17,17 +17,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::ensure;
 use lodestar_client::Replica;
-use lodestar_protocol::validate::MessageBody;
-use lodestar_server::store::NewMessage;
 use lodestar_tests::{Backend, TestServer};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::replica::Text;
 use crate::report::{ms, quantile, Budget, Row};
+use crate::sync::seed_messages;
 
-/// Messages per seeding transaction (the server's own group commit at its largest).
-const SEED_BATCH: usize = 256;
 /// Newcomers added, each timed.
 const NEWCOMERS: usize = 5;
 
@@ -49,29 +46,13 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     let group: Uuid = serde_json::from_value(made.body["group_id"].clone())?;
     let conversation: Uuid = serde_json::from_value(made.body["conversation_id"].clone())?;
 
-    let store = s.store();
     let mut text = Text::new(0x6e0_0c0d);
     let seeded = Instant::now();
     let senders = [owner.id, a.id, b.id];
-    let mut batch = Vec::with_capacity(SEED_BATCH);
-    let mut newest = Uuid::nil();
-    for i in 0..total {
-        newest = Uuid::new_v4();
-        let m = NewMessage {
-            message_id: newest,
-            conversation_id: conversation,
-            body: MessageBody { content: Some(text.message(None)), media_url: None },
-            sent_at: chrono::Utc::now(),
-            reply_to: None,
-        };
-        batch.push((senders[text.below(senders.len())], m));
-        if batch.len() == SEED_BATCH || i + 1 == total {
-            for outcome in store.send_messages(&batch).await? {
-                outcome?;
-            }
-            batch.clear();
-        }
-    }
+    let newest = seed_messages(&*s.store(), &mut text, total, |text| {
+        (senders[text.below(senders.len())], conversation)
+    })
+    .await?;
     let seeding = seeded.elapsed();
 
     let mut adds = Vec::with_capacity(NEWCOMERS);

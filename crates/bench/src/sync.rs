@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::ensure;
 use lodestar_client::Replica;
 use lodestar_protocol::validate::MessageBody;
-use lodestar_server::store::NewMessage;
+use lodestar_server::store::{NewMessage, Store};
 use lodestar_tests::{Backend, TestServer};
 use uuid::Uuid;
 
@@ -29,6 +29,38 @@ const SEED_BATCH: usize = 256;
 
 /// Conversations the syncing user has.
 pub const CONVERSATIONS: usize = 10;
+
+/// Writes `total` messages through `store`, [`SEED_BATCH`] per commit as the group commit writes
+/// them (the rows, seqs and change log are the real ones); `pick` names each one's sender and
+/// conversation, then `text` its words. Answers the last one's id.
+pub async fn seed_messages(
+    store: &dyn Store,
+    text: &mut Text,
+    total: usize,
+    mut pick: impl FnMut(&mut Text) -> (Uuid, Uuid),
+) -> anyhow::Result<Uuid> {
+    let mut batch = Vec::with_capacity(SEED_BATCH);
+    let mut last = Uuid::nil();
+    for i in 0..total {
+        let (sender, conversation_id) = pick(text);
+        last = Uuid::new_v4();
+        let m = NewMessage {
+            message_id: last,
+            conversation_id,
+            body: MessageBody { content: Some(text.message(None)), media_url: None },
+            sent_at: chrono::Utc::now(),
+            reply_to: None,
+        };
+        batch.push((sender, m));
+        if batch.len() == SEED_BATCH || i + 1 == total {
+            for outcome in store.send_messages(&batch).await? {
+                outcome?;
+            }
+            batch.clear();
+        }
+    }
+    Ok(last)
+}
 
 /// The group.
 pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
@@ -43,28 +75,14 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
         convs.push((peer.id, s.api.direct(&me, &peer).await));
     }
 
-    let store = s.store();
     let mut text = Text::new(11);
     let seeded = Instant::now();
-    let mut batch = Vec::with_capacity(SEED_BATCH);
-    for i in 0..total {
+    seed_messages(&*s.store(), &mut text, total, |text| {
         let (peer, conversation_id) = convs[text.below(CONVERSATIONS)];
         let sender = if text.below(2) == 0 { me.id } else { peer };
-        let m = NewMessage {
-            message_id: Uuid::new_v4(),
-            conversation_id,
-            body: MessageBody { content: Some(text.message(None)), media_url: None },
-            sent_at: chrono::Utc::now(),
-            reply_to: None,
-        };
-        batch.push((sender, m));
-        if batch.len() == SEED_BATCH || i + 1 == total {
-            for outcome in store.send_messages(&batch).await? {
-                outcome?;
-            }
-            batch.clear();
-        }
-    }
+        (sender, conversation_id)
+    })
+    .await?;
     let seeding = seeded.elapsed();
 
     let api = lodestar_client::Api::new(&s.api.base)?.with_token(&me.token);

@@ -6,11 +6,11 @@
 
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{bail, Context};
 
-use crate::server::process::free_port;
+use crate::server::process::{free_port, until_healthy};
 
 /// A running HAProxy; killed when dropped.
 pub struct Balancer {
@@ -72,21 +72,11 @@ impl Balancer {
                 "starting haproxy (Debian: apt-get install haproxy; scripts/env.sh installs it)",
             )?;
         let mut b = Balancer { child, base: format!("http://127.0.0.1:{port}") };
-        let http = reqwest::Client::builder().no_proxy().build()?;
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(20) {
-            if let Some(status) = b.child.try_wait()? {
-                let log = std::fs::read_to_string(dir.join("haproxy.log")).unwrap_or_default();
-                bail!("haproxy exited with {status}: {log}");
-            }
-            if let Ok(r) = http.get(format!("{}/v1/health", b.base)).send().await {
-                if r.status().is_success() {
-                    return Ok(b);
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        if let Err(e) = until_healthy(&mut b.child, &b.base, Duration::from_secs(20)).await {
+            let _ = b.child.kill().await;
+            let log = std::fs::read_to_string(dir.join("haproxy.log")).unwrap_or_default();
+            bail!("haproxy did not pass a request to an instance: {e:#}\n{log}");
         }
-        b.child.kill().await?;
-        bail!("haproxy did not pass a request to an instance within 20 s")
+        Ok(b)
     }
 }

@@ -95,20 +95,9 @@ impl ServerProcess {
     }
 
     async fn wait_healthy(&mut self) -> anyhow::Result<()> {
-        let http = reqwest::Client::builder().no_proxy().build()?;
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(30) {
-            if let Some(status) = self.child.try_wait()? {
-                bail!("lodestar-server exited with {status}");
-            }
-            if let Ok(r) = http.get(format!("{}/v1/health", self.base)).send().await {
-                if r.status().is_success() {
-                    return Ok(());
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        bail!("lodestar-server did not answer /v1/health within 30 s")
+        until_healthy(&mut self.child, &self.base, Duration::from_secs(30))
+            .await
+            .context("lodestar-server")
     }
 
     /// Resident memory of the server process, in KiB (`VmRSS`).
@@ -145,6 +134,29 @@ impl ServerProcess {
         }
         Ok(())
     }
+}
+
+/// Polls `{base}/v1/health` every 50 ms until it answers 2xx; fails if `child` (the server, or a
+/// balancer in front of servers) exits first or `within` passes.
+pub async fn until_healthy(
+    child: &mut tokio::process::Child,
+    base: &str,
+    within: Duration,
+) -> anyhow::Result<()> {
+    let http = reqwest::Client::builder().no_proxy().build()?;
+    let started = Instant::now();
+    while started.elapsed() < within {
+        if let Some(status) = child.try_wait()? {
+            bail!("exited with {status}");
+        }
+        if let Ok(r) = http.get(format!("{base}/v1/health")).send().await {
+            if r.status().is_success() {
+                return Ok(());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bail!("did not answer {base}/v1/health within {} s", within.as_secs())
 }
 
 /// The last lines of a log, for error messages.
