@@ -325,6 +325,87 @@ async fn a_long_first_sync_reports_progress_toward_a_total(backend: Backend) {
     s.server.stop().await;
 }
 
+async fn a_joined_group_opens_on_its_newest_page_before_its_history(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = s.api.register("ann").await;
+    let ben = s.api.register("ben").await;
+    let made = s
+        .api
+        .post(
+            "/v1/groups",
+            &ben.token,
+            serde_json::json!({"group_name": "Cohort", "member_ids": []}),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let group: Uuid = serde_json::from_value(made.body["group_id"].clone()).unwrap();
+    let conv: Uuid = serde_json::from_value(made.body["conversation_id"].clone()).unwrap();
+    let store = s.store();
+    let total = 1_500;
+    let mut ids = Vec::new();
+    for i in 0..total {
+        let body = lodestar_protocol::validate::MessageBody {
+            content: Some(format!("m{i}")),
+            media_url: None,
+        };
+        let m = lodestar_server::store::NewMessage {
+            message_id: Uuid::new_v4(),
+            conversation_id: conv,
+            body,
+            sent_at: Utc::now(),
+            reply_to: None,
+        };
+        ids.push(m.message_id);
+        store.send_message(ben.id, m).await.unwrap();
+    }
+    let added = s
+        .api
+        .post(
+            &format!("/v1/groups/{group}/members"),
+            &ben.token,
+            serde_json::json!({"user_id": ann.id}),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+
+    // Ann's first pull: the log brings the group, then its history oldest first over two pages.
+    let api = Api::new(&s.api.base).unwrap().with_token(&ann.token);
+    let replica = Replica::open(&dir.path().join("ann.db")).await.unwrap();
+    replica.set_me(ann.id).await.unwrap();
+    let mut after_first_page = None;
+    lodestar_client::sync::pull_pages(&api, &replica, |state, _| {
+        if state.pages == 1 {
+            let window = tokio::task::block_in_place(|| {
+                tokio::runtime::Handle::current().block_on(replica.messages(ann.id, conv, None, 50))
+            });
+            after_first_page = Some((state, window.unwrap()));
+        }
+    })
+    .await
+    .unwrap();
+    let (first, window) = after_first_page.expect("a first page");
+    assert!(
+        first.more && first.applied < total as u64,
+        "the history takes more than one page: {first:?}"
+    );
+    let shown: Vec<Uuid> = window.iter().map(|m| m.message.message_id).collect();
+    assert_eq!(
+        shown,
+        ids[total - 50..],
+        "after the page that brought the group, its newest 50 messages are what the window shows"
+    );
+
+    // The history then arrives whole, once each and in order, the newest page stored in place.
+    let all = replica.messages(ann.id, conv, None, 10_000).await.unwrap();
+    let all: Vec<Uuid> = all.iter().map(|m| m.message.message_id).collect();
+    assert_eq!(all, ids);
+    let listed = replica.conversations(ann.id).await.unwrap();
+    let listed = listed.iter().find(|c| c.conversation_id == conv).unwrap();
+    assert_eq!(listed.unread_count, total as i64, "each message counted unread once");
+    s.server.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_is_fast_on_a_large_replica() {
     let dir = tempfile::tempdir().unwrap();
@@ -429,6 +510,7 @@ async fn a_long_prefix_finds_whole_words_newest_first() {
 }
 
 lodestar_tests::on_both_backends!(
+    a_joined_group_opens_on_its_newest_page_before_its_history,
     a_long_first_sync_reports_progress_toward_a_total,
     scrolling_back_past_the_replica_fetches_older_history,
     profile_edits_made_offline_are_queued,

@@ -78,7 +78,7 @@ fn raw_inserts(path: &Path, total: usize) -> anyhow::Result<Duration> {
             let sender = if text.below(2) == 0 { me } else { peer };
             let at = now + chrono::Duration::microseconds(i as i64 * 50);
             (
-                *Uuid::new_v4().as_bytes(),
+                *Uuid::now_v7().as_bytes(),
                 *conv.as_bytes(),
                 *sender.as_bytes(),
                 text.message(None),

@@ -175,7 +175,7 @@ fn seed(path: &Path, total: usize) -> anyhow::Result<Seeded> {
                 let rare = (seq.is_multiple_of(total / RARE_COUNT)).then_some(RARE);
                 let at = start + chrono::Duration::milliseconds(seq as i64 * 30_000);
                 insert.execute(rusqlite::params![
-                    Uuid::new_v4().as_bytes().as_slice(),
+                    Uuid::now_v7().as_bytes().as_slice(),
                     conv.as_bytes().as_slice(),
                     sender.as_bytes().as_slice(),
                     text.message(rare),

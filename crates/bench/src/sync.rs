@@ -43,7 +43,7 @@ pub async fn seed_messages(
     let mut last = Uuid::nil();
     for i in 0..total {
         let (sender, conversation_id) = pick(text);
-        last = Uuid::new_v4();
+        last = Uuid::now_v7();
         let m = NewMessage {
             message_id: last,
             conversation_id,

@@ -215,7 +215,7 @@ async fn send(
     sent_at: DateTime<Utc>,
 ) -> Result<Uuid, ApiError> {
     let body = validate::message_body(Some(text), None)?;
-    let message_id = Uuid::new_v4();
+    let message_id = Uuid::now_v7();
     let message = NewMessage { message_id, conversation_id, body, sent_at, reply_to: None };
     match store.send_message(sender, message).await? {
         SendOutcome::Created(_) => Ok(message_id),

@@ -178,6 +178,13 @@ async fn joining_a_group_brings_its_history(backend: Backend) {
     let next = send(s, a, g.conversation_id, "welcome ben", t(30)).await;
     let (later, _) = sync_all(s, b, b_cursor2, 1000).await;
     assert_eq!(message_changes(&later, next.message_id), 1);
+
+    // Paged a change at a time from the start, the windows' edges fall before, on and after
+    // the join: the history and what came after it each arrive exactly once.
+    let (from_start, _) = sync_all(s, b, 0, 1).await;
+    for m in old.iter().chain([&next]) {
+        assert_eq!(message_changes(&from_start, m.message_id), 1, "message {}", m.seq);
+    }
 }
 
 async fn leaving_a_group_stops_its_changes(backend: Backend) {

@@ -121,7 +121,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
             // Every other message touches an engine's conversation, so replicas have plenty.
             let k = if tag % 2 == 0 { rng.below(engines) } else { rng.below(n) };
             let (from, to) = if rng.below(2) == 0 { (k, (k + 1) % n) } else { ((k + 1) % n, k) };
-            let id = Uuid::new_v4();
+            let id = Uuid::now_v7();
             if to >= engines {
                 wait.lock().unwrap().insert(id, to);
             }

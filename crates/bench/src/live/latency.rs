@@ -136,7 +136,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     let mut sends = Vec::with_capacity(total);
     for (from, to, conv) in schedule {
         tick.tick().await;
-        let id = Uuid::new_v4();
+        let id = Uuid::now_v7();
         let t0 = Instant::now();
         if to < sample {
             expected[to].lock().unwrap().insert(id, (t0, conv));

@@ -137,7 +137,7 @@ async fn post(
     conversation: Uuid,
 ) -> anyhow::Result<()> {
     let body =
-        json!({"message_id": Uuid::new_v4(), "conversation_id": conversation, "content": "load"});
+        json!({"message_id": Uuid::now_v7(), "conversation_id": conversation, "content": "load"});
     let res = http
         .post(url.as_str())
         .bearer_auth(token)

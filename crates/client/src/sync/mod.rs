@@ -1,11 +1,13 @@
 //! Moving changes between the replica and the server.
 //!
 //! - [`pull`]: pages `GET /v1/sync` from the stored cursor until up to date, each page applied
-//!   in one transaction with its cursor, reporting progress as it goes.
+//!   in one transaction with its cursor, reporting progress as it goes. A group the user joined
+//!   while the pull is behind gets its newest messages fetched at once (see [`newest_first`]).
 //! - [`push`]: sends the outbox in queue order (see `push.rs`).
 
 mod push;
 
+use lodestar_protocol::{Change, ChangeKind, ChangeOp};
 use uuid::Uuid;
 
 pub use push::{push, PushReport};
@@ -16,6 +18,9 @@ use crate::replica::{ApplyStats, MessageItem, Replica};
 
 /// Changes per page of a pull.
 const PAGE: u32 = 1_000;
+
+/// Messages of a newly joined group fetched ahead of its history: the window's first page.
+const NEWEST: u32 = 50;
 
 /// How far a pull has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,6 +62,8 @@ pub async fn pull_pages(
             let (api, since) = (api.clone(), page.cursor.clone());
             tokio::spawn(async move { api.sync(Some(&since), PAGE).await })
         });
+        let joined =
+            if page.has_more { new_groups(replica, &page.changes).await? } else { Vec::new() };
         let stats = replica.apply_page(&page.changes, &page.cursor).await;
         let stats = match stats {
             Ok(stats) => stats,
@@ -72,6 +79,9 @@ pub async fn pull_pages(
         state.more = page.has_more;
         state.estimated_total =
             state.applied + u64::try_from(page.estimated_remaining).unwrap_or(0);
+        for conversation_id in joined {
+            newest_first(api, replica, conversation_id).await;
+        }
         on_page(state, &stats);
         match next {
             None => return Ok(state),
@@ -81,6 +91,42 @@ pub async fn pull_pages(
                     .map_err(|e| ClientError::Offline(format!("the page fetch stopped: {e}")))??;
             }
         }
+    }
+}
+
+/// The conversations of the groups in `changes` that the replica does not hold yet: groups
+/// joined since the stored cursor.
+async fn new_groups(replica: &Replica, changes: &[Change]) -> ClientResult<Vec<Uuid>> {
+    let mut out = Vec::new();
+    for change in changes {
+        if (change.kind, change.op) != (ChangeKind::Group, ChangeOp::Upsert) {
+            continue;
+        }
+        let Some(id) = change.data.get("conversation_id").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let Ok(id) = id.parse::<Uuid>() else { continue };
+        if !out.contains(&id) && !replica.has_conversation(id).await? {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// Stores the newest messages of a group just joined, ahead of its history. The server hands a
+/// new member the group's history in its log, oldest first, right after the group itself: a
+/// million messages would keep the newest page (what the member opens the group to see) out of
+/// the replica for the whole pull. As a Matrix client shows a joined room's latest timeline and
+/// backfills, the newest page is fetched from the history endpoint now; the log's pages then
+/// bring every message again in order (the same ids: stored in place), with its reads and
+/// reactions. A failure here costs only the shortcut, so it is logged, not raised.
+async fn newest_first(api: &Api, replica: &Replica, conversation_id: Uuid) {
+    let stored = match api.history(conversation_id, None, NEWEST).await {
+        Ok(page) => replica.store_messages(&page.messages).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = stored {
+        tracing::debug!(%conversation_id, error = %e, "the newest page of a joined group waits for the log");
     }
 }
 

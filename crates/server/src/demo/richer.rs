@@ -54,7 +54,7 @@ async fn say(
 ) -> Result<Uuid, ApiError> {
     let body = validate::message_body(Some(text), media.as_deref())?;
     let message =
-        NewMessage { message_id: Uuid::new_v4(), conversation_id, body, sent_at: at, reply_to };
+        NewMessage { message_id: Uuid::now_v7(), conversation_id, body, sent_at: at, reply_to };
     match store.send_message(sender, message).await? {
         SendOutcome::Created(m) => Ok(m.message_id),
         other => Err(ApiError::Internal(format!("demo message not stored: {other:?}"))),

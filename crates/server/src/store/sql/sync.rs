@@ -9,6 +9,18 @@ macro_rules! joined_before {
     };
 }
 
+/// The conversations `$1` takes part in that may have visible changes up to `$4` (a window's
+/// end): a group joined later is left out, since all of its changes before the join are hidden
+/// (`joined_before!`). Without this a newcomer's first page walked every change of a group's
+/// history before their join marker only to hide each one: 0.67 s at a million messages.
+macro_rules! in_window {
+    () => {
+        "SELECT conversation_id FROM direct_conversation_participants WHERE user_id = $1 \
+         UNION SELECT c.conversation_id FROM conversations c \
+         JOIN group_members gm ON gm.group_id = c.group_id WHERE gm.user_id = $1 AND gm.joined_seq <= $4"
+    };
+}
+
 /// Expands `SyncStore` for one backend (see `super::impl_store!`).
 macro_rules! sql_sync {
     ($store:ty, $db:ty) => {
@@ -128,7 +140,7 @@ macro_rules! sql_sync {
                     let rows = sqlx::query_as::<_, ChangeRow>(concat!(
                         "SELECT seq, kind, op, data FROM changes WHERE seq > $2 AND seq <= $4 AND (target_user_id = $1 OR \
                          (target_user_id IS NULL AND (subject_user_id IS NULL OR subject_user_id <> $1) AND \
-                         ((conversation_id IN (", my_conversations!(), ") AND ", joined_before!(), ") OR \
+                         ((conversation_id IN (", in_window!(), ") AND ", joined_before!(), ") OR \
                          (conversation_id IS NULL AND subject_user_id IN (", my_peers!(), "))))) \
                          ORDER BY seq LIMIT $3"
                     ))
