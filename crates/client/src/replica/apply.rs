@@ -59,8 +59,11 @@ struct GroupKey {
     group_id: Uuid,
 }
 
-fn decode<T: serde::de::DeserializeOwned>(change: &Change) -> ClientResult<T> {
-    serde_json::from_value(change.data.clone()).map_err(|e| {
+/// One change's data as the record it holds, or a corrupt-change error naming it.
+pub(super) fn decode<T: serde::de::DeserializeOwned>(change: &Change) -> ClientResult<T> {
+    // Read in place: a first sync decodes every message, and a copy of each tree first cost
+    // an allocation per field.
+    T::deserialize(&change.data).map_err(|e| {
         ClientError::Corrupt(format!("change {} ({:?}): {e}", change.seq, change.kind))
     })
 }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::apply::ApplyStats;
 use super::Replica;
-use crate::error::{ClientError, ClientResult};
+use crate::error::ClientResult;
 
 /// One emoji on a message, as the conversation view shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -33,13 +33,12 @@ pub(super) async fn apply_reaction(
     change: &Change,
     stats: &mut ApplyStats,
 ) -> ClientResult<()> {
-    let bad = |e: serde_json::Error| ClientError::Corrupt(format!("change {}: {e}", change.seq));
     let message_id = if change.op == ChangeOp::Upsert {
-        let r: Reaction = serde_json::from_value(change.data.clone()).map_err(bad)?;
+        let r: Reaction = super::apply::decode(change)?;
         set(tx, r.message_id, r.user_id, &r.emoji, Some(r.created_at)).await?;
         r.message_id
     } else {
-        let k: ReactionKey = serde_json::from_value(change.data.clone()).map_err(bad)?;
+        let k: ReactionKey = super::apply::decode(change)?;
         set(tx, k.message_id, k.user_id, &k.emoji, None).await?;
         k.message_id
     };
