@@ -1,6 +1,7 @@
 //! The desktop app's budgets: cold start to the conversation list painted, and idle memory of
 //! the whole process tree after the first sync and closed to the tray; and the same figures of the
-//! floor app (`crates/floor`), which the ratio rows divide by. The measuring is done by
+//! floor app (`crates/floor`), which the ratio rows divide by; and the window's longest frame
+//! during a first sync (animation frames recorded by the page, under WebDriver). The measuring is done by
 //! `ui/tests/e2e/measure.mjs`, which starts the real release binary in a real window (the
 //! display and session bus come from scripts/bench.sh): spawn → the UI's `ui_ready` (sent after
 //! the first screen is painted) for the cold start, PSS from `/proc/*/smaps_rollup` over the
@@ -25,6 +26,11 @@ struct Figures {
     tray_pss_mib: f64,
     floor_cold_start_ms: Vec<f64>,
     floor_idle_pss_mib: f64,
+    sync_frame_max_ms: f64,
+    sync_frame_p99_ms: f64,
+    sync_frames: u64,
+    sync_answer_max_ms: f64,
+    sync_left_at_start: u64,
 }
 
 /// The median of five runs.
@@ -95,6 +101,21 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
             format!("app: first sync of {} messages in the app", f.messages),
             f.first_sync_s,
             "s",
+        ),
+        Row::budgeted(
+            format!(
+                "app: longest frame during a first sync in the window ({} frames; {} of {} messages still to come when recording began)",
+                f.sync_frames, f.sync_left_at_start, f.messages
+            ),
+            f.sync_frame_max_ms,
+            "ms",
+            Budget::AtMost(50.0),
+        ),
+        Row::info("app: frame gap during that first sync, p99", f.sync_frame_p99_ms, "ms"),
+        Row::info(
+            "app: a WebDriver script's answer during that first sync, slowest",
+            f.sync_answer_max_ms,
+            "ms",
         ),
         Row::info(
             format!("app: open the {}-message conversation (through WebDriver)", f.messages),

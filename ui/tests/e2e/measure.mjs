@@ -2,6 +2,7 @@
 // conversation list, idle memory of the whole process tree, and a 100k-message conversation in
 // the real window; and the floor (crates/floor: a bare Tauri window over the same WebKitGTK
 // showing a static page), measured the same way, which the bench's ratio rows divide by.
+// And the frames of the window during a first sync (step 4).
 // Run by `make measure-app` (scripts/e2e.sh gives it a display and a bus).
 //   MESSAGES               messages in the big conversation (default 100000)
 //   LODESTAR_MEASURE_OUT   also write the figures there as JSON (lodestar-bench reads them)
@@ -205,6 +206,66 @@ try {
 } finally {
   await browser.deleteSession().catch(() => {});
   driver.stop();
+}
+
+// 4. A first sync in the window, frame by frame: ben signed in again into a fresh data folder,
+// the app opened under WebDriver, and the page records the gap between every two animation
+// frames (and how long a WebDriver script waits for the page) until the replica holds every
+// message. A frame that waits on the sync shows as a long gap.
+try {
+  const syncDir = join(dir, 'app-frames');
+  await new Cli(syncDir, server).run(['login', 'ben'], PASSWORD);
+  const syncEnv = { ...env, LODESTAR_DATA_DIR: syncDir };
+  const syncReplica = join(syncDir, `${ben.user.user_id}.db`);
+  const { execFileSync } = await import('node:child_process');
+  const held = () => Number(execFileSync('sqlite3', [syncReplica, 'SELECT count(*) FROM messages'], { encoding: 'utf8' }).trim());
+  const frameDriver = new AppDriver(syncEnv);
+  await frameDriver.start();
+  const { browser: b } = await frameDriver.open();
+  try {
+    await b.execute(() => {
+      const f = { gaps: [], last: performance.now(), stop: false };
+      window.__frames = f;
+      const tick = (t) => {
+        f.gaps.push(t - f.last);
+        f.last = t;
+        if (!f.stop) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const left = TOTAL - held();
+    const answers = [];
+    const t0 = Date.now();
+    // At least 2 s: a small sync may be over before the recording starts.
+    while ((held() < TOTAL || Date.now() - t0 < 2000) && Date.now() - t0 < 600000) {
+      const asked = Date.now();
+      await b.execute(() => document.title);
+      answers.push(Date.now() - asked);
+      await sleep(100);
+    }
+    const during = (Date.now() - t0) / 1000;
+    const gaps = await b.execute(() => {
+      window.__frames.stop = true;
+      return window.__frames.gaps;
+    });
+    if (gaps.length < 10) throw new Error(`only ${gaps.length} animation frames in ${during.toFixed(1)} s of sync`);
+    gaps.sort((x, y) => x - y);
+    answers.sort((x, y) => x - y);
+    Object.assign(figures, {
+      sync_frames: gaps.length,
+      sync_frame_max_ms: gaps[gaps.length - 1],
+      sync_frame_p99_ms: gaps[Math.floor(gaps.length * 0.99)],
+      sync_frames_over_50: gaps.filter((g) => g > 50).length,
+      sync_answer_max_ms: answers.length ? answers[answers.length - 1] : 0,
+      sync_left_at_start: left,
+      sync_watched_s: during,
+    });
+    console.log(`first sync in the window: ${left} of ${TOTAL} messages still to come when recording began, ${during.toFixed(1)} s watched; ${gaps.length} frames, longest gap ${gaps[gaps.length - 1].toFixed(1)} ms, p99 ${gaps[Math.floor(gaps.length * 0.99)].toFixed(1)} ms, ${figures.sync_frames_over_50} over 50 ms; a script's answer at most ${figures.sync_answer_max_ms} ms`);
+  } finally {
+    await b.deleteSession().catch(() => {});
+    frameDriver.stop();
+  }
+} finally {
   await server.stop();
 }
 if (process.env.LODESTAR_MEASURE_OUT) writeFileSync(process.env.LODESTAR_MEASURE_OUT, JSON.stringify(figures, null, 2));
