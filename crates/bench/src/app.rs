@@ -103,15 +103,18 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
             "s",
         ),
         Row::budgeted(
-            format!(
-                "app: longest frame during a first sync in the window ({} frames; {} of {} messages still to come when recording began)",
-                f.sync_frames, f.sync_left_at_start, f.messages
-            ),
+            format!("app: longest frame during a first sync of {} messages in the window", f.messages),
             f.sync_frame_max_ms,
             "ms",
             Budget::AtMost(50.0),
         ),
         Row::info("app: frame gap during that first sync, p99", f.sync_frame_p99_ms, "ms"),
+        Row::info("app: frames recorded during that first sync", f.sync_frames as f64, "frames"),
+        Row::info(
+            "app: messages still to come when the recording began",
+            f.sync_left_at_start as f64,
+            "msgs",
+        ),
         Row::info(
             "app: a WebDriver script's answer during that first sync, slowest",
             f.sync_answer_max_ms,
