@@ -271,7 +271,85 @@ async fn a_dropped_or_reordered_frame_loses_nothing(backend: Backend) {
     s.server.stop().await;
 }
 
+async fn added_to_a_long_group_while_online_shows_its_newest_page_first(backend: Backend) {
+    let s = TestServer::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ann = s.api.register("ann").await;
+    let ben = s.api.register("ben").await;
+    let made = s
+        .api
+        .post(
+            "/v1/groups",
+            &ben.token,
+            serde_json::json!({"group_name": "Cohort", "member_ids": []}),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let group: uuid::Uuid = serde_json::from_value(made.body["group_id"].clone()).unwrap();
+    let conv: uuid::Uuid = serde_json::from_value(made.body["conversation_id"].clone()).unwrap();
+    let total = 5_000;
+    let mut ids = Vec::new();
+    let mut batch = Vec::new();
+    for i in 0..total {
+        let m = lodestar_server::store::NewMessage {
+            message_id: uuid::Uuid::now_v7(),
+            conversation_id: conv,
+            body: lodestar_protocol::validate::MessageBody {
+                content: Some(format!("m{i}")),
+                media_url: None,
+            },
+            sent_at: Utc::now(),
+            reply_to: None,
+        };
+        ids.push(m.message_id);
+        batch.push((ben.id, m));
+        if batch.len() == 500 {
+            for outcome in s.store().send_messages(&batch).await.unwrap() {
+                outcome.unwrap();
+            }
+            batch.clear();
+        }
+    }
+    let (engine, replica) = engine_for(&s, &ann, dir.path()).await;
+    let mut events = engine.subscribe();
+    wait_for(&mut events, "online", |e| *e == Event::Sync(SyncState::Online)).await;
+
+    // Ann is added while online: the history follows frame by frame (or page by page), oldest
+    // first, but the group is shown with its newest messages already in.
+    let added = s
+        .api
+        .post(
+            &format!("/v1/groups/{group}/members"),
+            &ben.token,
+            serde_json::json!({"user_id": ann.id}),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    wait_for(&mut events, "the group's messages", |e| *e == Topic::Messages.one(conv)).await;
+    let window = replica.messages(ann.id, conv, None, 50).await.unwrap();
+    assert_eq!(
+        window.last().map(|m| m.message.message_id),
+        ids.last().copied(),
+        "when the group is first shown, its newest message is in"
+    );
+
+    // Then the whole history, once each and in order.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let all = replica.messages(ann.id, conv, None, 10_000).await.unwrap();
+        if all.len() == total {
+            let all: Vec<_> = all.iter().map(|m| m.message.message_id).collect();
+            assert_eq!(all, ids);
+            break;
+        }
+        assert!(Instant::now() < deadline, "{} of {total} messages after 30 s", all.len());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    s.server.stop().await;
+}
+
 lodestar_tests::on_both_backends!(
+    added_to_a_long_group_while_online_shows_its_newest_page_first,
     the_engine_delivers_live_and_notifies_by_the_rules,
     the_engine_goes_offline_and_comes_back_by_itself,
     a_burst_is_announced_once_per_conversation,

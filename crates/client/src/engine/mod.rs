@@ -268,7 +268,22 @@ impl Worker {
         let (cursor, _) = self.replica.cursor().await?;
         let ctx = self.notify_context(cursor.is_none()).await?;
         let mut pages = Vec::new();
+        let mut told: Vec<Uuid> = Vec::new();
         pull_pages(&self.api, &self.replica, |state, stats| {
+            // A conversation new to this pull is shown as soon as its first page is in (a group
+            // just joined opens on its newest page while its history syncs for a while);
+            // the rest of what the pull changed is announced once at its end.
+            let mut fresh = false;
+            for id in &stats.conversations {
+                if !told.contains(id) {
+                    told.push(*id);
+                    fresh = true;
+                    self.emit(Topic::Messages.one(*id));
+                }
+            }
+            if fresh {
+                self.emit(Topic::Conversations.all());
+            }
             if state.more || state.pages > 1 {
                 self.emit(Event::Sync(SyncState::Syncing {
                     applied: state.applied,
@@ -295,8 +310,16 @@ impl Worker {
     ) -> ClientResult<()> {
         let Some(since) = since else { return self.catch_up().await };
         let ctx = self.notify_context(false).await?;
+        // Added to a group while online: its history follows frame by frame, oldest first, so
+        // its newest page is fetched at once, as a pull does.
+        let joined = crate::sync::new_groups(&self.replica, &changes).await?;
         match self.replica.apply_continuing(&since, &changes, &cursor).await? {
-            Some(stats) => self.announce(&ctx, std::slice::from_ref(&stats)).await,
+            Some(stats) => {
+                for conversation_id in joined {
+                    crate::sync::newest_first(&self.api, &self.replica, conversation_id).await;
+                }
+                self.announce(&ctx, std::slice::from_ref(&stats)).await
+            }
             None => self.catch_up().await,
         }
     }

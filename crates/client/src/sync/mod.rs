@@ -96,7 +96,7 @@ pub async fn pull_pages(
 
 /// The conversations of the groups in `changes` that the replica does not hold yet: groups
 /// joined since the stored cursor.
-async fn new_groups(replica: &Replica, changes: &[Change]) -> ClientResult<Vec<Uuid>> {
+pub(crate) async fn new_groups(replica: &Replica, changes: &[Change]) -> ClientResult<Vec<Uuid>> {
     let mut out = Vec::new();
     for change in changes {
         if (change.kind, change.op) != (ChangeKind::Group, ChangeOp::Upsert) {
@@ -120,7 +120,7 @@ async fn new_groups(replica: &Replica, changes: &[Change]) -> ClientResult<Vec<U
 /// backfills, the newest page is fetched from the history endpoint now; the log's pages then
 /// bring every message again in order (the same ids: stored in place), with its reads and
 /// reactions. A failure here costs only the shortcut, so it is logged, not raised.
-async fn newest_first(api: &Api, replica: &Replica, conversation_id: Uuid) {
+pub(crate) async fn newest_first(api: &Api, replica: &Replica, conversation_id: Uuid) {
     let stored = match api.history(conversation_id, None, NEWEST).await {
         Ok(page) => replica.store_messages(&page.messages).await,
         Err(e) => Err(e),
