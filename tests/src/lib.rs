@@ -187,6 +187,34 @@ impl TestServer {
     pub fn store(&self) -> Arc<dyn Store> {
         self.server.store.clone()
     }
+
+    /// Stores `n` messages ("m0", "m1", ...) from `sender` straight through the store, 500 per
+    /// commit, with time-ordered ids as clients make them; answers their ids in order.
+    pub async fn seed_messages(&self, sender: Uuid, conversation: Uuid, n: usize) -> Vec<Uuid> {
+        let mut ids = Vec::with_capacity(n);
+        let mut batch = Vec::new();
+        for i in 0..n {
+            let m = lodestar_server::store::NewMessage {
+                message_id: Uuid::now_v7(),
+                conversation_id: conversation,
+                body: lodestar_protocol::validate::MessageBody {
+                    content: Some(format!("m{i}")),
+                    media_url: None,
+                },
+                sent_at: chrono::Utc::now(),
+                reply_to: None,
+            };
+            ids.push(m.message_id);
+            batch.push((sender, m));
+            if batch.len() == 500 || i + 1 == n {
+                for outcome in self.store().send_messages(&batch).await.unwrap() {
+                    outcome.unwrap();
+                }
+                batch.clear();
+            }
+        }
+        ids
+    }
 }
 
 /// A signed-in test user.
@@ -353,6 +381,24 @@ impl Api {
         let v = self.post("/v1/conversations/direct", &a.token, json!({"user_id": b.id})).await;
         assert!(v.status == 201 || v.status == 200, "{}", v.body);
         v.body["conversation_id"].as_str().unwrap().parse().unwrap()
+    }
+
+    /// Creates a group of `owner` alone; answers its id and its conversation's.
+    pub async fn group(&self, owner: &User, name: &str) -> (Uuid, Uuid) {
+        let v = self
+            .post("/v1/groups", &owner.token, json!({"group_name": name, "member_ids": []}))
+            .await;
+        assert_eq!(v.status, 201, "{}", v.body);
+        let id = |key: &str| v.body[key].as_str().unwrap().parse().unwrap();
+        (id("group_id"), id("conversation_id"))
+    }
+
+    /// Adds `user` to a group as a member, as its owner `by`.
+    pub async fn add_member(&self, by: &User, group: Uuid, user: &User) {
+        let v = self
+            .post(&format!("/v1/groups/{group}/members"), &by.token, json!({"user_id": user.id}))
+            .await;
+        assert_eq!(v.status, 201, "{}", v.body);
     }
 
     /// Sends a text message; answers the server's copy.

@@ -22,7 +22,7 @@ fn png() -> Vec<u8> {
     lodestar_tests::image_host::png_of(64, 48)
 }
 
-/// The start of the id of the newest message of `conversation` that carries media.
+/// The last 8 digits of the id of the newest message of `conversation` that carries media.
 fn newest_with_media(who: &Cli, conversation: &str) -> String {
     let page = who.run(&["--json", "messages", conversation], "").json();
     let m = page["messages"]
@@ -35,7 +35,8 @@ fn newest_with_media(who: &Cli, conversation: &str) -> String {
         .clone();
     let media = m["message"]["media_url"].as_str().unwrap();
     assert!(media.starts_with("/v1/media/"), "{media}");
-    m["message"]["message_id"].as_str().unwrap()[..8].to_owned()
+    let id = m["message"]["message_id"].as_str().unwrap();
+    id[id.len() - 8..].to_owned()
 }
 
 async fn files_go_through_the_outbox_and_come_back_identical(backend: Backend) {

@@ -21,7 +21,7 @@ fn page(who: &Cli, conversation: &str) -> Vec<Value> {
         .clone()
 }
 
-/// The start of the id of the message whose text contains `text`, as the human output shows it.
+/// The short id (its last 8 digits) of the message whose text contains `text`, as the human output shows it.
 fn short_id(who: &Cli, conversation: &str, text: &str) -> String {
     let listing = who.run(&["messages", conversation], "").ok();
     let line =

@@ -330,44 +330,10 @@ async fn a_joined_group_opens_on_its_newest_page_before_its_history(backend: Bac
     let dir = tempfile::tempdir().unwrap();
     let ann = s.api.register("ann").await;
     let ben = s.api.register("ben").await;
-    let made = s
-        .api
-        .post(
-            "/v1/groups",
-            &ben.token,
-            serde_json::json!({"group_name": "Cohort", "member_ids": []}),
-        )
-        .await;
-    assert_eq!(made.status, 201, "{}", made.body);
-    let group: Uuid = serde_json::from_value(made.body["group_id"].clone()).unwrap();
-    let conv: Uuid = serde_json::from_value(made.body["conversation_id"].clone()).unwrap();
-    let store = s.store();
+    let (group, conv) = s.api.group(&ben, "Cohort").await;
     let total = 1_500;
-    let mut ids = Vec::new();
-    for i in 0..total {
-        let body = lodestar_protocol::validate::MessageBody {
-            content: Some(format!("m{i}")),
-            media_url: None,
-        };
-        let m = lodestar_server::store::NewMessage {
-            message_id: Uuid::new_v4(),
-            conversation_id: conv,
-            body,
-            sent_at: Utc::now(),
-            reply_to: None,
-        };
-        ids.push(m.message_id);
-        store.send_message(ben.id, m).await.unwrap();
-    }
-    let added = s
-        .api
-        .post(
-            &format!("/v1/groups/{group}/members"),
-            &ben.token,
-            serde_json::json!({"user_id": ann.id}),
-        )
-        .await;
-    assert_eq!(added.status, 201, "{}", added.body);
+    let ids = s.seed_messages(ben.id, conv, total).await;
+    s.api.add_member(&ben, group, &ann).await;
 
     // Ann's first pull: the log brings the group, then its history oldest first over two pages.
     let api = Api::new(&s.api.base).unwrap().with_token(&ann.token);

@@ -276,40 +276,9 @@ async fn added_to_a_long_group_while_online_shows_its_newest_page_first(backend:
     let dir = tempfile::tempdir().unwrap();
     let ann = s.api.register("ann").await;
     let ben = s.api.register("ben").await;
-    let made = s
-        .api
-        .post(
-            "/v1/groups",
-            &ben.token,
-            serde_json::json!({"group_name": "Cohort", "member_ids": []}),
-        )
-        .await;
-    assert_eq!(made.status, 201, "{}", made.body);
-    let group: uuid::Uuid = serde_json::from_value(made.body["group_id"].clone()).unwrap();
-    let conv: uuid::Uuid = serde_json::from_value(made.body["conversation_id"].clone()).unwrap();
+    let (group, conv) = s.api.group(&ben, "Cohort").await;
     let total = 5_000;
-    let mut ids = Vec::new();
-    let mut batch = Vec::new();
-    for i in 0..total {
-        let m = lodestar_server::store::NewMessage {
-            message_id: uuid::Uuid::now_v7(),
-            conversation_id: conv,
-            body: lodestar_protocol::validate::MessageBody {
-                content: Some(format!("m{i}")),
-                media_url: None,
-            },
-            sent_at: Utc::now(),
-            reply_to: None,
-        };
-        ids.push(m.message_id);
-        batch.push((ben.id, m));
-        if batch.len() == 500 {
-            for outcome in s.store().send_messages(&batch).await.unwrap() {
-                outcome.unwrap();
-            }
-            batch.clear();
-        }
-    }
+    let ids = s.seed_messages(ben.id, conv, total).await;
     let (engine, replica) = engine_for(&s, &ann, dir.path()).await;
     let mut events = engine.subscribe();
     wait_for(&mut events, "online", |e| *e == Event::Sync(SyncState::Online)).await;

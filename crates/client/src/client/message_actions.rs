@@ -42,8 +42,8 @@ impl Client {
         .await
     }
 
-    /// The message an argument names: its id, or the start of exactly one id in the replica
-    /// (at least 4 characters, as `history` shows them).
+    /// The message an argument names: its id, or the end (as `messages` shows it) or start of
+    /// exactly one id in the replica, at least 4 characters.
     pub async fn message_named(&self, arg: &str) -> ClientResult<Uuid> {
         let arg = arg.trim().to_ascii_lowercase();
         if let Ok(id) = Uuid::parse_str(&arg) {
@@ -51,14 +51,16 @@ impl Client {
         }
         if arg.len() < 4 || !arg.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
             return Err(ClientError::NotFound(
-                "message (give its id, or at least its first 4 characters)",
+                "message (give its id, or at least 4 characters of it as `messages` shows them)",
             ));
         }
-        let found = self.active()?.replica.message_ids_starting(&arg).await?;
+        let found = self.active()?.replica.message_ids_matching(&arg).await?;
         match found.as_slice() {
             [one] => Ok(*one),
             [] => Err(ClientError::NotFound("message (sync, or check the id)")),
-            _ => Err(ClientError::NotFound("single message with that start (give more of its id)")),
+            _ => Err(ClientError::NotFound(
+                "single message with those characters (give more of its id)",
+            )),
         }
     }
 }

@@ -101,18 +101,24 @@ impl Replica {
         Ok(ids.into_iter().collect())
     }
 
-    /// Up to two ids of stored messages whose hex digits start with `prefix`'s (dashes and case
-    /// ignored): one names a message, two say the prefix is ambiguous.
-    pub async fn message_ids_starting(&self, prefix: &str) -> ClientResult<Vec<Uuid>> {
-        let prefix: String =
-            prefix.chars().filter(|c| *c != '-').collect::<String>().to_ascii_lowercase();
-        let ids: Vec<Uuid> =
-            sqlx::query_scalar("SELECT message_id FROM messages").fetch_all(self.pool()).await?;
-        Ok(ids
-            .into_iter()
-            .filter(|id| id.simple().to_string().starts_with(&prefix))
-            .take(2)
-            .collect())
+    /// Up to two ids of stored messages whose hex digits start or end with `fragment`'s (dashes
+    /// and case ignored): one names a message, two say the fragment is ambiguous. The end is
+    /// what the CLI shows: message ids are time-ordered (UUIDv7), so messages sent within a
+    /// minute share their first 8 digits while their last ones are random.
+    pub async fn message_ids_matching(&self, fragment: &str) -> ClientResult<Vec<Uuid>> {
+        let digits: String = fragment.chars().filter(|c| *c != '-').collect();
+        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Ok(Vec::new());
+        }
+        let digits = digits.to_ascii_uppercase();
+        Ok(sqlx::query_scalar(
+            "SELECT message_id FROM messages WHERE substr(hex(message_id), 1, $2) = $1 \
+             OR substr(hex(message_id), -$2) = $1 LIMIT 2",
+        )
+        .bind(&digits)
+        .bind(digits.len() as i64)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// A user's name, when the replica knows them.
@@ -207,5 +213,41 @@ impl Replica {
             .bind(media_url)
             .fetch_optional(self.pool())
             .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use uuid::Uuid;
+
+    use super::Replica;
+
+    #[tokio::test]
+    async fn a_message_is_named_by_the_end_or_start_of_its_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = Replica::open(&dir.path().join("r.db")).await.unwrap();
+        // Made in the same minute: their first 8 digits are the same timestamp.
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        for (id, seq) in [(a, 1), (b, 2)] {
+            sqlx::query(
+                "INSERT INTO messages (message_id, conversation_id, content, sent_at, seq) \
+                 VALUES ($1, $2, 'hi', '2026-12-05T10:00:00Z', $3)",
+            )
+            .bind(id)
+            .bind(Uuid::new_v4())
+            .bind(seq)
+            .execute(r.pool())
+            .await
+            .unwrap();
+        }
+        let hex = |id: Uuid| id.simple().to_string();
+        assert_eq!(r.message_ids_matching(&hex(a)[..8]).await.unwrap().len(), 2, "ambiguous");
+        assert_eq!(r.message_ids_matching(&hex(a)[24..]).await.unwrap(), [a]);
+        assert_eq!(r.message_ids_matching(&hex(b)[24..].to_uppercase()).await.unwrap(), [b]);
+        assert_eq!(r.message_ids_matching(&a.to_string()[23..]).await.unwrap(), [a], "dashes");
+        assert!(r.message_ids_matching("zzzz").await.unwrap().is_empty());
+        assert!(r.message_ids_matching("0123456789ab").await.unwrap().is_empty());
     }
 }

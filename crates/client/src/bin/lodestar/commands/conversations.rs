@@ -276,8 +276,9 @@ fn messages(out: &Out, items: &[MessageItem], me: Option<Uuid>) {
         } else {
             format!("  [{}]", reactions.join(" "))
         };
-        // The id's start names the message to `reply`, `edit`, `delete` and `react`.
-        let short = &m.message.message_id.simple().to_string()[..8];
+        // The id's end names the message to `reply`, `edit`, `delete` and `react` (its start is
+        // a timestamp, shared by the messages of the same minute).
+        let short = &m.message.message_id.simple().to_string()[24..];
         println!(
             "{short} {} {who}: {text}{media}{edited}{status}{reactions}",
             m.message.sent_at.format("%Y-%m-%d %H:%M")
