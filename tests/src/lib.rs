@@ -189,32 +189,45 @@ impl TestServer {
     }
 
     /// Stores `n` messages ("m0", "m1", ...) from `sender` straight through the store, 500 per
-    /// commit, with time-ordered ids as clients make them; answers their ids in order.
+    /// commit (see [`seed_messages`]); answers their ids in order.
     pub async fn seed_messages(&self, sender: Uuid, conversation: Uuid, n: usize) -> Vec<Uuid> {
-        let mut ids = Vec::with_capacity(n);
-        let mut batch = Vec::new();
-        for i in 0..n {
-            let m = lodestar_server::store::NewMessage {
-                message_id: Uuid::now_v7(),
-                conversation_id: conversation,
-                body: lodestar_protocol::validate::MessageBody {
-                    content: Some(format!("m{i}")),
-                    media_url: None,
-                },
-                sent_at: chrono::Utc::now(),
-                reply_to: None,
-            };
-            ids.push(m.message_id);
-            batch.push((sender, m));
-            if batch.len() == 500 || i + 1 == n {
-                for outcome in self.store().send_messages(&batch).await.unwrap() {
-                    outcome.unwrap();
-                }
-                batch.clear();
-            }
-        }
-        ids
+        seed_messages(&*self.store(), n, 500, |i| (sender, conversation, format!("m{i}")))
+            .await
+            .unwrap()
     }
+}
+
+/// Stores `n` messages straight through `store`, `per_commit` to a transaction as the server's
+/// group commit writes them (the rows, seqs and change log are the real ones), with time-ordered
+/// ids as clients make them; `next(i)` names the `i`th one's sender, conversation and text.
+/// Answers their ids in order.
+pub async fn seed_messages(
+    store: &dyn Store,
+    n: usize,
+    per_commit: usize,
+    mut next: impl FnMut(usize) -> (Uuid, Uuid, String),
+) -> lodestar_server::store::StoreResult<Vec<Uuid>> {
+    let mut ids = Vec::with_capacity(n);
+    let mut batch = Vec::with_capacity(per_commit);
+    for i in 0..n {
+        let (sender, conversation_id, text) = next(i);
+        let m = lodestar_server::store::NewMessage {
+            message_id: Uuid::now_v7(),
+            conversation_id,
+            body: lodestar_protocol::validate::MessageBody { content: Some(text), media_url: None },
+            sent_at: chrono::Utc::now(),
+            reply_to: None,
+        };
+        ids.push(m.message_id);
+        batch.push((sender, m));
+        if batch.len() == per_commit || i + 1 == n {
+            for outcome in store.send_messages(&batch).await? {
+                outcome?;
+            }
+            batch.clear();
+        }
+    }
+    Ok(ids)
 }
 
 /// A signed-in test user.

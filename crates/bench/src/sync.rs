@@ -16,8 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::ensure;
 use lodestar_client::Replica;
-use lodestar_protocol::validate::MessageBody;
-use lodestar_server::store::{NewMessage, Store};
+use lodestar_server::store::Store;
 use lodestar_tests::{Backend, TestServer};
 use uuid::Uuid;
 
@@ -31,35 +30,20 @@ const SEED_BATCH: usize = 256;
 pub const CONVERSATIONS: usize = 10;
 
 /// Writes `total` messages through `store`, [`SEED_BATCH`] per commit as the group commit writes
-/// them (the rows, seqs and change log are the real ones); `pick` names each one's sender and
-/// conversation, then `text` its words. Answers the last one's id.
+/// them (`lodestar_tests::seed_messages`); `pick` names each one's sender and conversation, then
+/// `text` its words. Answers the last one's id.
 pub async fn seed_messages(
     store: &dyn Store,
     text: &mut Text,
     total: usize,
     mut pick: impl FnMut(&mut Text) -> (Uuid, Uuid),
 ) -> anyhow::Result<Uuid> {
-    let mut batch = Vec::with_capacity(SEED_BATCH);
-    let mut last = Uuid::nil();
-    for i in 0..total {
-        let (sender, conversation_id) = pick(text);
-        last = Uuid::now_v7();
-        let m = NewMessage {
-            message_id: last,
-            conversation_id,
-            body: MessageBody { content: Some(text.message(None)), media_url: None },
-            sent_at: chrono::Utc::now(),
-            reply_to: None,
-        };
-        batch.push((sender, m));
-        if batch.len() == SEED_BATCH || i + 1 == total {
-            for outcome in store.send_messages(&batch).await? {
-                outcome?;
-            }
-            batch.clear();
-        }
-    }
-    Ok(last)
+    let ids = lodestar_tests::seed_messages(store, total, SEED_BATCH, |_| {
+        let (sender, conversation) = pick(text);
+        (sender, conversation, text.message(None))
+    })
+    .await?;
+    Ok(ids.last().copied().unwrap_or_default())
 }
 
 /// The group.

@@ -6,7 +6,7 @@
 // Run by `make measure-app` (scripts/e2e.sh gives it a display and a bus).
 //   MESSAGES               messages in the big conversation (default 100000)
 //   LODESTAR_MEASURE_OUT   also write the figures there as JSON (lodestar-bench reads them)
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_BIN, AppDriver, BIN, Cli, closeWindow, eventually, freePort, scratch, Server, sleep, treePssMiB } from './harness.mjs';
@@ -57,6 +57,11 @@ const appDir = join(dir, 'app');
 await new Cli(appDir, server).run(['login', 'ben'], PASSWORD);
 const env = { ...process.env, LODESTAR_DATA_DIR: appDir, LODESTAR_SERVER: server.url, LODESTAR_TOKEN_STORE: 'file', RUST_LOG: 'info' };
 
+/** The messages a replica file holds (read beside the app: SQLite's WAL lets it write on). */
+function held(replica) {
+  return Number(execFileSync('sqlite3', [replica, 'SELECT count(*) FROM messages'], { encoding: 'utf8' }).trim());
+}
+
 /** With LODESTAR_MEASURE_SMAPS set, where each process's memory is: PSS by mapping (a file,
  * [heap], or anonymous), biggest first. */
 function smapsTop(pids) {
@@ -103,11 +108,7 @@ async function quit(child) {
 const first = await launch();
 const firstSyncStarted = Date.now();
 const replica = join(appDir, `${ben.user.user_id}.db`);
-await eventually('the first sync to finish', async () => {
-  const { execFileSync } = await import('node:child_process');
-  const n = execFileSync('sqlite3', [replica, 'SELECT count(*) FROM messages'], { encoding: 'utf8' }).trim();
-  return Number(n) >= TOTAL;
-}, 600000).catch(async (e) => {
+await eventually('the first sync to finish', async () => held(replica) >= TOTAL, 600000).catch(async (e) => {
   console.log(`(no sqlite3 to watch the replica: ${e.message.split('\n')[0]})`);
   await sleep(30000);
 });
@@ -217,8 +218,6 @@ try {
   await new Cli(syncDir, server).run(['login', 'ben'], PASSWORD);
   const syncEnv = { ...env, LODESTAR_DATA_DIR: syncDir };
   const syncReplica = join(syncDir, `${ben.user.user_id}.db`);
-  const { execFileSync } = await import('node:child_process');
-  const held = () => Number(execFileSync('sqlite3', [syncReplica, 'SELECT count(*) FROM messages'], { encoding: 'utf8' }).trim());
   const frameDriver = new AppDriver(syncEnv);
   await frameDriver.start();
   const { browser: b } = await frameDriver.open();
@@ -233,11 +232,11 @@ try {
       };
       requestAnimationFrame(tick);
     });
-    const left = TOTAL - held();
+    const left = TOTAL - held(syncReplica);
     const answers = [];
     const t0 = Date.now();
     // At least 2 s: a small sync may be over before the recording starts.
-    while ((held() < TOTAL || Date.now() - t0 < 2000) && Date.now() - t0 < 600000) {
+    while ((held(syncReplica) < TOTAL || Date.now() - t0 < 2000) && Date.now() - t0 < 600000) {
       const asked = Date.now();
       await b.execute(() => document.title);
       answers.push(Date.now() - asked);

@@ -7,12 +7,19 @@
 //! `reader()`, `writer()`, `watch()`, `backend_name()` and `after_commit(seq)`; the conformance
 //! suite in `tests/` runs every method on both.
 
-/// The conversations `$1` takes part in: direct ones and those of its groups.
+/// The conversations `$1` takes part in: direct ones and those of its groups (with a condition
+/// on its membership `gm`, those of the groups that meet it).
 macro_rules! my_conversations {
     () => {
-        "SELECT conversation_id FROM direct_conversation_participants WHERE user_id = $1 \
-         UNION SELECT c.conversation_id FROM conversations c \
-         JOIN group_members gm ON gm.group_id = c.group_id WHERE gm.user_id = $1"
+        my_conversations!("")
+    };
+    ($membership:literal) => {
+        concat!(
+            "SELECT conversation_id FROM direct_conversation_participants WHERE user_id = $1 \
+             UNION SELECT c.conversation_id FROM conversations c \
+             JOIN group_members gm ON gm.group_id = c.group_id WHERE gm.user_id = $1",
+            $membership
+        )
     };
 }
 

@@ -15,9 +15,7 @@ macro_rules! joined_before {
 /// history before their join marker only to hide each one: 0.67 s at a million messages.
 macro_rules! in_window {
     () => {
-        "SELECT conversation_id FROM direct_conversation_participants WHERE user_id = $1 \
-         UNION SELECT c.conversation_id FROM conversations c \
-         JOIN group_members gm ON gm.group_id = c.group_id WHERE gm.user_id = $1 AND gm.joined_seq <= $4"
+        my_conversations!(" AND gm.joined_seq <= $4")
     };
 }
 
